@@ -1,0 +1,150 @@
+// Hub configuration: embedded defaults (config/default.json), then an optional JSON file named by
+// DIEMCAU_CONFIG, then environment variables. The merged result is parsed with zod once at start; a bad
+// value throws ConfigError naming the key (and the variable it came from) so the process stops with a
+// message a technician can act on.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { z } from 'zod';
+
+const defaultsUrl = new URL('./default.json', import.meta.url);
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const ConfigSchema = z
+  .object({
+    host: z.string().min(1),
+    port,
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    /** auto: pretty when stdout is a terminal, JSON lines otherwise. */
+    logFormat: z.enum(['auto', 'pretty', 'json']),
+    shutdownTimeoutMs: z.coerce.number().int().min(100).max(120_000),
+    media: z
+      .object({
+        /** mediasoup workers (one per core); "auto" = the number of cores. */
+        workers: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(128)]),
+        workerLogLevel: z.enum(['debug', 'warn', 'error', 'none']),
+        listenIp: z.union([z.ipv4(), z.ipv6()]),
+        /** Address given to clients in ICE candidates; "auto" picks this machine's first external IPv4. */
+        announcedAddress: z.string().min(1),
+        rtcMinPort: port.refine((p) => p >= 1024, 'must be 1024 or above'),
+        rtcMaxPort: port,
+      })
+      .strict()
+      .refine((m) => m.rtcMinPort <= m.rtcMaxPort, {
+        path: ['rtcMaxPort'],
+        message: 'must not be below rtcMinPort',
+      }),
+  })
+  .strict();
+
+export type RawConfig = z.infer<typeof ConfigSchema>;
+
+/** The configuration the hub runs with: "auto" values resolved. */
+export interface Config extends Omit<RawConfig, 'media'> {
+  media: Omit<RawConfig['media'], 'workers' | 'announcedAddress'> & {
+    workers: number;
+    announcedAddress: string | undefined;
+  };
+}
+
+/** Environment variable → dotted config key. */
+export const ENV_KEYS = {
+  DIEMCAU_HOST: 'host',
+  DIEMCAU_PORT: 'port',
+  DIEMCAU_LOG_LEVEL: 'logLevel',
+  DIEMCAU_LOG_FORMAT: 'logFormat',
+  DIEMCAU_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
+  DIEMCAU_WORKERS: 'media.workers',
+  DIEMCAU_WORKER_LOG_LEVEL: 'media.workerLogLevel',
+  DIEMCAU_LISTEN_IP: 'media.listenIp',
+  DIEMCAU_ANNOUNCED_ADDRESS: 'media.announcedAddress',
+  DIEMCAU_RTC_MIN_PORT: 'media.rtcMinPort',
+  DIEMCAU_RTC_MAX_PORT: 'media.rtcMaxPort',
+} as const;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Tree = { [key: string]: unknown };
+
+function isTree(value: unknown): value is Tree {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function mergeInto(target: Tree, source: Tree): void {
+  for (const [key, value] of Object.entries(source)) {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+    const current = target[key];
+    if (isTree(current) && isTree(value)) mergeInto(current, value);
+    else target[key] = value;
+  }
+}
+
+function readJson(file: string | URL, what: string): Tree {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`cannot read ${what} ${String(file)}: ${(error as Error).message}`);
+  }
+  if (!isTree(parsed)) throw new ConfigError(`${what} ${String(file)} must hold a JSON object`);
+  return parsed;
+}
+
+function setPath(tree: Tree, dotted: string, value: string): void {
+  const keys = dotted.split('.');
+  let node = tree;
+  for (const key of keys.slice(0, -1)) {
+    if (!isTree(node[key])) node[key] = {};
+    node = node[key] as Tree;
+  }
+  node[keys[keys.length - 1] as string] = value;
+}
+
+function firstExternalIpv4(): string | undefined {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return undefined;
+}
+
+function resolveAnnounced(media: RawConfig['media']): string | undefined {
+  if (media.announcedAddress !== 'auto') return media.announcedAddress;
+  // A specific listen address is reachable as itself; only a wildcard needs a public face.
+  if (media.listenIp !== '0.0.0.0' && media.listenIp !== '::') return undefined;
+  return firstExternalIpv4() ?? '127.0.0.1';
+}
+
+/** Loads and validates the configuration; throws ConfigError naming the offending key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const merged = readJson(defaultsUrl, 'default configuration');
+  if (env.DIEMCAU_CONFIG) mergeInto(merged, readJson(env.DIEMCAU_CONFIG, 'configuration file'));
+  const fromEnv = new Map<string, string>();
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    setPath(merged, key, value);
+    fromEnv.set(key, name);
+  }
+
+  const result = ConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const key = issue.path.join('.') || '(root)';
+      const source = fromEnv.has(key) ? ` (from ${fromEnv.get(key)})` : '';
+      return `  ${key}${source}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+
+  const raw = result.data;
+  return {
+    ...raw,
+    media: {
+      ...raw.media,
+      workers: raw.media.workers === 'auto' ? os.availableParallelism() : raw.media.workers,
+      announcedAddress: resolveAnnounced(raw.media),
+    },
+  };
+}

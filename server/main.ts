@@ -1,0 +1,66 @@
+// Entry point: `npm start` runs this after scripts/setup.sh has made sure a worker binary exists.
+import { ConfigError, loadConfig } from '../config/config.ts';
+import { createHub, type Hub } from './hub.ts';
+import { createLogger } from './logger.ts';
+import { WorkerUnavailableError } from './media/worker-pool.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`diemcau: ${error.message}`);
+    process.exitCode = 1;
+    return;
+  }
+  const logger = createLogger(config);
+
+  let hub: Hub;
+  try {
+    hub = await createHub(config, logger);
+    await hub.listen();
+  } catch (error) {
+    if (error instanceof WorkerUnavailableError) {
+      logger.fatal(error.message);
+    } else {
+      logger.fatal({ err: error }, 'hub failed to start');
+    }
+    process.exitCode = 1;
+    return;
+  }
+
+  let stopping = false;
+  const stop = (reason: string, code: number): void => {
+    if (stopping) {
+      logger.warn({ reason }, 'second stop request: exiting at once');
+      process.exit(1);
+    }
+    stopping = true;
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    hub.close(reason).then(
+      () => process.exit(code),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+
+  process.on('SIGTERM', () => stop('SIGTERM', 0));
+  process.on('SIGINT', () => stop('SIGINT', 0));
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception');
+    stop('uncaughtException', 1);
+  });
+  process.on('unhandledRejection', (error) => {
+    logger.fatal({ err: error }, 'unhandled rejection');
+    stop('unhandledRejection', 1);
+  });
+}
+
+await main();
