@@ -18,6 +18,24 @@ export const ConfigSchema = z
     /** auto: pretty when stdout is a terminal, JSON lines otherwise. */
     logFormat: z.enum(['auto', 'pretty', 'json']),
     shutdownTimeoutMs: z.coerce.number().int().min(100).max(120_000),
+    /** Load the demo conferences of config/demo/ at start. */
+    demo: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+    auth: z
+      .object({
+        /** Signs join tokens; "auto" draws a random secret at start (tokens then die with the process). */
+        secret: z.union([z.literal('auto'), z.string().min(32, 'must be "auto" or at least 32 characters')]),
+      })
+      .strict(),
+    limits: z
+      .object({
+        /** Requests a second per point and role; more are answered rate_limited. */
+        requestsPerSecond: z.coerce.number().int().min(1).max(10_000),
+        /** Connection attempts a minute from one address. */
+        joinsPerMinutePerAddress: z.coerce.number().int().min(1).max(100_000),
+        /** Largest socket message; larger ones close the connection. */
+        maxMessageBytes: z.coerce.number().int().min(1024).max(16 * 1024 * 1024),
+      })
+      .strict(),
     media: z
       .object({
         /** mediasoup workers (one per core); "auto" = the number of cores. */
@@ -54,6 +72,11 @@ export const ENV_KEYS = {
   DIEMCAU_LOG_LEVEL: 'logLevel',
   DIEMCAU_LOG_FORMAT: 'logFormat',
   DIEMCAU_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
+  DIEMCAU_DEMO: 'demo',
+  DIEMCAU_AUTH_SECRET: 'auth.secret',
+  DIEMCAU_REQUESTS_PER_SECOND: 'limits.requestsPerSecond',
+  DIEMCAU_JOINS_PER_MINUTE: 'limits.joinsPerMinutePerAddress',
+  DIEMCAU_MAX_MESSAGE_BYTES: 'limits.maxMessageBytes',
   DIEMCAU_WORKERS: 'media.workers',
   DIEMCAU_WORKER_LOG_LEVEL: 'media.workerLogLevel',
   DIEMCAU_LISTEN_IP: 'media.listenIp',

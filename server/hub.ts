@@ -4,21 +4,26 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
-import { Server as SocketServer } from 'socket.io';
 import type { Config } from '../config/config.ts';
+import { CredentialIssuer } from './auth/credentials.ts';
+import { ConferenceRegistry, loadSpecs } from './conference/registry.ts';
 import { healthRouter } from './http/health.ts';
 import type { Logger } from './logger.ts';
 import { WorkerPool } from './media/worker-pool.ts';
+import { createSocketServer, type HubSocketServer } from './signal/socket-server.ts';
 
 const clientDir = fileURLToPath(new URL('../client/', import.meta.url));
+const demoDir = fileURLToPath(new URL('../config/demo/', import.meta.url));
 
 export interface Hub {
   readonly app: Express;
   readonly httpServer: HttpServer;
-  readonly io: SocketServer;
+  readonly io: HubSocketServer;
   readonly workers: WorkerPool;
+  readonly conferences: ConferenceRegistry;
+  readonly credentials: CredentialIssuer;
   listen(): Promise<AddressInfo>;
-  /** Stops accepting, disconnects sockets, closes the workers. Safe to call twice. */
+  /** Stops accepting, ends sessions, closes conferences and workers. Safe to call twice. */
   close(reason: string): Promise<void>;
 }
 
@@ -27,6 +32,9 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
     { count: config.media.workers, logLevel: config.media.workerLogLevel },
     logger,
   );
+  const conferences = new ConferenceRegistry(workers, config.media, logger);
+  const credentials = new CredentialIssuer(config.auth.secret);
+  if (config.demo) for (const spec of loadSpecs(demoDir)) conferences.add(spec);
 
   const app = express();
   app.disable('x-powered-by');
@@ -34,7 +42,7 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
   app.use(express.static(clientDir, { index: 'index.html' }));
 
   const httpServer = createServer(app);
-  const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  const io = createSocketServer(httpServer, { registry: conferences, credentials, logger }, config.limits);
 
   let closing: Promise<void> | undefined;
 
@@ -43,6 +51,8 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
     httpServer,
     io,
     workers,
+    conferences,
+    credentials,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -56,7 +66,7 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
     close: (reason) => {
       closing ??= (async () => {
         logger.info({ reason }, 'hub closing');
-        io.disconnectSockets(true);
+        await conferences.close();
         await new Promise<void>((resolve) => {
           io.close(() => resolve());
           httpServer.closeAllConnections();

@@ -1,8 +1,20 @@
 // Entry point: `npm start` runs this after scripts/setup.sh has made sure a worker binary exists.
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { createHub, type Hub } from './hub.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, type Logger } from './logger.ts';
 import { WorkerUnavailableError } from './media/worker-pool.ts';
+
+/** Issues a host join code per demo conference, so that a newcomer can walk in as the host. */
+async function announceDemo(hub: Hub, port: number, logger: Logger): Promise<void> {
+  for (const conference of hub.conferences.list()) {
+    const claims = { conferenceId: conference.id, pointId: conference.spec.centralPointId, role: 'host' as const };
+    const { code } = await hub.credentials.issue(claims, 86_400);
+    logger.info(
+      { conferenceId: conference.id, points: conference.spec.points.length, hostCode: code, url: `http://localhost:${port}/` },
+      'demo conference ready',
+    );
+  }
+}
 
 async function main(): Promise<void> {
   let config;
@@ -19,7 +31,8 @@ async function main(): Promise<void> {
   let hub: Hub;
   try {
     hub = await createHub(config, logger);
-    await hub.listen();
+    const { port } = await hub.listen();
+    if (config.demo) await announceDemo(hub, port, logger);
   } catch (error) {
     if (error instanceof WorkerUnavailableError) {
       logger.fatal(error.message);

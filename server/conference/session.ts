@@ -1,0 +1,46 @@
+// One connected client: a socket bound by its credential to one conference, one point and one role.
+// The domain talks to the client only through its SessionSink, never through socket.io directly.
+import { randomUUID } from 'node:crypto';
+import type { EventName, EventPayload } from '../../shared/protocol.ts';
+import type { Claims } from '../auth/credentials.ts';
+import type { Logger } from '../logger.ts';
+import type { PeerMedia } from '../media/peer-media.ts';
+
+export type EndReason = EventPayload<'session.ended'>['reason'];
+
+export interface SessionSink {
+  emit<K extends EventName>(event: K, payload: EventPayload<K>): void;
+  /** Tells the client why, then disconnects it. */
+  end(reason: EndReason, message: string): void;
+}
+
+export class Session {
+  readonly id = randomUUID();
+  readonly claims: Claims;
+  readonly sink: SessionSink;
+  readonly logger: Logger;
+  readonly peer: PeerMedia;
+  #chain: Promise<unknown> = Promise.resolve();
+
+  constructor(claims: Claims, sink: SessionSink, peer: PeerMedia, logger: Logger) {
+    this.claims = claims;
+    this.sink = sink;
+    this.peer = peer;
+    this.logger = logger.child({ sessionId: this.id, pointId: claims.pointId, role: claims.role });
+  }
+
+  get pointId(): string {
+    return this.claims.pointId;
+  }
+
+  get role(): Claims['role'] {
+    return this.claims.role;
+  }
+
+  /** Runs `task` after every task queued before it on this session (media changes stay in order). */
+  serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(task, task);
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+}

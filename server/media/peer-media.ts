@@ -1,0 +1,221 @@
+// The media of one session: at most one sending and one receiving transport (WebRTC, or plain RTP with
+// SRTP for hardware encoders and load generators), its producers by source, its consumers by key. All
+// of it lives on one router; consuming a producer from another router pipes it here first.
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import type { MediaSource } from '../../shared/domain.ts';
+import type { DtlsParameters, RtpCapabilities, RtpParameters, SrtpParameters, TransportInfo } from '../../shared/media.ts';
+import { conflict, invalid, notFound } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { ConferenceMedia } from './conference-media.ts';
+
+export type Direction = 'send' | 'recv';
+export type ConsumerPurpose = 'programme' | 'stage' | 'wall';
+
+export type ConnectParams =
+  | { transportId: string; dtlsParameters: DtlsParameters }
+  | { transportId: string; ip?: string | undefined; port?: number | undefined; srtpParameters: SrtpParameters };
+
+export interface PeerMediaEvents {
+  /** A consumer closed because its producer went away. */
+  consumerclosed: [key: string, consumerId: string];
+}
+
+const SRTP_SUITE = 'AES_CM_128_HMAC_SHA1_80';
+
+export class PeerMedia extends EventEmitter<PeerMediaEvents> {
+  readonly router: types.Router;
+  readonly #media: ConferenceMedia;
+  readonly #logger: Logger;
+  readonly #transports: Partial<Record<Direction, types.WebRtcTransport | types.PlainTransport>> = {};
+  readonly #producers = new Map<MediaSource, types.Producer>();
+  readonly #consumers = new Map<string, types.Consumer>();
+  #capabilities: types.RtpCapabilities | undefined;
+  #closed = false;
+
+  constructor(media: ConferenceMedia, router: types.Router, logger: Logger) {
+    super();
+    this.#media = media;
+    this.router = router;
+    this.#logger = logger;
+  }
+
+  /** True once the client can take consumers: it has said what it can decode and has a receiving transport. */
+  get canReceive(): boolean {
+    return !this.#closed && this.#capabilities !== undefined && this.#transports.recv !== undefined;
+  }
+
+  get recvTransportId(): string | undefined {
+    return this.#transports.recv?.id;
+  }
+
+  setCapabilities(capabilities: RtpCapabilities): void {
+    this.#capabilities = capabilities as types.RtpCapabilities;
+  }
+
+  async createTransport(direction: Direction, type: 'webrtc' | 'plain'): Promise<TransportInfo> {
+    if (this.#transports[direction]) throw conflict(`a ${direction} transport exists already`);
+    const { listenIp, announcedAddress, rtcMinPort, rtcMaxPort } = this.#media.settings;
+    const portRange = { min: rtcMinPort, max: rtcMaxPort };
+    const listen = { ip: listenIp, ...(announcedAddress ? { announcedAddress } : {}), portRange };
+    if (type === 'webrtc') {
+      const transport = await this.router.createWebRtcTransport({
+        listenInfos: [
+          { protocol: 'udp', ...listen },
+          { protocol: 'tcp', ...listen },
+        ],
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: 1_500_000,
+      });
+      this.#transports[direction] = transport;
+      return {
+        type: 'webrtc',
+        id: transport.id,
+        iceParameters: transport.iceParameters,
+        iceCandidates: transport.iceCandidates,
+        dtlsParameters: transport.dtlsParameters,
+      };
+    }
+    const transport = await this.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ...listen },
+      rtcpMux: true,
+      comedia: direction === 'send',
+      enableSrtp: true,
+      srtpCryptoSuite: SRTP_SUITE,
+    });
+    this.#transports[direction] = transport;
+    const srtp = transport.srtpParameters;
+    if (!srtp) throw new Error('plain transport without SRTP parameters');
+    return {
+      type: 'plain',
+      id: transport.id,
+      ip: transport.tuple.localAddress ?? listenIp,
+      port: transport.tuple.localPort,
+      srtpParameters: srtp,
+    };
+  }
+
+  async connect(params: ConnectParams): Promise<void> {
+    const [direction, transport] = this.#transport(params.transportId);
+    if ('dtlsParameters' in params) {
+      if (transport.type !== 'webrtc') throw invalid('dtlsParameters are for WebRTC transports');
+      await transport.connect({ dtlsParameters: params.dtlsParameters });
+      return;
+    }
+    if (transport.type !== 'plain') throw invalid('srtpParameters are for plain transports');
+    if (direction === 'recv' && (params.ip === undefined || params.port === undefined)) {
+      throw invalid('a receiving plain transport needs the ip and port to send to');
+    }
+    if (direction === 'send' && (params.ip !== undefined || params.port !== undefined)) {
+      throw invalid('a sending plain transport learns its remote address from the first packet; omit ip and port');
+    }
+    await (transport as types.PlainTransport).connect({
+      ...(params.ip !== undefined ? { ip: params.ip } : {}),
+      ...(params.port !== undefined ? { port: params.port } : {}),
+      srtpParameters: params.srtpParameters,
+    });
+  }
+
+  async produce(
+    transportId: string,
+    kind: types.MediaKind,
+    source: MediaSource,
+    rtpParameters: RtpParameters,
+    paused: boolean,
+  ): Promise<types.Producer> {
+    const [direction, transport] = this.#transport(transportId);
+    if (direction !== 'send') throw invalid('produce on the sending transport');
+    if ((source === 'microphone') !== (kind === 'audio')) throw invalid(`source ${source} does not carry ${kind}`);
+    if (this.#producers.has(source)) throw conflict(`already producing ${source}`);
+    const producer = await transport.produce({
+      kind,
+      rtpParameters: rtpParameters as types.RtpParameters,
+      paused,
+      appData: {},
+    });
+    this.#producers.set(source, producer);
+    producer.observer.once('close', () => this.#producers.delete(source));
+    return producer;
+  }
+
+  producer(source: MediaSource): types.Producer | undefined {
+    return this.#producers.get(source);
+  }
+
+  hasConsumer(key: string): boolean {
+    return this.#consumers.has(key);
+  }
+
+  consumerKeys(): string[] {
+    return [...this.#consumers.keys()];
+  }
+
+  /**
+   * Creates a paused consumer of `producer` (on `source`) under `key`, or returns undefined when this
+   * client cannot decode it. The client resumes it once ready.
+   */
+  async consume(
+    key: string,
+    producer: types.Producer,
+    source: types.Router,
+    purpose: ConsumerPurpose,
+  ): Promise<types.Consumer | undefined> {
+    const transport = this.#transports.recv;
+    const capabilities = this.#capabilities;
+    if (!transport || !capabilities || this.#consumers.has(key) || producer.closed) return undefined;
+    await this.#media.pipe(producer, source, this.router);
+    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: capabilities })) return undefined;
+    const consumer = await transport.consume({
+      producerId: producer.id,
+      rtpCapabilities: capabilities,
+      paused: true,
+      // Simulcast: the wall shows the lowest layer, the stage the highest.
+      preferredLayers: { spatialLayer: purpose === 'wall' ? 0 : 2 },
+      appData: {},
+    });
+    if (this.#closed || this.#consumers.has(key)) {
+      consumer.close();
+      return undefined;
+    }
+    this.#consumers.set(key, consumer);
+    consumer.on('producerclose', () => {
+      this.#consumers.delete(key);
+      this.emit('consumerclosed', key, consumer.id);
+    });
+    consumer.on('transportclose', () => this.#consumers.delete(key));
+    return consumer;
+  }
+
+  /** Closes the consumer under `key`; returns its id, or undefined if there was none. */
+  closeConsumer(key: string): string | undefined {
+    const consumer = this.#consumers.get(key);
+    if (!consumer) return undefined;
+    this.#consumers.delete(key);
+    consumer.close();
+    return consumer.id;
+  }
+
+  async resumeConsumer(consumerId: string): Promise<void> {
+    const consumer = [...this.#consumers.values()].find((c) => c.id === consumerId);
+    if (!consumer) throw notFound('no such consumer on this session');
+    await consumer.resume();
+    // The stage must appear at once: ask the sender for a key frame now rather than at the next interval.
+    if (consumer.kind === 'video') await consumer.requestKeyFrame();
+  }
+
+  /** Closes the transports (and with them every producer and consumer). Safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const transport of Object.values(this.#transports)) transport?.close();
+    this.removeAllListeners();
+  }
+
+  #transport(transportId: string): [Direction, types.WebRtcTransport | types.PlainTransport] {
+    for (const direction of ['send', 'recv'] as const) {
+      const transport = this.#transports[direction];
+      if (transport?.id === transportId) return [direction, transport];
+    }
+    throw notFound('no such transport on this session');
+  }
+}

@@ -1,0 +1,152 @@
+// The socket.io protocol: one zod schema per message, types inferred from them, and the event maps
+// that server and client both compile against. Every client request carries an ack that receives a
+// Result envelope; the server validates every payload against `requests[name].params` at one boundary.
+import { z } from 'zod';
+import { WireError } from './errors.ts';
+import { ConferenceStatus, ConferenceView, FloorView, MediaSource, PointView, Role } from './domain.ts';
+import { DtlsParameters, MediaKind, RtpCapabilities, RtpParameters, SrtpParameters, TransportInfo } from './media.ts';
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: WireError };
+
+const id = z.string().min(1).max(64);
+const empty = z.object({}).strict();
+const note = z.string().trim().max(500);
+
+/** Client → server requests: params schema, result schema and the roles allowed to send it. */
+export const requests = {
+  'media.setCapabilities': {
+    params: z.object({ rtpCapabilities: RtpCapabilities }).strict(),
+    result: empty,
+    roles: ['host', 'cohost', 'technician', 'secretary', 'viewer'],
+  },
+  'media.createTransport': {
+    params: z
+      .object({ direction: z.enum(['send', 'recv']), type: z.enum(['webrtc', 'plain']).default('webrtc') })
+      .strict(),
+    result: TransportInfo,
+    roles: ['host', 'cohost', 'technician', 'secretary', 'viewer'],
+  },
+  'media.connectTransport': {
+    params: z.union([
+      z.object({ transportId: id, dtlsParameters: DtlsParameters }).strict(),
+      z
+        .object({
+          transportId: id,
+          /** Where the hub sends to (receiving plain transports); senders are learnt from their first packet. */
+          ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+          port: z.number().int().min(1).max(65535).optional(),
+          srtpParameters: SrtpParameters,
+        })
+        .strict(),
+    ]),
+    result: empty,
+    roles: ['host', 'cohost', 'technician', 'secretary', 'viewer'],
+  },
+  'media.produce': {
+    params: z.object({ transportId: id, kind: MediaKind, source: MediaSource, rtpParameters: RtpParameters }).strict(),
+    result: z.object({ producerId: z.string() }),
+    roles: ['host', 'cohost', 'technician'],
+  },
+  'media.resumeConsumer': {
+    params: z.object({ consumerId: id }).strict(),
+    result: empty,
+    roles: ['host', 'cohost', 'technician', 'secretary', 'viewer'],
+  },
+  'floor.request': {
+    params: z.object({ note: note.default('') }).strict(),
+    result: z.object({ position: z.number().int() }),
+    roles: ['technician'],
+  },
+  'floor.cancel': { params: empty, result: empty, roles: ['technician'] },
+  'floor.grant': {
+    params: z.object({ pointId: id, seconds: z.number().int().min(5).max(3600).optional() }).strict(),
+    result: FloorView,
+    roles: ['host'],
+  },
+  'floor.revoke': { params: empty, result: FloorView, roles: ['host'] },
+  'floor.extend': {
+    params: z.object({ seconds: z.number().int().min(5).max(3600) }).strict(),
+    result: FloorView,
+    roles: ['host'],
+  },
+  'floor.reorder': {
+    params: z.object({ pointId: id, position: z.number().int().min(0).max(10_000) }).strict(),
+    result: FloorView,
+    roles: ['host'],
+  },
+  'floor.drop': { params: z.object({ pointId: id }).strict(), result: FloorView, roles: ['host'] },
+  'point.mute': {
+    params: z.object({ pointId: id, kind: MediaKind, muted: z.boolean() }).strict(),
+    result: PointView,
+    roles: ['host'],
+  },
+  'credentials.issue': {
+    params: z
+      .object({ pointId: id, role: Role, ttlSeconds: z.number().int().min(60).max(30 * 86_400).default(86_400) })
+      .strict(),
+    result: z.object({ token: z.string(), code: z.string(), expiresAt: z.number() }),
+    roles: ['host'],
+  },
+  'conference.setStatus': {
+    params: z.object({ status: ConferenceStatus }).strict(),
+    result: empty,
+    roles: ['host'],
+  },
+} as const satisfies Record<string, { params: z.ZodType; result: z.ZodType; roles: readonly Role[] }>;
+
+export type RequestName = keyof typeof requests;
+export type RequestParams<K extends RequestName> = z.input<(typeof requests)[K]['params']>;
+export type RequestResult<K extends RequestName> = z.infer<(typeof requests)[K]['result']>;
+
+export type ClientToServerEvents = {
+  [K in RequestName]: (params: RequestParams<K>, ack: (result: Result<RequestResult<K>>) => void) => void;
+};
+
+/** Who this connection is, fixed by its token. */
+export const SessionSelf = z.object({
+  sessionId: z.string(),
+  conferenceId: z.string(),
+  pointId: z.string(),
+  role: Role,
+});
+
+/** Server → client events. */
+export const events = {
+  'session.welcome': z.object({
+    self: SessionSelf,
+    conference: ConferenceView,
+    routerRtpCapabilities: RtpCapabilities,
+  }),
+  /** The hub ends this session (replaced by a newer connection, conference ended, ...); it disconnects next. */
+  'session.ended': z.object({ reason: z.enum(['replaced', 'conference_ended', 'shutdown']), message: z.string() }),
+  'conference.status': z.object({ status: ConferenceStatus }),
+  'point.updated': PointView,
+  'floor.updated': FloorView,
+  'floor.warning': z.object({ pointId: z.string(), secondsLeft: z.number() }),
+  /** Consume this producer on your receiving transport, then send media.resumeConsumer. */
+  'media.consumer': z.object({
+    consumerId: z.string(),
+    producerId: z.string(),
+    transportId: z.string(),
+    kind: MediaKind,
+    rtpParameters: RtpParameters,
+    pointId: z.string(),
+    source: MediaSource,
+    /** programme: the central broadcast; stage: the point on the floor; wall: the monitoring wall. */
+    purpose: z.enum(['programme', 'stage', 'wall']),
+  }),
+  'media.consumerClosed': z.object({ consumerId: z.string() }),
+  /** Audio levels (dBov, -127..0) of points whose audio reaches the server, for the monitoring wall. */
+  'wall.levels': z.object({ levels: z.array(z.object({ pointId: z.string(), volume: z.number() })) }),
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<K extends EventName> = z.infer<(typeof events)[K]>;
+export type ServerToClientEvents = { [K in EventName]: (payload: EventPayload<K>) => void };
+
+/** What the client sends in the socket.io handshake (`auth`). */
+export const HandshakeAuth = z.union([
+  z.object({ token: z.string().min(10).max(4096) }).strict(),
+  z.object({ code: z.string().min(4).max(32) }).strict(),
+]);
+export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
