@@ -32,7 +32,7 @@ export function createRegistrar(options: RegistrarOptions) {
             throw rateLimited('too many requests from this point; slow down');
           });
           const spec = requests[name];
-          const parsed = spec.params.safeParse(raw ?? {});
+          const parsed = spec.params.safeParse(raw);
           if (!parsed.success) {
             const issue = parsed.error.issues[0];
             throw invalid(`${name}: ${issue?.path.join('.') || 'params'}: ${issue?.message ?? 'invalid'}`);

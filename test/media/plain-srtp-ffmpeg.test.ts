@@ -49,10 +49,12 @@ function runFfmpeg(args: string[]): Promise<void> {
   });
 }
 
+// ffmpeg sends RTP and RTCP from two different sockets, so RTCP gets its own port (no rtcp-mux): with
+// one muxed port, comedia would latch onto whichever socket spoke first.
 async function srtpIngress(keyBase64: string): Promise<types.PlainTransport> {
   const transport = await router.createPlainTransport({
     listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
-    rtcpMux: true,
+    rtcpMux: false,
     comedia: true,
     enableSrtp: true,
     srtpCryptoSuite: SUITE,
@@ -86,13 +88,16 @@ async function forward(mediasoupKey: string, ffmpegKey: string) {
   const audioOut = await egress.consume({ producerId: audio.id, rtpCapabilities: router.rtpCapabilities });
   const videoOut = await egress.consume({ producerId: video.id, rtpCapabilities: router.rtpCapabilities });
 
-  const srtp = (port: number) => ['-srtp_out_suite', SUITE, '-srtp_out_params', ffmpegKey, `srtp://127.0.0.1:${port}?rtcpport=${port}&pkt_size=1200`];
+  const srtp = (t: types.PlainTransport) => [
+    '-srtp_out_suite', SUITE, '-srtp_out_params', ffmpegKey,
+    `srtp://127.0.0.1:${t.tuple.localPort}?rtcpport=${t.rtcpTuple?.localPort}&pkt_size=1200`,
+  ];
   await runFfmpeg([
     '-re', '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${SECONDS}`,
     '-re', '-f', 'lavfi', '-i', `testsrc=size=320x240:rate=25:duration=${SECONDS}`,
-    '-map', '0:a', '-c:a', 'libopus', '-ac', '2', '-b:a', '64k', '-payload_type', '111', '-ssrc', '1234567', '-f', 'rtp', ...srtp(audioIn.tuple.localPort),
+    '-map', '0:a', '-c:a', 'libopus', '-ac', '2', '-b:a', '64k', '-payload_type', '111', '-ssrc', '1234567', '-f', 'rtp', ...srtp(audioIn),
     '-map', '1:v', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '500k', '-g', '25',
-    '-payload_type', '96', '-ssrc', '7654321', '-f', 'rtp', ...srtp(videoIn.tuple.localPort),
+    '-payload_type', '96', '-ssrc', '7654321', '-f', 'rtp', ...srtp(videoIn),
   ]);
   await new Promise((resolve) => setTimeout(resolve, 300));
 
