@@ -194,7 +194,7 @@ export class Conference {
   async createTransport(session: Session, direction: 'send' | 'recv', type: 'webrtc' | 'plain'): Promise<TransportInfo> {
     if (direction === 'send' && !this.#representsPoint(session.role)) throw forbidden('this role does not publish media');
     const info = await session.peer.createTransport(direction, type);
-    if (direction === 'recv') void this.#reconcile(session);
+    if (direction === 'recv') this.#reconcileLogged(session);
     return info;
   }
 
@@ -361,8 +361,13 @@ export class Conference {
       const producer = peer.producer(source);
       if (!producer || producer.closed) continue;
       const pause = this.#shouldPause(point, source);
-      if (pause && !producer.paused) await producer.pause();
-      else if (!pause && producer.paused) await producer.resume();
+      try {
+        if (pause && !producer.paused) await producer.pause();
+        else if (!pause && producer.paused) await producer.resume();
+      } catch (error) {
+        // A producer closed meanwhile (its point left) needs no pausing; anything else is a real failure.
+        if (!producer.closed) throw error;
+      }
     }
   }
 
@@ -443,9 +448,11 @@ export class Conference {
     });
   }
 
+  #reconcileLogged(session: Session): void {
+    this.#reconcile(session).catch((error: unknown) => session.logger.error({ err: error }, 'media reconcile failed'));
+  }
+
   #reconcileAll(): void {
-    for (const session of this.#sessions.values()) {
-      this.#reconcile(session).catch((error: unknown) => session.logger.error({ err: error }, 'media reconcile failed'));
-    }
+    for (const session of this.#sessions.values()) this.#reconcileLogged(session);
   }
 }
