@@ -216,6 +216,7 @@ export class Conference {
       producer.observer.once('close', () => this.#micOwners.delete(producer.id));
       await this.#media.observeLevels(producer, session.peer.router);
     }
+    await this.#media.pipeEverywhere(producer, session.peer.router);
     session.logger.info({ producerId: producer.id, source: params.source, paused }, 'producing');
     this.#broadcast('point.updated', this.pointView(point.spec.id));
     this.#reconcileAll();

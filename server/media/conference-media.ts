@@ -1,6 +1,6 @@
-// A conference's media: one router per worker it uses (created on demand), each session's transports on
-// one of them in turn, so a conference can spread its consumers over every core. A producer consumed on
-// another router is piped there once with pipeToRouter. Audio levels of producers are observed per router.
+// A conference's media: one router per worker (created with the first session), each session's transports
+// on one of them in turn, so a conference spreads its consumers over every core. Every producer is piped
+// to every other router once (pipeToRouter). Audio levels of producers are observed per router.
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from '../logger.ts';
@@ -47,6 +47,8 @@ export class ConferenceMedia extends EventEmitter<ConferenceMediaEvents> {
 
   /** Opens the media side of one session on the next worker in turn. */
   async openPeer(logger: Logger): Promise<PeerMedia> {
+    // Every worker gets its router with the first session, so that producers can be piped ahead.
+    await Promise.all(this.#pool.live().map((worker) => this.#slot(worker)));
     const slot = await this.#slot(this.#pool.next());
     return new PeerMedia(this, slot.router, logger);
   }
@@ -69,6 +71,16 @@ export class ConferenceMedia extends EventEmitter<ConferenceMediaEvents> {
       this.#piped.set(key, piping);
     }
     await piping;
+  }
+
+  /**
+   * Pipes a new producer to every other router of the conference at once, so its RTP and sender reports
+   * already flow there when a consumer appears: a simulcast consumer can only pick its layer after it has
+   * seen sender reports, and a pipe made on first consume would start the stage on the low layer.
+   */
+  async pipeEverywhere(producer: types.Producer, source: types.Router): Promise<void> {
+    const routers = await this.routers();
+    await Promise.all(routers.map((target) => this.pipe(producer, source, target)));
   }
 
   /** Adds a microphone producer to its router's audio level observer. */

@@ -106,6 +106,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return slot.worker;
   }
 
+  /** Every live worker. */
+  live(): types.Worker[] {
+    return this.#slots.filter((s) => s.alive).map((s) => s.worker);
+  }
+
   health(): WorkerHealth[] {
     return this.#slots.map((s) => ({
       pid: s.worker.pid,
