@@ -49,23 +49,23 @@ if [[ ! -f $stamp || "$(cat "$stamp")" != "$lock_hash" ]]; then
   log "installing npm packages (npm ci)"
   if [[ -n "${MEDIASOUP_WORKER_BIN:-}" ]]; then
     log "using MEDIASOUP_WORKER_BIN=${MEDIASOUP_WORKER_BIN}"
-    npm ci --no-audit --no-fund >&2
+    npm ci --no-audit --no-fund --loglevel=error >&2
   elif [[ "${DIEMCAU_WORKER_BUILD:-}" != "1" ]] &&
     ! compgen -G "$cache_dir/mediasoup-worker/${ms_version}-*/mediasoup-worker" >/dev/null &&
     prebuilt_reachable; then
     # The ordinary path: mediasoup's postinstall downloads its prebuilt worker.
-    npm ci --no-audit --no-fund >&2
+    npm ci --no-audit --no-fund --loglevel=error >&2
   else
     log "no prebuilt worker download (offline, forced, or already built here): the worker is built below"
     # Any value makes mediasoup's postinstall skip its download-or-build step.
-    MEDIASOUP_WORKER_BIN=skip npm ci --no-audit --no-fund >&2
+    MEDIASOUP_WORKER_BIN=skip npm ci --no-audit --no-fund --loglevel=error >&2
   fi
   echo "$lock_hash" >"$stamp"
 fi
 
 node_bin=node_modules/.bin/node
 [[ -x $node_bin ]] || die "node_modules/.bin/node is missing: the 'node' npm package did not install"
-log "Node for npm scripts: $($node_bin --version) (system: $(node --version))"
+log "Node for npm scripts: $($node_bin --version) (node_modules/.bin/node)"
 
 # --- 3. mediasoup worker -------------------------------------------------------------------------------
 # A valid worker exits with status 41 when started without MEDIASOUP_VERSION (mediasoup's own check).
