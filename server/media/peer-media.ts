@@ -68,6 +68,7 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
         initialAvailableOutgoingBitrate: 1_500_000,
       });
       this.#transports[direction] = transport;
+      this.#logger.debug({ transportId: transport.id, direction, type }, 'transport created');
       return {
         type: 'webrtc',
         id: transport.id,
@@ -84,6 +85,7 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
       srtpCryptoSuite: SRTP_SUITE,
     });
     this.#transports[direction] = transport;
+    this.#logger.debug({ transportId: transport.id, direction, type }, 'transport created');
     const srtp = transport.srtpParameters;
     if (!srtp) throw new Error('plain transport without SRTP parameters');
     return {

@@ -5,14 +5,12 @@
 // for. With a wrong key on either side nothing may count as received.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import type { types } from 'mediasoup';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mediaCodecs } from '../../server/media/codecs.ts';
-import { WorkerPool } from '../../server/media/worker-pool.ts';
+import { describe, expect, it } from 'vitest';
 import { MediaReceiver, MediaSender, originTag, readMark, type ConsumerInfo } from './headless-point.ts';
 import { isRtcp } from './rtp.ts';
 import { newSrtpKey, rtpPayload, SrtcpDecryptor, SrtpDecryptor, SrtpEncryptor, type SrtpKey } from './srtp.ts';
 import { sleep, waitFor } from './wait.ts';
+import { useBareRouter } from './bare-router.ts';
 
 describe('SRTP and the origin mark (no worker)', () => {
   it('round-trips a packet through encrypt and decrypt, across a sequence number wrap', () => {
@@ -79,23 +77,13 @@ describe('SRTP and the origin mark (no worker)', () => {
 
 describe('the harness against a bare mediasoup router', () => {
   const SUITE = 'AES_CM_128_HMAC_SHA1_80';
-  let pool: WorkerPool;
-  let router: types.Router;
+  const bare = useBareRouter();
 
-  beforeAll(async () => {
-    pool = await WorkerPool.start({ count: 1, logLevel: 'warn' }, pino({ level: 'silent' }));
-    router = await pool.next().createRouter({ mediaCodecs });
-  });
-
-  afterAll(async () => {
-    await pool?.close();
-  });
-
-  const ptOf = (mime: string): number => router.rtpCapabilities.codecs?.find((c) => c.mimeType === mime)?.preferredPayloadType ?? -1;
+  const ptOf = (mime: string): number => bare.router.rtpCapabilities.codecs?.find((c) => c.mimeType === mime)?.preferredPayloadType ?? -1;
 
   /** Sender → SRTP ingress (producers) → SRTP egress (consumers) → receiver, for `ms`. */
   async function run(opts: { senderKey: SrtpKey; ingressKey: SrtpKey; receiverKey?: SrtpKey; ms: number }) {
-    const ingress = await router.createPlainTransport({
+    const ingress = await bare.router.createPlainTransport({
       listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
       rtcpMux: true,
       comedia: true,
@@ -121,7 +109,7 @@ describe('the harness against a bare mediasoup router', () => {
     });
 
     const receiver = await MediaReceiver.open();
-    const egress = await router.createPlainTransport({
+    const egress = await bare.router.createPlainTransport({
       listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
       rtcpMux: true,
       comedia: false,
@@ -137,7 +125,7 @@ describe('the harness against a bare mediasoup router', () => {
     const addConsumer = async (producer: types.Producer, purpose: ConsumerInfo['purpose'], spatialLayer?: number) => {
       const consumer = await egress.consume({
         producerId: producer.id,
-        rtpCapabilities: router.rtpCapabilities,
+        rtpCapabilities: bare.router.rtpCapabilities,
         ...(spatialLayer !== undefined ? { preferredLayers: { spatialLayer } } : {}),
       });
       consumers.push([consumer, purpose]);

@@ -5,26 +5,14 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import type { types } from 'mediasoup';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mediaCodecs } from '../../server/media/codecs.ts';
-import { WorkerPool } from '../../server/media/worker-pool.ts';
+import { describe, expect, it } from 'vitest';
 import { isRtcp, rtpPayloadType } from '../helpers/rtp.ts';
+import { useBareRouter } from '../helpers/bare-router.ts';
 
 const SUITE = 'AES_CM_128_HMAC_SHA1_80';
 const SECONDS = 3;
 
-let pool: WorkerPool;
-let router: types.Router;
-
-beforeAll(async () => {
-  pool = await WorkerPool.start({ count: 1, logLevel: 'warn' }, pino({ level: 'silent' }));
-  router = await pool.next().createRouter({ mediaCodecs });
-});
-
-afterAll(async () => {
-  await pool?.close();
-});
+const bare = useBareRouter();
 
 /** A UDP socket that counts RTP packets per payload type. */
 async function rtpCounter(): Promise<{ socket: Socket; port: number; counts: Map<number, number> }> {
@@ -52,7 +40,7 @@ function runFfmpeg(args: string[]): Promise<void> {
 // ffmpeg sends RTP and RTCP from two different sockets, so RTCP gets its own port (no rtcp-mux): with
 // one muxed port, comedia would latch onto whichever socket spoke first.
 async function srtpIngress(keyBase64: string): Promise<types.PlainTransport> {
-  const transport = await router.createPlainTransport({
+  const transport = await bare.router.createPlainTransport({
     listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
     rtcpMux: false,
     comedia: true,
@@ -83,10 +71,10 @@ async function forward(mediasoupKey: string, ffmpegKey: string) {
   });
 
   const counter = await rtpCounter();
-  const egress = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
+  const egress = await bare.router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
   await egress.connect({ ip: '127.0.0.1', port: counter.port });
-  const audioOut = await egress.consume({ producerId: audio.id, rtpCapabilities: router.rtpCapabilities });
-  const videoOut = await egress.consume({ producerId: video.id, rtpCapabilities: router.rtpCapabilities });
+  const audioOut = await egress.consume({ producerId: audio.id, rtpCapabilities: bare.router.rtpCapabilities });
+  const videoOut = await egress.consume({ producerId: video.id, rtpCapabilities: bare.router.rtpCapabilities });
 
   const srtp = (t: types.PlainTransport) => [
     '-srtp_out_suite', SUITE, '-srtp_out_params', ffmpegKey,

@@ -3,38 +3,32 @@
 // without the BIO callback fix in scripts/worker.
 import { createSocket, type Socket } from 'node:dgram';
 import type { types } from 'mediasoup';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mediaCodecs } from '../../server/media/codecs.ts';
-import { WorkerPool } from '../../server/media/worker-pool.ts';
 import { rtpPacket, vp8KeyFramePayload } from '../helpers/rtp.ts';
 import { connectWeriftReceiver } from '../helpers/werift-receiver.ts';
 import { sleep, waitFor } from '../helpers/wait.ts';
+import { useBareRouter } from '../helpers/bare-router.ts';
 
 const PACKETS = 150;
 const AUDIO_SSRC = 11111111;
 const VIDEO_SSRC = 22222222;
 
-let pool: WorkerPool;
-let router: types.Router;
+const bare = useBareRouter();
 let socket: Socket;
 
-beforeAll(async () => {
-  pool = await WorkerPool.start({ count: 1, logLevel: 'warn' }, pino({ level: 'silent' }));
-  router = await pool.next().createRouter({ mediaCodecs });
+beforeAll(() => {
   socket = createSocket('udp4');
 });
 
-afterAll(async () => {
+afterAll(() => {
   socket?.close();
-  await pool?.close();
 });
 
 const audioPayload = (i: number): Buffer => Buffer.from(`diemcau-opus-${String(i).padStart(4, '0')}`.padEnd(80, '.'));
 
 describe('router', () => {
   it('offers Opus, VP8 and H264', () => {
-    const mimeTypes = router.rtpCapabilities.codecs?.map((c) => c.mimeType) ?? [];
+    const mimeTypes = bare.router.rtpCapabilities.codecs?.map((c) => c.mimeType) ?? [];
     expect(mimeTypes).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8', 'video/H264']));
   });
 });
@@ -42,7 +36,7 @@ describe('router', () => {
 describe('WebRtcTransport to a werift peer', () => {
   it('completes ICE and DTLS and delivers decrypted RTP', async () => {
     // Ingress: plain RTP from this test's UDP socket (comedia learns our address from the first packet).
-    const ingress = await router.createPlainTransport({
+    const ingress = await bare.router.createPlainTransport({
       listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
       rtcpMux: true,
       comedia: true,
@@ -63,10 +57,10 @@ describe('WebRtcTransport to a werift peer', () => {
     });
 
     // Egress: a WebRTC transport on loopback, consumers created paused and resumed once connected.
-    const egress = await router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] });
+    const egress = await bare.router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] });
     const consumers = [
-      await egress.consume({ producerId: audio.id, rtpCapabilities: router.rtpCapabilities, paused: true }),
-      await egress.consume({ producerId: video.id, rtpCapabilities: router.rtpCapabilities, paused: true }),
+      await egress.consume({ producerId: audio.id, rtpCapabilities: bare.router.rtpCapabilities, paused: true }),
+      await egress.consume({ producerId: video.id, rtpCapabilities: bare.router.rtpCapabilities, paused: true }),
     ];
     const receiver = await connectWeriftReceiver(egress, consumers);
     try {
@@ -102,7 +96,7 @@ describe('WebRtcTransport to a werift peer', () => {
       expect(first?.header.ssrc).toBe(audioConsumer.rtpParameters.encodings?.[0]?.ssrc);
       const sent = new Set(Array.from({ length: PACKETS }, (_, i) => audioPayload(i).toString()));
       for (const packet of receiver.packets.audio) expect(sent.has(packet.payload.toString())).toBe(true);
-      expect(pool.health().every((w) => w.alive)).toBe(true);
+      expect(bare.pool.health().every((w) => w.alive)).toBe(true);
     } finally {
       await receiver.close();
       egress.close();
