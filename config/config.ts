@@ -18,6 +18,8 @@ export const ConfigSchema = z
     /** auto: pretty when stdout is a terminal, JSON lines otherwise. */
     logFormat: z.enum(['auto', 'pretty', 'json']),
     shutdownTimeoutMs: z.coerce.number().int().min(100).max(120_000),
+    /** Folder of the database file and uploaded documents (relative paths from the working directory). */
+    dataDir: z.string().min(1),
     /** Load the demo conferences of config/demo/ at start. */
     demo: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
     auth: z
@@ -72,6 +74,7 @@ export const ENV_KEYS = {
   DIEMCAU_LOG_LEVEL: 'logLevel',
   DIEMCAU_LOG_FORMAT: 'logFormat',
   DIEMCAU_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
+  DIEMCAU_DATA_DIR: 'dataDir',
   DIEMCAU_DEMO: 'demo',
   DIEMCAU_AUTH_SECRET: 'auth.secret',
   DIEMCAU_REQUESTS_PER_SECOND: 'limits.requestsPerSecond',

@@ -3,7 +3,8 @@
 #   1. Debian packages the tests need (--test), installed with apt-get when running as root;
 #   2. npm packages from package-lock.json, including Node 24 itself (the `node` package), which npm
 #      scripts then run on instead of the system's Node;
-#   3. a mediasoup worker binary: mediasoup's own prebuilt download where GitHub is reachable, otherwise
+#   3. the browser client, built with Vite into dist/client when its sources changed;
+#   4. a mediasoup worker binary: mediasoup's own prebuilt download where GitHub is reachable, otherwise
 #      a build from the sources inside the mediasoup package against Debian libraries
 #      (scripts/worker/build.sh), cached outside the repo and linked where mediasoup looks for it.
 # Usage: bash scripts/setup.sh [--test]
@@ -18,7 +19,7 @@ with_test=0
 
 # --- 1. Debian packages -------------------------------------------------------------------------------
 apt_packages=()
-if ((with_test)); then apt_packages+=(ffmpeg); fi
+if ((with_test)); then apt_packages+=(ffmpeg chromium); fi
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
@@ -67,7 +68,17 @@ node_bin=node_modules/.bin/node
 [[ -x $node_bin ]] || die "node_modules/.bin/node is missing: the 'node' npm package did not install"
 log "Node for npm scripts: $($node_bin --version) (node_modules/.bin/node)"
 
-# --- 3. mediasoup worker -------------------------------------------------------------------------------
+# --- 3. browser client ---------------------------------------------------------------------------------
+# Rebuilt when any file under client/ (or the lock file) is newer than the last build.
+client_stamp=dist/client/.built
+if [[ -f client/vite.config.ts ]] &&
+  { [[ ! -f $client_stamp ]] || [[ -n "$(find client package-lock.json -newer "$client_stamp" -type f -print -quit)" ]]; }; then
+  log "building the browser client (vite)"
+  node_modules/.bin/vite build --config client/vite.config.ts --logLevel warn >&2
+  touch "$client_stamp"
+fi
+
+# --- 4. mediasoup worker -------------------------------------------------------------------------------
 # A valid worker exits with status 41 when started without MEDIASOUP_VERSION (mediasoup's own check).
 worker_ok() { local status=0; env -i "$1" >/dev/null 2>&1 || status=$?; [[ $status -eq 41 ]]; }
 

@@ -10,9 +10,13 @@ import { ConferenceRegistry, loadSpecs } from './conference/registry.ts';
 import { healthRouter } from './http/health.ts';
 import type { Logger } from './logger.ts';
 import { WorkerPool } from './media/worker-pool.ts';
+import { ConferenceStore } from './store/conferences.ts';
+import { Database } from './store/db.ts';
+import { RecordStore } from './store/records.ts';
 import { createSocketServer, type HubSocketServer } from './signal/socket-server.ts';
 
-const clientDir = fileURLToPath(new URL('../client/', import.meta.url));
+/** The browser client as built by Vite (scripts/setup.sh builds it). */
+const clientDir = fileURLToPath(new URL('../dist/client/', import.meta.url));
 const demoDir = fileURLToPath(new URL('../config/demo/', import.meta.url));
 
 export interface Hub {
@@ -22,6 +26,7 @@ export interface Hub {
   readonly workers: WorkerPool;
   readonly conferences: ConferenceRegistry;
   readonly credentials: CredentialIssuer;
+  readonly db: Database;
   listen(): Promise<AddressInfo>;
   /** Stops accepting, ends sessions, closes conferences and workers. Safe to call twice. */
   close(reason: string): Promise<void>;
@@ -32,9 +37,13 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
     { count: config.media.workers, logLevel: config.media.workerLogLevel },
     logger,
   );
-  const conferences = new ConferenceRegistry(workers, config.media, logger);
-  const credentials = new CredentialIssuer(config.auth.secret);
-  if (config.demo) for (const spec of loadSpecs(demoDir)) conferences.add(spec);
+  const db = new Database(config.dataDir);
+  const stores = { conferences: new ConferenceStore(db), records: new RecordStore(db) };
+  const conferences = new ConferenceRegistry(workers, config.media, stores, logger);
+  const credentials = new CredentialIssuer(db, config.auth.secret);
+  if (config.demo) for (const spec of loadSpecs(demoDir)) conferences.seed(spec);
+  conferences.openAll();
+  logger.info({ database: db.file, schema: db.version, conferences: conferences.list().length }, 'store opened');
 
   const app = express();
   app.disable('x-powered-by');
@@ -53,6 +62,7 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
     workers,
     conferences,
     credentials,
+    db,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -72,6 +82,7 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
           httpServer.closeAllConnections();
         });
         await workers.close();
+        db.close();
         logger.info({ reason }, 'hub closed');
       })();
       return closing;

@@ -1,5 +1,6 @@
 // The conference as clients see it: roles, points, floor and connection state.
 import { z } from 'zod';
+import { AgendaItem, AgendaView } from './records.ts';
 
 export const Role = z.enum(['host', 'cohost', 'technician', 'secretary', 'viewer']);
 export type Role = z.infer<typeof Role>;
@@ -43,6 +44,9 @@ export const ConferenceSpec = z.object({
   /** The main central point: where the host sits and the programme comes from. */
   centralPointId: z.string(),
   points: z.array(PointSpec).min(1).max(2000),
+  /** Categories a secretary files questions under. */
+  questionCategories: z.array(z.string().min(1).max(100)).min(1).max(50).default(['Khác']),
+  agenda: z.array(AgendaItem).max(200).default([]),
 });
 export type ConferenceSpec = z.infer<typeof ConferenceSpec>;
 
@@ -80,7 +84,9 @@ export const ConferenceView = z.object({
   banner: z.string(),
   floorSeconds: z.number(),
   centralPointId: z.string(),
+  questionCategories: z.array(z.string()),
   points: z.array(PointView),
   floor: FloorView,
+  agenda: AgendaView,
 });
 export type ConferenceView = z.infer<typeof ConferenceView>;

@@ -5,12 +5,34 @@ import { z } from 'zod';
 import { WireError } from './errors.ts';
 import { ConferenceStatus, ConferenceView, FloorView, MediaSource, PointView, Role } from './domain.ts';
 import { DtlsParameters, MediaKind, RtpCapabilities, RtpParameters, SrtpParameters, TransportInfo } from './media.ts';
+import {
+  AgendaView,
+  AttendanceView,
+  DocumentView,
+  QUESTION_TEXT_MAX,
+  QuestionStats,
+  QuestionStatus,
+  QuestionView,
+  ReadinessMeasurement,
+  ReadinessView,
+  RollCallView,
+} from './records.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: WireError };
 
 const id = z.string().min(1).max(64);
 const empty = z.object({}).strict();
 const note = z.string().trim().max(500);
+const questionId = id;
+const moderators = ['host', 'cohost'] as const;
+const pointWriters = ['technician', 'secretary'] as const;
+const questionFields = {
+  asker: z.string().trim().min(1).max(200),
+  unit: z.string().trim().max(300),
+  category: z.string().trim().min(1).max(100),
+  text: z.string().trim().min(1).max(QUESTION_TEXT_MAX),
+};
+const questionResult = QuestionView;
 
 /** Client → server requests: params schema, result schema and the roles allowed to send it. */
 export const requests = {
@@ -92,6 +114,111 @@ export const requests = {
     result: empty,
     roles: ['host'],
   },
+  'question.submit': {
+    params: z.object({ ...questionFields, unit: questionFields.unit.default('') }).strict(),
+    result: questionResult,
+    roles: pointWriters,
+  },
+  /** A point corrects its own question while it is still only submitted. */
+  'question.edit': {
+    params: z
+      .object({
+        questionId,
+        asker: questionFields.asker.optional(),
+        unit: questionFields.unit.optional(),
+        category: questionFields.category.optional(),
+        text: questionFields.text.optional(),
+      })
+      .strict(),
+    result: questionResult,
+    roles: pointWriters,
+  },
+  /** Moderators see every question; a point sees its own. */
+  'question.list': {
+    params: z.object({ status: QuestionStatus.optional(), category: z.string().max(100).optional(), pointId: id.optional() }).strict(),
+    result: z.object({ questions: z.array(QuestionView) }),
+    roles: ['host', 'cohost', 'technician', 'secretary'],
+  },
+  'question.stats': { params: empty, result: QuestionStats, roles: moderators },
+  'question.accept': { params: z.object({ questionId }).strict(), result: questionResult, roles: moderators },
+  'question.reorder': {
+    params: z.object({ questionId, position: z.number().int().min(1).max(100_000) }).strict(),
+    result: questionResult,
+    roles: moderators,
+  },
+  'question.categorise': {
+    params: z.object({ questionId, category: questionFields.category }).strict(),
+    result: questionResult,
+    roles: moderators,
+  },
+  'question.merge': { params: z.object({ questionId, intoId: questionId }).strict(), result: questionResult, roles: moderators },
+  /** Marks a question as being answered; the host may give the floor to the asking point in the same step. */
+  'question.answering': {
+    params: z
+      .object({ questionId, giveFloor: z.boolean().default(false), seconds: z.number().int().min(5).max(3600).optional() })
+      .strict(),
+    result: questionResult,
+    roles: moderators,
+  },
+  'question.answered': {
+    params: z
+      .object({ questionId, mode: z.enum(['live', 'written']), answer: z.string().trim().max(10_000).optional() })
+      .strict()
+      .refine((p) => p.mode === 'live' || (p.answer ?? '').length > 0, {
+        path: ['answer'],
+        message: 'a written answer needs its text',
+      }),
+    result: questionResult,
+    roles: moderators,
+  },
+  'question.dismiss': {
+    params: z.object({ questionId, reason: z.string().trim().min(1).max(500) }).strict(),
+    result: questionResult,
+    roles: moderators,
+  },
+  'attendance.report': {
+    params: z
+      .object({
+        present: z.number().int().min(0).max(100_000),
+        groups: z
+          .record(z.string().trim().min(1).max(100), z.number().int().min(0).max(100_000))
+          .refine((g) => Object.keys(g).length <= 20, 'at most 20 groups')
+          .default({}),
+      })
+      .strict(),
+    result: AttendanceView,
+    roles: ['technician'],
+  },
+  'rollcall.start': {
+    params: z.object({ seconds: z.number().int().min(10).max(900).default(60) }).strict(),
+    result: RollCallView,
+    roles: ['host'],
+  },
+  'rollcall.confirm': { params: empty, result: RollCallView, roles: ['technician'] },
+  /** Echo for measuring the signalling round trip. */
+  'readiness.ping': {
+    params: z.object({ sentAt: z.number() }).strict(),
+    result: z.object({ sentAt: z.number(), serverTime: z.number() }),
+    roles: ['host', 'cohost', 'technician', 'secretary', 'viewer'],
+  },
+  'readiness.report': { params: ReadinessMeasurement.strict(), result: ReadinessView, roles: ['cohost', 'technician'] },
+  'agenda.goto': {
+    params: z.object({ itemId: id.nullable() }).strict(),
+    result: AgendaView,
+    roles: ['host'],
+  },
+  /** Everything around the video that this session may see, to draw its console after (re)connecting. */
+  'records.snapshot': {
+    params: empty,
+    result: z.object({
+      questions: z.array(QuestionView),
+      attendance: z.array(AttendanceView),
+      rollCall: RollCallView.nullable(),
+      readiness: z.array(ReadinessView),
+      documents: z.array(DocumentView),
+    }),
+    roles: ['host', 'cohost', 'technician', 'secretary', 'viewer'],
+  },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType; roles: readonly Role[] }>;
 
 export type RequestName = keyof typeof requests;
@@ -136,6 +263,13 @@ export const events = {
     purpose: z.enum(['programme', 'stage', 'wall']),
   }),
   'media.consumerClosed': z.object({ consumerId: z.string() }),
+  /** To moderators and to the asking point. */
+  'question.updated': QuestionView,
+  'attendance.updated': AttendanceView,
+  'rollcall.updated': RollCallView,
+  'readiness.updated': ReadinessView,
+  'agenda.updated': AgendaView,
+  'documents.updated': z.object({ documents: z.array(DocumentView) }),
   /** Audio levels (dBov, -127..0) of points whose audio reaches the server, for the monitoring wall. */
   'wall.levels': z.object({ levels: z.array(z.object({ pointId: z.string(), volume: z.number() })) }),
 } as const;

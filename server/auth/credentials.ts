@@ -1,12 +1,14 @@
 // Join credentials. The host issues, for one conference, one point and one role, a signed expiring
 // token (JWT, HS256) and a short join code that is easy to type on a room PC. The role a client acts in
-// comes from here only. Codes live in memory for now (the store arrives with persistence).
-import { randomBytes, randomInt } from 'node:crypto';
+// comes from here only. Every credential is recorded in the database (the code only as its hash), so both
+// survive a restart and a token whose record is gone or revoked is refused.
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { Role } from '../../shared/domain.ts';
 import type { HandshakeAuth } from '../../shared/protocol.ts';
 import { unauthenticated } from '../errors.ts';
+import type { Database } from '../store/db.ts';
 
 export const Claims = z.object({ conferenceId: z.string(), pointId: z.string(), role: Role });
 export type Claims = z.infer<typeof Claims>;
@@ -40,50 +42,80 @@ function newCode(): string {
 /** Groups a code for display: ABCD-EFGH. */
 export const displayCode = (code: string): string => `${code.slice(0, 4)}-${code.slice(4)}`;
 
+const hashCode = (code: string): string => createHash('sha256').update(normaliseCode(code)).digest('hex');
+
 export class CredentialIssuer {
   readonly #secret: Uint8Array;
-  readonly #codes = new Map<string, { claims: Claims; expiresAt: number }>();
+  readonly #db: Database;
 
-  /** `secret` signs tokens; "auto" draws a random one (tokens then die with the process). */
-  constructor(secret: string) {
-    this.#secret = secret === 'auto' ? randomBytes(32) : new TextEncoder().encode(secret);
+  /** `secret` signs tokens; "auto" uses one drawn at the first start and kept in the database. */
+  constructor(db: Database, secret: string) {
+    this.#db = db;
+    this.#secret = new TextEncoder().encode(secret === 'auto' ? this.#storedSecret() : secret);
+  }
+
+  #storedSecret(): string {
+    const row = this.#db.get<{ value: string }>("SELECT value FROM settings WHERE key = 'auth_secret'");
+    if (row) return row.value;
+    const secret = randomBytes(32).toString('base64url');
+    this.#db.run("INSERT INTO settings (key, value) VALUES ('auth_secret', ?)", secret);
+    return secret;
   }
 
   async issue(claims: Claims, ttlSeconds: number): Promise<Issued> {
-    const expiresAt = Date.now() + ttlSeconds * 1000;
+    const now = Date.now();
+    const expiresAt = now + ttlSeconds * 1000;
+    const jti = randomBytes(12).toString('base64url');
     const token = await new SignJWT({ ...claims })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
       .setIssuedAt()
-      .setJti(randomBytes(9).toString('base64url'))
+      .setJti(jti)
       .setExpirationTime(Math.floor(expiresAt / 1000))
       .sign(this.#secret);
-    this.#prune();
     let code = newCode();
-    while (this.#codes.has(code)) code = newCode();
-    this.#codes.set(code, { claims, expiresAt });
+    while (this.#db.get('SELECT 1 AS x FROM credentials WHERE code_hash = ?', hashCode(code))) code = newCode();
+    this.#db.run(
+      'INSERT INTO credentials (id, conference_id, point_id, role, code_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      jti,
+      claims.conferenceId,
+      claims.pointId,
+      claims.role,
+      hashCode(code),
+      expiresAt,
+      now,
+    );
     return { token, code: displayCode(code), expiresAt };
   }
 
   /** Checks a handshake's token or code; throws `unauthenticated` with the reason. */
   async verify(auth: HandshakeAuth): Promise<Claims> {
     if ('code' in auth) {
-      const entry = this.#codes.get(normaliseCode(auth.code));
-      if (!entry) throw unauthenticated('unknown join code');
-      if (entry.expiresAt <= Date.now()) throw unauthenticated('join code expired');
-      return entry.claims;
+      const row = this.#db.get<{ conference_id: string; point_id: string; role: string; expires_at: number; revoked_at: number | null }>(
+        'SELECT * FROM credentials WHERE code_hash = ?',
+        hashCode(auth.code),
+      );
+      if (!row || row.revoked_at !== null) throw unauthenticated('unknown join code');
+      if (row.expires_at <= Date.now()) throw unauthenticated('join code expired');
+      return Claims.parse({ conferenceId: row.conference_id, pointId: row.point_id, role: row.role });
     }
+    let payload;
     try {
-      const { payload } = await jwtVerify(auth.token, this.#secret, { issuer: ISSUER, algorithms: ['HS256'] });
-      return Claims.parse(payload);
+      ({ payload } = await jwtVerify(auth.token, this.#secret, { issuer: ISSUER, algorithms: ['HS256'] }));
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('token expired');
       throw unauthenticated('invalid token');
     }
+    const row = this.#db.get<{ revoked_at: number | null }>('SELECT revoked_at FROM credentials WHERE id = ?', payload.jti ?? '');
+    if (!row || row.revoked_at !== null) throw unauthenticated('token revoked');
+    return Claims.parse(payload);
   }
 
-  #prune(): void {
-    const now = Date.now();
-    for (const [code, entry] of this.#codes) if (entry.expiresAt <= now) this.#codes.delete(code);
+  /** Revokes every credential of a point and role (e.g. a lost room PC); returns how many. */
+  revoke(conferenceId: string, pointId: string, role: Claims['role']): number {
+    const result = this.#db.sql
+      .prepare('UPDATE credentials SET revoked_at = ? WHERE conference_id = ? AND point_id = ? AND role = ? AND revoked_at IS NULL')
+      .run(Date.now(), conferenceId, pointId, role);
+    return Number(result.changes);
   }
 }

@@ -18,8 +18,17 @@ import { conflict, forbidden, invalid, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ConferenceMedia } from '../media/conference-media.ts';
 import type { ConnectParams, ConsumerPurpose } from '../media/peer-media.ts';
+import type { StoredConference } from '../store/conferences.ts';
+import type { ConferenceStore } from '../store/conferences.ts';
+import type { RecordStore } from '../store/records.ts';
 import { Floor, type FloorCause } from './floor.ts';
+import { ConferenceRecords } from './records.ts';
 import { Session, type SessionSink } from './session.ts';
+
+export interface ConferenceStores {
+  conferences: ConferenceStore;
+  records: RecordStore;
+}
 
 /** How long a point stays "reconnecting" after its connection drops before it counts as gone. */
 const RECONNECT_GRACE_MS = 15_000;
@@ -45,6 +54,8 @@ interface Wanted {
 
 export class Conference {
   readonly spec: ConferenceSpec;
+  readonly records: ConferenceRecords;
+  readonly #stores: ConferenceStores;
   readonly #media: ConferenceMedia;
   readonly #logger: Logger;
   readonly #floor: Floor;
@@ -55,9 +66,11 @@ export class Conference {
   #status: ConferenceStatus;
   #closed = false;
 
-  constructor(spec: ConferenceSpec, media: ConferenceMedia, logger: Logger) {
+  constructor(stored: StoredConference, stores: ConferenceStores, media: ConferenceMedia, logger: Logger) {
+    const spec = stored.spec;
     this.spec = spec;
-    this.#status = spec.status;
+    this.#status = stored.status;
+    this.#stores = stores;
     this.#media = media;
     this.#logger = logger.child({ conferenceId: spec.id });
     for (const point of spec.points) {
@@ -71,7 +84,18 @@ export class Conference {
       });
     }
     this.#floor = new Floor({ defaultSeconds: spec.floorSeconds });
+    if (stored.floor) this.#floor.restore(stored.floor);
     this.#floor.on('changed', (view, cause) => this.#onFloorChanged(view, cause));
+    this.records = new ConferenceRecords(
+      {
+        spec,
+        sessions: () => this.sessions(),
+        grantFloor: (pointId, seconds, actor) => this.grantFloor(pointId, seconds, actor),
+        assertPoint: (pointId) => void this.#point(pointId),
+      },
+      stores.records,
+      { current: stored.agendaCurrent, since: stored.agendaSince },
+    );
     this.#floor.on('warning', (info) => this.#broadcast('floor.warning', info));
     this.#media.on('levels', (levels) => this.#onLevels(levels));
   }
@@ -85,7 +109,7 @@ export class Conference {
   }
 
   view(): ConferenceView {
-    const { id, title, organiser, startsAt, banner, floorSeconds, centralPointId } = this.spec;
+    const { id, title, organiser, startsAt, banner, floorSeconds, centralPointId, questionCategories } = this.spec;
     return {
       id,
       title,
@@ -95,8 +119,10 @@ export class Conference {
       banner,
       floorSeconds,
       centralPointId,
+      questionCategories,
       points: [...this.#points.keys()].map((p) => this.pointView(p)),
       floor: this.#floor.view(),
+      agenda: this.records.agenda(),
     };
   }
 
@@ -232,38 +258,51 @@ export class Conference {
   requestFloor(session: Session, note: string): number {
     this.#checkLive();
     if (session.pointId === this.spec.centralPointId) throw invalid('the central point does not ask for the floor');
-    return this.#floor.request(session.pointId, note);
+    const position = this.#floor.request(session.pointId, note);
+    this.#log(session, 'floor.request', { note });
+    return position;
   }
 
   cancelFloor(session: Session): void {
     this.#floor.cancel(session.pointId);
+    this.#log(session, 'floor.cancel', {});
   }
 
-  grantFloor(pointId: string, seconds: number | undefined): RequestResult<'floor.grant'> {
+  grantFloor(pointId: string, seconds: number | undefined, actor: Session | null): RequestResult<'floor.grant'> {
     this.#checkLive();
     this.#remotePoint(pointId);
     this.#floor.grant(pointId, seconds);
+    this.#log(actor, 'floor.grant', { pointId, seconds: seconds ?? this.spec.floorSeconds });
     return this.#floor.view();
   }
 
-  revokeFloor(): RequestResult<'floor.revoke'> {
+  revokeFloor(actor: Session | null): RequestResult<'floor.revoke'> {
+    const pointId = this.#floor.holder;
     this.#floor.revoke();
+    this.#log(actor, 'floor.revoke', { pointId });
     return this.#floor.view();
   }
 
-  extendFloor(seconds: number): RequestResult<'floor.extend'> {
+  extendFloor(seconds: number, actor: Session | null): RequestResult<'floor.extend'> {
     this.#floor.extend(seconds);
+    this.#log(actor, 'floor.extend', { pointId: this.#floor.holder, seconds });
     return this.#floor.view();
   }
 
-  reorderFloor(pointId: string, position: number): RequestResult<'floor.reorder'> {
+  reorderFloor(pointId: string, position: number, actor: Session | null): RequestResult<'floor.reorder'> {
     this.#floor.reorder(pointId, position);
+    this.#log(actor, 'floor.reorder', { pointId, position });
     return this.#floor.view();
   }
 
-  dropFloorRequest(pointId: string): RequestResult<'floor.drop'> {
+  dropFloorRequest(pointId: string, actor: Session | null): RequestResult<'floor.drop'> {
     this.#floor.drop(pointId);
+    this.#log(actor, 'floor.drop', { pointId });
     return this.#floor.view();
+  }
+
+  gotoAgenda(session: Session, itemId: string | null): RequestResult<'agenda.goto'> {
+    return this.records.gotoAgenda(session, itemId, (current, since) => this.#stores.conferences.saveAgenda(this.id, current, since));
   }
 
   /** 1-based position of a point in the queue, 0 when not queued. */
@@ -274,28 +313,31 @@ export class Conference {
   // --- Host controls --------------------------------------------------------------------------------
 
   /** Host mute at the server: the point's producer is paused and the point cannot resume it. */
-  async mute(pointId: string, kind: types.MediaKind, muted: boolean): Promise<PointView> {
+  async mute(pointId: string, kind: types.MediaKind, muted: boolean, actor: Session | null): Promise<PointView> {
     const point = this.#remotePoint(pointId);
     point.mutedByHost[kind] = muted;
     await this.#applyPauses(point);
     const view = this.pointView(pointId);
     this.#broadcast('point.updated', view);
-    this.#logger.info({ pointId, kind, muted }, 'host mute');
+    this.#log(actor, 'point.mute', { pointId, kind, muted });
     return view;
   }
 
-  setStatus(status: ConferenceStatus): void {
+  setStatus(status: ConferenceStatus, actor: Session | null): void {
     const from = STATUS_ORDER.indexOf(this.#status);
     const to = STATUS_ORDER.indexOf(status);
     if (this.#status === 'ended' || to < from || (to === from && status !== this.#status)) {
       throw conflict(`cannot go from ${this.#status} to ${status}`);
     }
     if (to === from) return;
+    this.#stores.records.transaction(() => {
+      this.#stores.conferences.saveStatus(this.id, status);
+      this.#log(actor, 'conference.status', { from: this.#status, to: status });
+    });
     this.#status = status;
-    this.#logger.info({ status }, 'conference status');
     this.#broadcast('conference.status', { status });
     if (status === 'ended') {
-      if (this.#floor.holder) this.#floor.revoke();
+      if (this.#floor.holder) this.revokeFloor(actor);
       for (const session of this.sessions()) {
         if (session.role === 'host') continue;
         this.leave(session);
@@ -309,6 +351,7 @@ export class Conference {
     if (this.#closed) return;
     this.#closed = true;
     this.#floor.close();
+    this.records.close();
     for (const session of this.sessions()) {
       this.leave(session);
       session.sink.end('shutdown', 'Máy chủ đang dừng. (The hub is shutting down.)');
@@ -339,10 +382,17 @@ export class Conference {
     if (this.#status === 'ended') throw conflict('the conference has ended');
   }
 
+  /** Writes a control action to the event log (and the process log). */
+  #log(actor: Session | null, action: string, detail: Record<string, unknown>): void {
+    this.#stores.records.log(this.id, actor ? { pointId: actor.pointId, role: actor.role } : null, action, detail);
+    (actor?.logger ?? this.#logger).info({ action, ...detail }, 'control action');
+  }
+
   #setConnection(point: PointState, state: ConnectionState): void {
     if (point.connection === state) return;
     point.connection = state;
     point.connectionSince = Date.now();
+    this.#stores.records.saveConnection(this.id, point.spec.id, state, point.connectionSince);
     this.#broadcast('point.updated', this.pointView(point.spec.id));
   }
 
@@ -373,7 +423,8 @@ export class Conference {
   }
 
   #onFloorChanged(view: EventPayload<'floor.updated'>, cause: FloorCause): void {
-    this.#logger.info({ holder: view.pointId, cause, queue: view.queue.length }, 'floor changed');
+    this.#stores.conferences.saveFloor(this.id, view);
+    if (cause === 'expire') this.#log(null, 'floor.expire', {});
     this.#broadcast('floor.updated', view);
     if (cause === 'request' || cause === 'cancel' || cause === 'reorder' || cause === 'drop' || cause === 'extend') return;
     void Promise.all([...this.#points.values()].map((p) => this.#applyPauses(p)))

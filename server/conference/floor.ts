@@ -49,6 +49,18 @@ export class Floor extends EventEmitter<FloorEvents> {
     this.#centreSince = this.#now();
   }
 
+  /** Puts back a floor stored before a restart; a grant that ran out meanwhile returns to the centre. */
+  restore(view: FloorView): void {
+    this.#queue = view.queue.map((r) => ({ ...r }));
+    if (view.pointId !== null && view.endsAt !== null && view.endsAt > this.#now()) {
+      this.#holder = { pointId: view.pointId, since: view.since, endsAt: view.endsAt };
+      this.#schedule();
+    } else {
+      this.#holder = null;
+      this.#centreSince = view.pointId === null ? view.since : this.#now();
+    }
+  }
+
   get holder(): string | null {
     return this.#holder?.pointId ?? null;
   }

@@ -5,7 +5,9 @@ import { ConferenceSpec } from '../../shared/domain.ts';
 import type { Logger } from '../logger.ts';
 import { ConferenceMedia, type MediaSettings } from '../media/conference-media.ts';
 import type { WorkerPool } from '../media/worker-pool.ts';
-import { Conference } from './conference.ts';
+import { conflict } from '../errors.ts';
+import type { StoredConference } from '../store/conferences.ts';
+import { Conference, type ConferenceStores } from './conference.ts';
 
 /** Reads and validates every `*.json` conference spec in `dir`; throws naming the file and the field. */
 export function loadSpecs(dir: string): ConferenceSpec[] {
@@ -34,23 +36,38 @@ export class ConferenceRegistry {
   readonly #pool: WorkerPool;
   readonly #settings: MediaSettings;
   readonly #logger: Logger;
+  readonly #stores: ConferenceStores;
 
-  constructor(pool: WorkerPool, settings: MediaSettings, logger: Logger) {
+  constructor(pool: WorkerPool, settings: MediaSettings, stores: ConferenceStores, logger: Logger) {
     this.#pool = pool;
     this.#settings = settings;
+    this.#stores = stores;
     this.#logger = logger;
   }
 
-  add(spec: ConferenceSpec): Conference {
-    if (this.#conferences.has(spec.id)) throw new Error(`conference ${spec.id} exists already`);
-    const media = new ConferenceMedia(this.#pool, this.#settings, this.#logger.child({ conferenceId: spec.id }));
-    const conference = new Conference(spec, media, this.#logger);
-    this.#conferences.set(spec.id, conference);
-    return conference;
+  /** Stores a new conference and opens it; conflict if the id is taken. */
+  create(spec: ConferenceSpec): Conference {
+    if (this.#stores.conferences.has(spec.id)) throw conflict(`conference ${spec.id} exists already`);
+    this.#stores.conferences.insert(spec);
+    return this.get(spec.id) as Conference;
   }
 
+  /** Stores `spec` unless a conference with its id exists (demo data on every start). */
+  seed(spec: ConferenceSpec): void {
+    if (!this.#stores.conferences.has(spec.id)) this.#stores.conferences.insert(spec);
+  }
+
+  /** Opens every stored conference. */
+  openAll(): void {
+    for (const stored of this.#stores.conferences.loadAll()) this.#open(stored);
+  }
+
+  /** A conference by id, opened from the store on first use (the CLI may have created it). */
   get(id: string): Conference | undefined {
-    return this.#conferences.get(id);
+    const open = this.#conferences.get(id);
+    if (open) return open;
+    const stored = this.#stores.conferences.load(id);
+    return stored ? this.#open(stored) : undefined;
   }
 
   list(): Conference[] {
@@ -59,5 +76,14 @@ export class ConferenceRegistry {
 
   async close(): Promise<void> {
     await Promise.all(this.list().map((c) => c.close()));
+  }
+
+  #open(stored: StoredConference): Conference {
+    const id = stored.spec.id;
+    const logger = this.#logger.child({ conferenceId: id });
+    const media = new ConferenceMedia(this.#pool, this.#settings, logger);
+    const conference = new Conference(stored, this.#stores, media, this.#logger);
+    this.#conferences.set(id, conference);
+    return conference;
   }
 }

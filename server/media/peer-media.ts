@@ -205,6 +205,29 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
     if (consumer.kind === 'video') await consumer.requestKeyFrame();
   }
 
+  /** What the hub measures of this client's connection, for its readiness test (null before any transport). */
+  async linkStats(): Promise<{ receiveBitrateKbps: number; sendBitrateKbps: number; roundTripMs: number | null } | null> {
+    const transports = Object.values(this.#transports).filter((t) => t !== undefined && !t.closed);
+    if (transports.length === 0) return null;
+    let receive = 0;
+    let send = 0;
+    let rtt: number | null = null;
+    for (const transport of transports) {
+      for (const stat of await transport.getStats()) {
+        receive += stat.recvBitrate;
+        send += stat.sendBitrate;
+      }
+    }
+    for (const consumer of this.#consumers.values()) {
+      for (const stat of await consumer.getStats()) {
+        if (stat.type === 'outbound-rtp' && typeof stat.roundTripTime === 'number' && stat.roundTripTime > 0) {
+          rtt = Math.max(rtt ?? 0, stat.roundTripTime);
+        }
+      }
+    }
+    return { receiveBitrateKbps: Math.round(receive / 1000), sendBitrateKbps: Math.round(send / 1000), roundTripMs: rtt };
+  }
+
   /** Closes the transports (and with them every producer and consumer). Safe to call twice. */
   close(): void {
     if (this.#closed) return;

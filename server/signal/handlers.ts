@@ -38,18 +38,37 @@ export const handlers: Handlers = {
     conference.cancelFloor(session);
     return {};
   },
-  'floor.grant': ({ conference }, p) => conference.grantFloor(p.pointId, p.seconds),
-  'floor.revoke': ({ conference }) => conference.revokeFloor(),
-  'floor.extend': ({ conference }, p) => conference.extendFloor(p.seconds),
-  'floor.reorder': ({ conference }, p) => conference.reorderFloor(p.pointId, p.position),
-  'floor.drop': ({ conference }, p) => conference.dropFloorRequest(p.pointId),
-  'point.mute': ({ conference }, p) => conference.mute(p.pointId, p.kind, p.muted),
+  'floor.grant': ({ conference, session }, p) => conference.grantFloor(p.pointId, p.seconds, session),
+  'floor.revoke': ({ conference, session }) => conference.revokeFloor(session),
+  'floor.extend': ({ conference, session }, p) => conference.extendFloor(p.seconds, session),
+  'floor.reorder': ({ conference, session }, p) => conference.reorderFloor(p.pointId, p.position, session),
+  'floor.drop': ({ conference, session }, p) => conference.dropFloorRequest(p.pointId, session),
+  'point.mute': ({ conference, session }, p) => conference.mute(p.pointId, p.kind, p.muted, session),
   'credentials.issue': ({ conference, credentials }, p) => {
     conference.assertRoleAtPoint(p.pointId, p.role);
     return credentials.issue({ conferenceId: conference.id, pointId: p.pointId, role: p.role }, p.ttlSeconds);
   },
-  'conference.setStatus': ({ conference }, p) => {
-    conference.setStatus(p.status);
+  'conference.setStatus': ({ conference, session }, p) => {
+    conference.setStatus(p.status, session);
     return {};
   },
+  'question.submit': ({ conference, session }, p) => conference.records.submit(session, p),
+  'question.edit': ({ conference, session }, p) => conference.records.edit(session, p),
+  'question.list': ({ conference, session }, p) => ({ questions: conference.records.list(session, p) }),
+  'question.stats': ({ conference }) => conference.records.stats(),
+  'question.accept': ({ conference, session }, p) => conference.records.accept(session, p.questionId),
+  'question.reorder': ({ conference, session }, p) => conference.records.reorder(session, p.questionId, p.position),
+  'question.categorise': ({ conference, session }, p) => conference.records.categorise(session, p.questionId, p.category),
+  'question.merge': ({ conference, session }, p) => conference.records.merge(session, p.questionId, p.intoId),
+  'question.answering': ({ conference, session }, p) => conference.records.answering(session, p),
+  'question.answered': ({ conference, session }, p) => conference.records.answered(session, p),
+  'question.dismiss': ({ conference, session }, p) => conference.records.dismiss(session, p.questionId, p.reason),
+  'attendance.report': ({ conference, session }, p) => conference.records.reportAttendance(session, p.present, p.groups),
+  'rollcall.start': ({ conference, session }, p) => conference.records.startRollCall(session, p.seconds),
+  'rollcall.confirm': ({ conference, session }) => conference.records.confirmRollCall(session),
+  'readiness.ping': (_ctx, p) => ({ sentAt: p.sentAt, serverTime: Date.now() }),
+  'readiness.report': async ({ conference, session }, p) =>
+    conference.records.reportReadiness(session, p, await session.peer.linkStats()),
+  'agenda.goto': ({ conference, session }, p) => conference.gotoAgenda(session, p.itemId),
+  'records.snapshot': ({ conference, session }) => conference.records.snapshot(session),
 };

@@ -14,6 +14,7 @@ import type { Role } from '../../shared/domain.ts';
 import { createHub, type Hub } from '../../server/hub.ts';
 import { growth, HeadlessPoint, type ConsumerFilter } from '../helpers/headless-point.ts';
 import { sleep } from '../helpers/wait.ts';
+import { tempDataDir } from '../helpers/data-dir.ts';
 
 const CONFERENCE = 'dong-nai-tap-huan-bau-cu';
 const CENTRE = 'tinh-dong-nai';
@@ -142,6 +143,7 @@ beforeAll(async () => {
     DIEMCAU_PORT: '0',
     DIEMCAU_LISTEN_IP: '127.0.0.1',
     DIEMCAU_WORKERS: '2',
+    DIEMCAU_DATA_DIR: tempDataDir(),
     DIEMCAU_LOG_LEVEL: 'silent',
   });
   hub = await createHub(config, pino({ level: 'silent' }));

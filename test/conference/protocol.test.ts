@@ -8,6 +8,7 @@ import type { Role } from '../../shared/domain.ts';
 import { requests, type RequestName } from '../../shared/protocol.ts';
 import { createHub, type Hub } from '../../server/hub.ts';
 import { connect, JoinRefused, nextEvent, type SignalClient } from '../helpers/signal-client.ts';
+import { tempDataDir } from '../helpers/data-dir.ts';
 
 const CONF = 'mttq-giam-sat-bau-cu-dot-1';
 const POINT_AT: Record<Role, string> = {
@@ -29,6 +30,7 @@ beforeAll(async () => {
     DIEMCAU_PORT: '0',
     DIEMCAU_LISTEN_IP: '127.0.0.1',
     DIEMCAU_WORKERS: '1',
+    DIEMCAU_DATA_DIR: tempDataDir(),
     DIEMCAU_REQUESTS_PER_SECOND: '200',
     DIEMCAU_MAX_MESSAGE_BYTES: '65536',
   });
@@ -53,8 +55,8 @@ function resetFloor(): void {
   const conference = hub.conferences.get(CONF);
   if (!conference) return;
   const floor = conference.view().floor;
-  if (floor.pointId) conference.revokeFloor();
-  for (const request of floor.queue) conference.dropFloorRequest(request.pointId);
+  if (floor.pointId) conference.revokeFloor(null);
+  for (const request of floor.queue) conference.dropFloorRequest(request.pointId, null);
 }
 
 /** A valid payload for each request, aimed at things that may or may not exist. */
@@ -79,6 +81,29 @@ const SAMPLE: { [K in RequestName]: unknown } = {
   'point.mute': { pointId: 'ha-noi', kind: 'audio', muted: false },
   'credentials.issue': { pointId: 'ha-noi', role: 'viewer' },
   'conference.setStatus': { status: 'scheduled' },
+  'question.submit': { asker: 'Tổ thư ký', unit: 'Ủy ban MTTQ', category: 'Khác', text: 'Câu hỏi thử' },
+  'question.edit': { questionId: 'nope', text: 'sửa' },
+  'question.list': {},
+  'question.stats': {},
+  'question.accept': { questionId: 'nope' },
+  'question.reorder': { questionId: 'nope', position: 1 },
+  'question.categorise': { questionId: 'nope', category: 'Khác' },
+  'question.merge': { questionId: 'nope', intoId: 'nope2' },
+  'question.answering': { questionId: 'nope' },
+  'question.answered': { questionId: 'nope', mode: 'live' },
+  'question.dismiss': { questionId: 'nope', reason: 'trùng' },
+  'attendance.report': { present: 25 },
+  'rollcall.start': { seconds: 10 },
+  'rollcall.confirm': {},
+  'readiness.ping': { sentAt: 1 },
+  'readiness.report': {
+    signallingRoundTripMs: 20,
+    send: { bitrateKbps: 800, lossPercent: 0, jitterMs: 5, roundTripMs: 20 },
+    receive: { bitrateKbps: 1500, lossPercent: 0, jitterMs: 5, roundTripMs: 20 },
+    microphoneLevelDb: -30,
+  },
+  'agenda.goto': { itemId: 'khai-mac' },
+  'records.snapshot': {},
 };
 
 describe('every request × every role', () => {

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { tempDataDir } from './data-dir.ts';
 
 const mainFile = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
 
@@ -14,8 +15,8 @@ export interface HubProcess {
 }
 
 export function spawnHub(env: Record<string, string> = {}): HubProcess {
-  const child = spawn(process.execPath, [mainFile], {
-    env: { ...process.env, DIEMCAU_HOST: '127.0.0.1', DIEMCAU_PORT: '0', DIEMCAU_LOG_FORMAT: 'json', DIEMCAU_LOG_LEVEL: 'info', ...env },
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', mainFile], {
+    env: { ...process.env, DIEMCAU_DATA_DIR: tempDataDir(), DIEMCAU_HOST: '127.0.0.1', DIEMCAU_PORT: '0', DIEMCAU_LOG_FORMAT: 'json', DIEMCAU_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];

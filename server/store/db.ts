@@ -1,0 +1,175 @@
+// The embedded database: one SQLite file (node:sqlite, built into Node, so nothing native to build) under
+// the data folder, WAL mode, foreign keys on, and numbered migrations recorded in PRAGMA user_version.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+
+export type Row = Record<string, SQLInputValue>;
+
+/** Each entry moves the schema one version up; never edit one that has shipped, add a new one. */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE conferences (
+    id TEXT PRIMARY KEY,
+    spec TEXT NOT NULL,                 -- ConferenceSpec without points, JSON
+    status TEXT NOT NULL,
+    agenda_current TEXT,
+    agenda_since INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE points (
+    conference_id TEXT NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    spec TEXT NOT NULL,                 -- PointSpec, JSON
+    PRIMARY KEY (conference_id, id)
+  );
+  CREATE TABLE credentials (
+    id TEXT PRIMARY KEY,                -- the token's jti
+    conference_id TEXT NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,
+    point_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    code_hash TEXT NOT NULL UNIQUE,     -- sha256 of the normalised join code; the code itself is never stored
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE floor_state (
+    conference_id TEXT PRIMARY KEY REFERENCES conferences(id) ON DELETE CASCADE,
+    holder TEXT,
+    since INTEGER NOT NULL,
+    ends_at INTEGER,
+    queue TEXT NOT NULL                 -- JSON array of { pointId, note, requestedAt }
+  );
+  CREATE TABLE questions (
+    id TEXT PRIMARY KEY,
+    conference_id TEXT NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,
+    point_id TEXT NOT NULL,
+    asker TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    category TEXT NOT NULL,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL,
+    position INTEGER,
+    answer_mode TEXT,
+    answer TEXT,
+    dismiss_reason TEXT,
+    merged_into TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX questions_by_conference ON questions (conference_id, status);
+  CREATE TABLE attendance (
+    conference_id TEXT NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,
+    point_id TEXT NOT NULL,
+    present INTEGER NOT NULL,
+    groups TEXT NOT NULL,
+    reported_at INTEGER NOT NULL,
+    PRIMARY KEY (conference_id, point_id)
+  );
+  CREATE TABLE roll_calls (
+    id TEXT PRIMARY KEY,
+    conference_id TEXT NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,
+    started_at INTEGER NOT NULL,
+    deadline INTEGER NOT NULL
+  );
+  CREATE TABLE roll_call_confirmations (
+    roll_call_id TEXT NOT NULL REFERENCES roll_calls(id) ON DELETE CASCADE,
+    point_id TEXT NOT NULL,
+    confirmed_at INTEGER NOT NULL,
+    PRIMARY KEY (roll_call_id, point_id)
+  );
+  CREATE TABLE readiness (
+    conference_id TEXT NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,
+    point_id TEXT NOT NULL,
+    tested_at INTEGER NOT NULL,
+    ready INTEGER NOT NULL,
+    reasons TEXT NOT NULL,
+    measurement TEXT NOT NULL,
+    server TEXT
+  );
+  CREATE INDEX readiness_by_point ON readiness (conference_id, point_id, tested_at);
+  CREATE TABLE connections (
+    conference_id TEXT NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,
+    point_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    conference_id TEXT NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    uploaded_at INTEGER NOT NULL
+  );
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    conference_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    actor_point TEXT,
+    actor_role TEXT,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE INDEX events_by_conference ON events (conference_id, seq);
+  `,
+];
+
+export class Database {
+  readonly sql: DatabaseSync;
+  readonly file: string;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.file = join(dataDir, 'diemcau.sqlite');
+    this.sql = new DatabaseSync(this.file);
+    this.sql.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    this.#migrate();
+  }
+
+  get version(): number {
+    return Number((this.sql.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+  }
+
+  #migrate(): void {
+    for (let v = this.version; v < MIGRATIONS.length; v++) {
+      this.transaction(() => {
+        this.sql.exec(MIGRATIONS[v] as string);
+        this.sql.exec(`PRAGMA user_version = ${v + 1}`);
+      });
+    }
+  }
+
+  /** Runs `work` in one transaction: all of it is stored, or none of it. */
+  transaction<T>(work: () => T): T {
+    this.sql.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.sql.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.sql.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  all<T>(query: string, ...params: SQLInputValue[]): T[] {
+    return this.sql.prepare(query).all(...params) as T[];
+  }
+
+  get<T>(query: string, ...params: SQLInputValue[]): T | undefined {
+    return this.sql.prepare(query).get(...params) as T | undefined;
+  }
+
+  run(query: string, ...params: SQLInputValue[]): void {
+    this.sql.prepare(query).run(...params);
+  }
+
+  close(): void {
+    if (this.sql.isOpen) this.sql.close();
+  }
+}

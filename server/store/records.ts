@@ -1,0 +1,241 @@
+// Questions, attendance, roll calls, readiness results, connection history, documents and the event log
+// of every control action, in the database.
+import type { Role } from '../../shared/domain.ts';
+import type {
+  AttendanceView,
+  DocumentView,
+  QuestionStatus,
+  QuestionView,
+  ReadinessMeasurement,
+  ReadinessView,
+  RollCallView,
+} from '../../shared/records.ts';
+import type { Database } from './db.ts';
+
+interface QuestionRow {
+  id: string;
+  point_id: string;
+  asker: string;
+  unit: string;
+  category: string;
+  text: string;
+  status: QuestionStatus;
+  position: number | null;
+  answer_mode: 'live' | 'written' | null;
+  answer: string | null;
+  dismiss_reason: string | null;
+  merged_into: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const toQuestion = (r: QuestionRow): QuestionView => ({
+  id: r.id,
+  pointId: r.point_id,
+  asker: r.asker,
+  unit: r.unit,
+  category: r.category,
+  text: r.text,
+  status: r.status,
+  position: r.position,
+  answerMode: r.answer_mode,
+  answer: r.answer,
+  dismissReason: r.dismiss_reason,
+  mergedInto: r.merged_into,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export interface EventRecord {
+  seq: number;
+  at: number;
+  actorPoint: string | null;
+  actorRole: Role | null;
+  action: string;
+  detail: Record<string, unknown>;
+}
+
+export class RecordStore {
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.#db.transaction(work);
+  }
+
+  // --- Questions ---------------------------------------------------------------------------------------
+
+  questions(conferenceId: string): QuestionView[] {
+    return this.#db
+      .all<QuestionRow>('SELECT * FROM questions WHERE conference_id = ? ORDER BY created_at, id', conferenceId)
+      .map(toQuestion);
+  }
+
+  saveQuestion(conferenceId: string, q: QuestionView): void {
+    this.#db.run(
+      `INSERT INTO questions (id, conference_id, point_id, asker, unit, category, text, status, position, answer_mode,
+         answer, dismiss_reason, merged_into, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET asker = excluded.asker, unit = excluded.unit, category = excluded.category,
+         text = excluded.text, status = excluded.status, position = excluded.position, answer_mode = excluded.answer_mode,
+         answer = excluded.answer, dismiss_reason = excluded.dismiss_reason, merged_into = excluded.merged_into,
+         updated_at = excluded.updated_at`,
+      q.id,
+      conferenceId,
+      q.pointId,
+      q.asker,
+      q.unit,
+      q.category,
+      q.text,
+      q.status,
+      q.position,
+      q.answerMode,
+      q.answer,
+      q.dismissReason,
+      q.mergedInto,
+      q.createdAt,
+      q.updatedAt,
+    );
+  }
+
+  // --- Attendance and roll calls -----------------------------------------------------------------------
+
+  attendance(conferenceId: string): AttendanceView[] {
+    return this.#db
+      .all<{ point_id: string; present: number; groups: string; reported_at: number }>(
+        'SELECT * FROM attendance WHERE conference_id = ? ORDER BY point_id',
+        conferenceId,
+      )
+      .map((r) => ({ pointId: r.point_id, present: r.present, groups: JSON.parse(r.groups) as Record<string, number>, reportedAt: r.reported_at }));
+  }
+
+  saveAttendance(conferenceId: string, a: AttendanceView): void {
+    this.#db.run(
+      `INSERT INTO attendance (conference_id, point_id, present, groups, reported_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (conference_id, point_id) DO UPDATE SET present = excluded.present, groups = excluded.groups,
+         reported_at = excluded.reported_at`,
+      conferenceId,
+      a.pointId,
+      a.present,
+      JSON.stringify(a.groups),
+      a.reportedAt,
+    );
+  }
+
+  lastRollCall(conferenceId: string): RollCallView | null {
+    const call = this.#db.get<{ id: string; started_at: number; deadline: number }>(
+      'SELECT * FROM roll_calls WHERE conference_id = ? ORDER BY started_at DESC LIMIT 1',
+      conferenceId,
+    );
+    if (!call) return null;
+    const confirmed = Object.fromEntries(
+      this.#db
+        .all<{ point_id: string; confirmed_at: number }>('SELECT * FROM roll_call_confirmations WHERE roll_call_id = ?', call.id)
+        .map((c) => [c.point_id, c.confirmed_at]),
+    );
+    return { id: call.id, startedAt: call.started_at, deadline: call.deadline, confirmed, open: Date.now() < call.deadline };
+  }
+
+  startRollCall(conferenceId: string, id: string, startedAt: number, deadline: number): void {
+    this.#db.run('INSERT INTO roll_calls (id, conference_id, started_at, deadline) VALUES (?, ?, ?, ?)', id, conferenceId, startedAt, deadline);
+  }
+
+  confirmRollCall(rollCallId: string, pointId: string, at: number): void {
+    this.#db.run('INSERT OR IGNORE INTO roll_call_confirmations (roll_call_id, point_id, confirmed_at) VALUES (?, ?, ?)', rollCallId, pointId, at);
+  }
+
+  // --- Readiness and connection history ----------------------------------------------------------------
+
+  latestReadiness(conferenceId: string): ReadinessView[] {
+    return this.#db
+      .all<{ point_id: string; tested_at: number; ready: number; reasons: string; measurement: string; server: string | null }>(
+        `SELECT r.* FROM readiness r
+         JOIN (SELECT point_id, MAX(tested_at) AS t FROM readiness WHERE conference_id = ? GROUP BY point_id) last
+           ON r.point_id = last.point_id AND r.tested_at = last.t
+         WHERE r.conference_id = ?`,
+        conferenceId,
+        conferenceId,
+      )
+      .map((r) => ({
+        pointId: r.point_id,
+        state: r.ready ? 'ready' : 'not_ready',
+        reasons: JSON.parse(r.reasons) as string[],
+        testedAt: r.tested_at,
+        measurement: JSON.parse(r.measurement) as ReadinessMeasurement,
+        server: r.server ? (JSON.parse(r.server) as ReadinessView['server']) : null,
+      }));
+  }
+
+  saveReadiness(conferenceId: string, r: ReadinessView): void {
+    this.#db.run(
+      'INSERT INTO readiness (conference_id, point_id, tested_at, ready, reasons, measurement, server) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      conferenceId,
+      r.pointId,
+      r.testedAt ?? Date.now(),
+      r.state === 'ready' ? 1 : 0,
+      JSON.stringify(r.reasons),
+      JSON.stringify(r.measurement),
+      r.server ? JSON.stringify(r.server) : null,
+    );
+  }
+
+  saveConnection(conferenceId: string, pointId: string, state: string, at: number): void {
+    this.#db.run('INSERT INTO connections (conference_id, point_id, state, at) VALUES (?, ?, ?, ?)', conferenceId, pointId, state, at);
+  }
+
+  connections(conferenceId: string): Array<{ pointId: string; state: string; at: number }> {
+    return this.#db
+      .all<{ point_id: string; state: string; at: number }>('SELECT * FROM connections WHERE conference_id = ? ORDER BY at', conferenceId)
+      .map((r) => ({ pointId: r.point_id, state: r.state, at: r.at }));
+  }
+
+  // --- Documents ---------------------------------------------------------------------------------------
+
+  documents(conferenceId: string): DocumentView[] {
+    return this.#db
+      .all<{ id: string; name: string; mime_type: string; size: number; sha256: string; uploaded_at: number }>(
+        'SELECT * FROM documents WHERE conference_id = ? ORDER BY uploaded_at, id',
+        conferenceId,
+      )
+      .map((d) => ({ id: d.id, name: d.name, mimeType: d.mime_type, size: d.size, sha256: d.sha256, uploadedAt: d.uploaded_at }));
+  }
+
+  saveDocument(conferenceId: string, d: DocumentView): void {
+    this.#db.run(
+      'INSERT INTO documents (id, conference_id, name, mime_type, size, sha256, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      d.id,
+      conferenceId,
+      d.name,
+      d.mimeType,
+      d.size,
+      d.sha256,
+      d.uploadedAt,
+    );
+  }
+
+  // --- Event log ---------------------------------------------------------------------------------------
+
+  log(conferenceId: string, actor: { pointId: string; role: Role } | null, action: string, detail: Record<string, unknown>): void {
+    this.#db.run(
+      'INSERT INTO events (conference_id, at, actor_point, actor_role, action, detail) VALUES (?, ?, ?, ?, ?, ?)',
+      conferenceId,
+      Date.now(),
+      actor?.pointId ?? null,
+      actor?.role ?? null,
+      action,
+      JSON.stringify(detail),
+    );
+  }
+
+  events(conferenceId: string): EventRecord[] {
+    return this.#db
+      .all<{ seq: number; at: number; actor_point: string | null; actor_role: Role | null; action: string; detail: string }>(
+        'SELECT * FROM events WHERE conference_id = ? ORDER BY seq',
+        conferenceId,
+      )
+      .map((e) => ({ seq: e.seq, at: e.at, actorPoint: e.actor_point, actorRole: e.actor_role, action: e.action, detail: JSON.parse(e.detail) as Record<string, unknown> }));
+  }
+}
