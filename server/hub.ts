@@ -7,6 +7,7 @@ import express, { type Express } from 'express';
 import type { Config } from '../config/config.ts';
 import { CredentialIssuer } from './auth/credentials.ts';
 import { ConferenceRegistry, loadSpecs } from './conference/registry.ts';
+import { apiRouter } from './http/api.ts';
 import { healthRouter } from './http/health.ts';
 import type { Logger } from './logger.ts';
 import { WorkerPool } from './media/worker-pool.ts';
@@ -48,6 +49,7 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
   const app = express();
   app.disable('x-powered-by');
   app.use(healthRouter(workers));
+  app.use('/api', apiRouter({ config, conferences, credentials, db, records: stores.records, logger }));
   app.use(express.static(clientDir, { index: 'index.html' }));
 
   const httpServer = createServer(app);

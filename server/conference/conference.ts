@@ -138,6 +138,34 @@ export class Conference {
     };
   }
 
+  /** Adds points (bulk import); all or none, conflict on an id that exists. */
+  addPoints(points: PointSpec[], actor: { pointId: string; role: Claims['role'] } | null): PointView[] {
+    const ids = new Set(this.#points.keys());
+    for (const p of points) {
+      if (ids.has(p.id)) throw conflict(`point ${p.id} exists already`);
+      ids.add(p.id);
+    }
+    for (const p of points) if (p.parentId !== null && !ids.has(p.parentId)) throw invalid(`point ${p.id}: unknown parent ${p.parentId}`);
+    this.#stores.records.transaction(() => {
+      this.#stores.conferences.addPoints(this.id, points);
+      this.#stores.records.log(this.id, actor, 'points.import', { count: points.length });
+    });
+    for (const spec of points) {
+      this.spec.points.push(spec);
+      this.#points.set(spec.id, {
+        spec,
+        connection: 'never',
+        connectionSince: null,
+        mutedByHost: { audio: false, video: false },
+        representative: undefined,
+        goneTimer: undefined,
+      });
+    }
+    const views = points.map((p) => this.pointView(p.id));
+    for (const view of views) this.#broadcast('point.updated', view);
+    return views;
+  }
+
   /** Sessions connected now, for monitoring and tests. */
   sessions(): readonly Session[] {
     return [...this.#sessions.values()];

@@ -122,6 +122,7 @@ const MIGRATIONS: string[] = [
 export class Database {
   readonly sql: DatabaseSync;
   readonly file: string;
+  #depth = 0;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -144,16 +145,19 @@ export class Database {
     }
   }
 
-  /** Runs `work` in one transaction: all of it is stored, or none of it. */
+  /** Runs `work` in one transaction: all of it is stored, or none of it. Nested calls use savepoints. */
   transaction<T>(work: () => T): T {
-    this.sql.exec('BEGIN IMMEDIATE');
+    const depth = this.#depth++;
+    this.sql.exec(depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT sp${depth}`);
     try {
       const result = work();
-      this.sql.exec('COMMIT');
+      this.sql.exec(depth === 0 ? 'COMMIT' : `RELEASE sp${depth}`);
       return result;
     } catch (error) {
-      this.sql.exec('ROLLBACK');
+      this.sql.exec(depth === 0 ? 'ROLLBACK' : `ROLLBACK TO sp${depth}; RELEASE sp${depth}`);
       throw error;
+    } finally {
+      this.#depth--;
     }
   }
 
