@@ -1,0 +1,118 @@
+// Benchmark plumbing: the compiled UDP sink/blaster, CPU time of a process from /proc, the machine's
+// description, and where results go.
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const source = fileURLToPath(new URL('./udp-tool.c', import.meta.url));
+const cacheDir = join(process.env.XDG_CACHE_HOME ?? join(os.homedir(), '.cache'), 'diemcau', 'bench');
+export const resultsDir = fileURLToPath(new URL('../../../test-results/bench/', import.meta.url));
+
+/** Path of udp-tool, compiled from udp-tool.c when missing or older than its source. */
+export function udpTool(): string {
+  const bin = join(cacheDir, 'udp-tool');
+  if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(source).mtimeMs) {
+    mkdirSync(cacheDir, { recursive: true });
+    execFileSync('cc', ['-O2', '-Wall', '-o', bin, source], { stdio: 'inherit' });
+  }
+  return bin;
+}
+
+/** A UDP sink on 127.0.0.1:port counting what it receives, in its own process. */
+export class Sink {
+  readonly port: number;
+  readonly #child: ChildProcessWithoutNullStreams;
+  #lines: string[] = [];
+  #waiters: Array<(line: string) => void> = [];
+
+  private constructor(port: number, child: ChildProcessWithoutNullStreams) {
+    this.port = port;
+    this.#child = child;
+    child.stdout.setEncoding('utf8');
+    let partial = '';
+    child.stdout.on('data', (chunk: string) => {
+      partial += chunk;
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const waiter = this.#waiters.shift();
+        if (waiter) waiter(line);
+        else this.#lines.push(line);
+      }
+    });
+  }
+
+  static async start(port: number): Promise<Sink> {
+    const sink = new Sink(port, spawn(udpTool(), ['sink', String(port)]));
+    const ready = await sink.#next();
+    if (ready !== 'ready') throw new Error(`udp sink did not start: ${ready}`);
+    return sink;
+  }
+
+  #next(): Promise<string> {
+    const line = this.#lines.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Packets and bytes received so far. */
+  async count(): Promise<{ packets: number; bytes: number }> {
+    this.#child.stdin.write('\n');
+    const [packets, bytes] = (await this.#next()).split(' ').map(Number);
+    return { packets: packets ?? 0, bytes: bytes ?? 0 };
+  }
+
+  stop(): void {
+    this.#child.stdin.end();
+  }
+}
+
+/** The loopback UDP ceiling: datagrams a second one sender gets to one receiver on this machine. */
+export async function udpCeiling(seconds = 3, size = 1200): Promise<number> {
+  const sink = await Sink.start(45_000 + Math.floor(Math.random() * 1000));
+  const sent = Number(execFileSync(udpTool(), ['blast', String(sink.port), String(seconds), String(size)], { encoding: 'utf8' }).trim());
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const { packets } = await sink.count();
+  sink.stop();
+  return Math.round(Math.min(sent, packets) / seconds);
+}
+
+const CLK_TCK = 100;
+
+/** User + system CPU time of a process so far, in microseconds (from /proc/<pid>/stat). */
+export function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1_000_000) / CLK_TCK;
+}
+
+export function machine(): Record<string, string | number> {
+  const cpu = os.cpus()[0];
+  return {
+    cpuModel: cpu?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    node: process.version,
+  };
+}
+
+export function writeResult(name: string, result: unknown): string {
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${name}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return file;
+}
+
+/** Prints rows as an aligned text table. */
+export function printTable(rows: Array<Record<string, string | number>>): void {
+  if (rows.length === 0) return;
+  const keys = Object.keys(rows[0] as object);
+  const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
+  console.log(line(keys));
+  for (const row of rows) console.log(line(keys.map((k) => String(row[k]))));
+}

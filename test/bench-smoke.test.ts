@@ -1,0 +1,23 @@
+// The benchmarks keep working: each runs in its smoke mode (tiny sizes) and writes its JSON result.
+// Speed is never asserted here; scripts/bench/ measures it, with baselines from the same run.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const script = (name: string): string => fileURLToPath(new URL(`../scripts/bench/${name}.ts`, import.meta.url));
+const result = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`../test-results/bench/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+
+it('fan-out runs end to end in smoke mode, hub and bare baseline side by side', async () => {
+  await run(process.execPath, ['--disable-warning=ExperimentalWarning', script('fanout'), '--smoke'], { timeout: 90_000 });
+  const fanout = result('fanout-smoke') as { udpCeilingPps: number; rows: Array<{ target: string; deliveredPps: number; usPerPacket: number }> };
+  expect(fanout.udpCeilingPps).toBeGreaterThan(0);
+  expect(fanout.rows.map((r) => r.target).sort()).toEqual(['bare', 'hub']);
+  for (const row of fanout.rows) {
+    expect(row.deliveredPps).toBeGreaterThan(0);
+    expect(row.usPerPacket).toBeGreaterThan(0);
+  }
+});
