@@ -21,3 +21,10 @@ it('fan-out runs end to end in smoke mode, hub and bare baseline side by side', 
     expect(row.usPerPacket).toBeGreaterThan(0);
   }
 });
+
+it('control fan-out runs in smoke mode against a bare socket.io baseline', async () => {
+  await run(process.execPath, ['--disable-warning=ExperimentalWarning', '--expose-gc', script('control'), '--smoke'], { timeout: 60_000 });
+  const control = result('control-smoke') as { latencyMs: { bare: { p50: number }; hub: { p50: number } }; memoryPerPointBytes: number };
+  expect(control.latencyMs.bare.p50).toBeGreaterThan(0);
+  expect(control.latencyMs.hub.p50).toBeGreaterThan(0);
+});

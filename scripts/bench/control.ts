@@ -1,0 +1,133 @@
+// Control fan-out: one host action (a grant of the floor) delivered to N connected sockets, through the
+// hub, against a bare socket.io server broadcasting the same payload in the same run. Also the memory the
+// hub holds per connected point. Prints tables and writes test-results/bench/control.json.
+//
+//   npm run bench:control -- [--sockets 1000] [--rounds 20] [--smoke]
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { Server } from 'socket.io';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { loadConfig } from '../../config/config.ts';
+import { createHub } from '../../server/hub.ts';
+import { tempDataDir } from '../../test/helpers/data-dir.ts';
+import { connect, type SignalClient } from '../../test/helpers/signal-client.ts';
+import { machine, printTable, writeResult } from './lib/tools.ts';
+
+const { values } = parseArgs({
+  options: { sockets: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '20' }, smoke: { type: 'boolean', default: false } },
+});
+const SOCKETS = values.smoke ? 20 : Number(values.sockets);
+const ROUNDS = values.smoke ? 3 : Number(values.rounds);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const summary = (ms: number[]): { p50: number; p99: number; max: number } => {
+  const s = [...ms].sort((a, b) => a - b);
+  return { p50: round(quantile(s, 0.5)), p99: round(quantile(s, 0.99)), max: round(s.at(-1) ?? NaN) };
+};
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+/** A bare socket.io server that broadcasts a floor-sized payload to every socket: the baseline. */
+async function bare(): Promise<number[]> {
+  const http = createServer();
+  const server = new Server(http);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const clients: Socket[] = [];
+  for (let i = 0; i < SOCKETS; i++) {
+    const c = ioClient(url, { transports: ['websocket'], forceNew: true });
+    await new Promise<void>((resolve) => c.once('connect', () => resolve()));
+    clients.push(c);
+  }
+  const latencies: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    let got = 0;
+    const start = performance.now();
+    const done = new Promise<void>((resolve) => {
+      for (const c of clients)
+        c.once('floor.updated', () => {
+          latencies.push(performance.now() - start);
+          if (++got === clients.length) resolve();
+        });
+    });
+    server.emit('floor.updated', { pointId: 'bien-hoa', since: Date.now(), endsAt: Date.now() + 60_000, queue: [] });
+    await done;
+    await sleep(50);
+  }
+  for (const c of clients) c.close();
+  server.close();
+  return latencies;
+}
+
+async function hub(): Promise<{ latencies: number[]; bytesPerPoint: number }> {
+  const config = loadConfig({
+    DIEMCAU_HOST: '127.0.0.1', DIEMCAU_PORT: '0', DIEMCAU_LISTEN_IP: '127.0.0.1', DIEMCAU_WORKERS: '1',
+    DIEMCAU_DATA_DIR: tempDataDir(), DIEMCAU_REQUESTS_PER_SECOND: '10000', DIEMCAU_JOINS_PER_MINUTE: '100000',
+  });
+  const h = await createHub(config, pino({ level: 'silent' }));
+  const url = `http://127.0.0.1:${(await h.listen()).port}`;
+  const conferenceId = 'mttq-giam-sat-bau-cu-dot-1';
+  const conference = h.conferences.get(conferenceId);
+  if (!conference) throw new Error('demo conference missing');
+  const remote = conference.spec.points.filter((p) => p.level === 'province').map((p) => p.id);
+  const host = await connect(url, { token: (await h.credentials.issue({ conferenceId, pointId: 'trung-uong', role: 'host' }, 3600)).token });
+
+  globalThis.gc?.();
+  const before = process.memoryUsage().rss;
+  const clients: SignalClient[] = [];
+  for (let i = 0; i < SOCKETS; i++) {
+    const { token } = await h.credentials.issue({ conferenceId, pointId: remote[i % remote.length] as string, role: 'viewer' }, 3600);
+    clients.push(await connect(url, { token }));
+  }
+  globalThis.gc?.();
+  // Client and server share this process: the figure is an upper bound for the hub's own share.
+  const bytesPerPoint = (process.memoryUsage().rss - before) / SOCKETS;
+
+  const latencies: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const target = remote[round % remote.length] as string;
+    let got = 0;
+    const start = performance.now();
+    const done = new Promise<void>((resolve) => {
+      for (const c of clients)
+        c.socket.once('floor.updated', () => {
+          latencies.push(performance.now() - start);
+          if (++got === clients.length) resolve();
+        });
+    });
+    const granted = await host.request('floor.grant', { pointId: target, seconds: 60 });
+    if (!granted.ok) throw new Error(granted.error.message);
+    await done;
+    await host.request('floor.revoke', {});
+    await sleep(100);
+  }
+  for (const c of [...clients, host]) c.close();
+  await h.close('bench done');
+  return { latencies, bytesPerPoint };
+}
+
+console.log(`control fan-out: ${SOCKETS} sockets, ${ROUNDS} rounds${values.smoke ? ' (smoke)' : ''}`);
+const baseline = summary(await bare());
+const measured = await hub();
+const hubLatency = summary(measured.latencies);
+const rows = [
+  { target: 'bare socket.io', ...baseline },
+  { target: 'hub floor.grant', ...hubLatency },
+];
+printTable(rows);
+const ratios = { p50: round(hubLatency.p50 / baseline.p50), p99: round(hubLatency.p99 / baseline.p99) };
+console.log(`hub / bare: p50 ×${ratios.p50}, p99 ×${ratios.p99}`);
+console.log(`memory per connected point (hub + client in one process, upper bound): ${Math.round(measured.bytesPerPoint / 1024)} KiB`);
+const file = writeResult(values.smoke ? 'control-smoke' : 'control', {
+  scenario: 'control',
+  machine: machine(),
+  sockets: SOCKETS,
+  rounds: ROUNDS,
+  latencyMs: { bare: baseline, hub: hubLatency },
+  ratios,
+  memoryPerPointBytes: Math.round(measured.bytesPerPoint),
+});
+console.log(`wrote ${file}`);
+process.exit(0);
