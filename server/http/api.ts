@@ -1,12 +1,21 @@
 // REST API under /api: setup and records (conferences, points, credentials, documents, questions export,
-// the conference report) and its OpenAPI document.
-import { Router } from 'express';
+// the conference report) and its OpenAPI document. Every route authenticates with a Bearer admin key or
+// join token (auth.ts), parses with zod and answers errors as `{ error: { code, message } }` (errors.ts).
+import express, { Router } from 'express';
 import type { Config } from '../../config/config.ts';
 import type { CredentialIssuer } from '../auth/credentials.ts';
 import type { ConferenceRegistry } from '../conference/registry.ts';
 import type { Logger } from '../logger.ts';
+import { ConferenceStore } from '../store/conferences.ts';
 import type { Database } from '../store/db.ts';
 import type { RecordStore } from '../store/records.ts';
+import { Gate } from './auth.ts';
+import { conferenceRoutes } from './conferences.ts';
+import { DOCUMENT_MAX_BYTES } from './document-files.ts';
+import { documentRoutes } from './documents.ts';
+import { errorHandler, notFoundHandler } from './errors.ts';
+import { buildOpenApi } from './openapi.ts';
+import { recordRoutes } from './records.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -15,8 +24,37 @@ export interface ApiDeps {
   db: Database;
   records: RecordStore;
   logger: Logger;
+  /** Largest document upload (default DOCUMENT_MAX_BYTES). */
+  documentMaxBytes?: number;
 }
 
-export function apiRouter(_deps: ApiDeps): Router {
-  return Router();
+/** Largest JSON or CSV body: a full conference of 2000 points fits. */
+export const BODY_LIMIT = '4mb';
+
+export function apiRouter(deps: ApiDeps): Router {
+  const { config, conferences, credentials, db, records } = deps;
+  const logger = deps.logger.child({ component: 'api' });
+  const gate = new Gate(db, credentials, conferences);
+  let openapi: string | undefined;
+
+  const router = Router();
+  router.use((_req, res, next) => {
+    res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    next();
+  });
+  router.use(express.json({ limit: BODY_LIMIT }));
+  router.use(express.text({ type: 'text/csv', limit: BODY_LIMIT }));
+
+  router.get('/openapi.json', (_req, res) => {
+    openapi ??= JSON.stringify(buildOpenApi(), null, 2);
+    res.type('application/json').send(openapi);
+  });
+  router.use(conferenceRoutes({ gate, conferences, store: new ConferenceStore(db), credentials }));
+  router.use(
+    documentRoutes({ gate, records, dataDir: config.dataDir, maxBytes: deps.documentMaxBytes ?? DOCUMENT_MAX_BYTES, logger }),
+  );
+  router.use(recordRoutes({ gate, records }));
+  router.use(notFoundHandler);
+  router.use(errorHandler(logger));
+  return router;
 }

@@ -1,0 +1,175 @@
+// The operator's command line. It opens the hub's database (same data folder, SQLite WAL, so it works
+// while the hub runs) without starting any media worker:
+//   node server/cli.ts create <spec.json> | points <id> [--codes] [--ttl-hours N] | report <id> [--html] | admin-key
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/config.ts';
+import type { PointSpec, Role } from '../shared/domain.ts';
+import { CredentialIssuer } from './auth/credentials.ts';
+import { HubError } from './errors.ts';
+import { rotateAdminKey } from './http/admin-key.ts';
+import { parseConferenceSpec } from './conference/spec.ts';
+import { renderReportHtml } from './report/html.ts';
+import { buildReport } from './report/report.ts';
+import { ConferenceStore, type StoredConference } from './store/conferences.ts';
+import { Database } from './store/db.ts';
+import { RecordStore } from './store/records.ts';
+
+const USAGE = `diemcau operator commands
+
+  create <spec.json>                      validate a conference spec (JSON) and store it; prints its id
+  points <conferenceId> [--codes] [--ttl-hours N]
+                                          list the points (level, parent); with --codes issue a fresh
+                                          operator code (host / cohost / technician) and viewer code for
+                                          each point. Codes are stored hashed: print them now or never.
+                                          --ttl-hours: validity of the codes (default 48, at most 720)
+  report <conferenceId> [--html]          the conference report as JSON, or as a printable HTML page
+  admin-key                               create or rotate the admin key for the REST API (shown once)
+
+Uses the hub's configuration (DIEMCAU_DATA_DIR, DIEMCAU_CONFIG, ...); safe to run while the hub runs.`;
+
+class UsageError extends Error {}
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** Runs one command; returns the exit code. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        codes: { type: 'boolean', default: false },
+        'ttl-hours': { type: 'string' },
+        html: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.err(`diemcau: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (values.help || command === 'help') {
+    io.out(`${USAGE}\n`);
+    return 0;
+  }
+  if (!command) {
+    io.err(`${USAGE}\n`);
+    return 1;
+  }
+
+  let db: Database | undefined;
+  try {
+    const config = loadConfig(env);
+    const open = (): Database => (db ??= new Database(config.dataDir));
+    switch (command) {
+      case 'create':
+        io.out(`${create(open(), one(args, 'create <spec.json>'))}\n`);
+        return 0;
+      case 'points': {
+        const id = one(args, 'points <conferenceId>');
+        const ttlHours = values['ttl-hours'] === undefined ? 48 : hours(values['ttl-hours']);
+        if (values['ttl-hours'] !== undefined && !values.codes) throw new UsageError('--ttl-hours goes with --codes');
+        io.out(await points(open(), config.auth.secret, id, values.codes ? ttlHours : null));
+        return 0;
+      }
+      case 'report': {
+        const stored = load(open(), one(args, 'report <conferenceId>'));
+        const report = buildReport({ spec: stored.spec, status: stored.status, store: new RecordStore(open()) });
+        io.out(values.html ? renderReportHtml(report) : `${JSON.stringify(report, null, 2)}\n`);
+        return 0;
+      }
+      case 'admin-key':
+        if (args.length > 0) throw new UsageError('admin-key takes no arguments');
+        io.out(`${rotateAdminKey(open())}\n`);
+        io.err('New admin key above: use it as "Authorization: Bearer <key>". Only its hash is stored; any older key stops working.\n');
+        return 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) io.err(`diemcau: ${error.message}\n\n${USAGE}\n`);
+    else if (error instanceof ConfigError || error instanceof HubError || error instanceof CliError) io.err(`diemcau: ${error.message}\n`);
+    else throw error;
+    return 1;
+  } finally {
+    db?.close();
+  }
+}
+
+class CliError extends Error {}
+
+function one(args: string[], usage: string): string {
+  if (args.length !== 1) throw new UsageError(`usage: ${usage}`);
+  return args[0] as string;
+}
+
+function hours(text: string): number {
+  if (!/^\d{1,4}$/.test(text) || Number(text) < 1 || Number(text) > 720) throw new UsageError('--ttl-hours must be a whole number from 1 to 720');
+  return Number(text);
+}
+
+function load(db: Database, id: string): StoredConference {
+  const stored = new ConferenceStore(db).load(id);
+  if (!stored) throw new CliError(`no conference ${id}`);
+  return stored;
+}
+
+function create(db: Database, file: string): string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const spec = parseConferenceSpec(raw);
+  const store = new ConferenceStore(db);
+  if (store.has(spec.id)) throw new CliError(`conference ${spec.id} exists already`);
+  store.insert(spec);
+  return spec.id;
+}
+
+/** Who runs the point's console: host at the centre, co-host at central-side points, a technician elsewhere. */
+const operatorRole = (spec: StoredConference['spec'], p: PointSpec): Role =>
+  p.id === spec.centralPointId ? 'host' : p.centralSide ? 'cohost' : 'technician';
+
+async function points(db: Database, secret: string, id: string, ttlHours: number | null): Promise<string> {
+  const { spec } = load(db, id);
+  const base = (p: PointSpec): string[] => [p.id, p.level, p.parentId ?? '-'];
+  if (ttlHours === null) return formatTable(['id', 'level', 'parent', 'name'], spec.points.map((p) => [...base(p), p.name]));
+  const issuer = new CredentialIssuer(db, secret);
+  const ttl = ttlHours * 3600;
+  const issued = await issuer.issueMany(
+    spec.points.flatMap((p) => [
+      { conferenceId: id, pointId: p.id, role: operatorRole(spec, p) },
+      { conferenceId: id, pointId: p.id, role: 'viewer' as const },
+    ]),
+    ttl,
+  );
+  const rows = spec.points.map((p, i) => [...base(p), operatorRole(spec, p), issued[2 * i]?.code ?? '', issued[2 * i + 1]?.code ?? '', p.name]);
+  const until = new Date(Date.now() + ttl * 1000).toISOString();
+  return (
+    formatTable(['id', 'level', 'parent', 'role', 'operator code', 'viewer code', 'name'], rows) +
+    `\nCodes valid for ${ttlHours} h (until ${until}). They are stored hashed and cannot be listed again.\n`
+  );
+}
+
+function formatTable(header: string[], rows: string[][]): string {
+  const width = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((cell, c) => (c === cells.length - 1 ? cell : cell.padEnd(width[c] ?? 0))).join('  ');
+  return `${[line(header), line(width.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')}\n`;
+}
+
+if (import.meta.main) {
+  const code = await runCli(process.argv.slice(2), process.env, {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,135 @@
+// Setup: conferences, their points (bulk import from JSON or CSV, all or nothing) and join credentials.
+import { Router } from 'express';
+import { z } from 'zod';
+import { Role } from '../../shared/domain.ts';
+import { requests } from '../../shared/protocol.ts';
+import type { CredentialIssuer } from '../auth/credentials.ts';
+import type { Conference } from '../conference/conference.ts';
+import type { ConferenceRegistry } from '../conference/registry.ts';
+import { HubError, invalid } from '../errors.ts';
+import type { ConferenceStore } from '../store/conferences.ts';
+import type { Gate } from './auth.ts';
+import { parseOr } from './errors.ts';
+import { parseConferenceSpec } from '../conference/spec.ts';
+import { MAX_POINTS, parsePointsCsv, parsePointsJson } from './import.ts';
+
+export interface ConferenceRoutesDeps {
+  gate: Gate;
+  conferences: ConferenceRegistry;
+  store: ConferenceStore;
+  credentials: CredentialIssuer;
+}
+
+export const IssueBody = requests['credentials.issue'].params;
+export const BulkIssueBody = z
+  .object({
+    roles: z.array(Role).min(1).max(5).refine((r) => new Set(r).size === r.length, 'a role appears twice'),
+    ttlSeconds: z.number().int().min(60).max(30 * 86_400).default(86_400),
+  })
+  .strict();
+
+export const ConferenceSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  organiser: z.string(),
+  startsAt: z.string(),
+  status: z.string(),
+  points: z.number().int(),
+});
+
+export const IssuedCredential = z.object({
+  pointId: z.string(),
+  pointName: z.string(),
+  role: Role,
+  token: z.string(),
+  code: z.string(),
+  expiresAt: z.number(),
+});
+export type IssuedCredential = z.infer<typeof IssuedCredential>;
+
+/** Roles that may act at `pointId` (where assertRoleAtPoint lets them). */
+export function fits(conference: Conference, pointId: string, role: Role): boolean {
+  try {
+    conference.assertRoleAtPoint(pointId, role);
+    return true;
+  } catch (error) {
+    if (error instanceof HubError && error.code === 'forbidden') return false;
+    throw error;
+  }
+}
+
+/** One fresh credential per point and fitting role, in point order. */
+export async function issueForPoints(
+  credentials: CredentialIssuer,
+  conference: Conference,
+  roles: readonly Role[],
+  ttlSeconds: number,
+): Promise<IssuedCredential[]> {
+  const plan = conference.spec.points.flatMap((p) => roles.filter((role) => fits(conference, p.id, role)).map((role) => ({ point: p, role })));
+  const issued = await credentials.issueMany(
+    plan.map(({ point, role }) => ({ conferenceId: conference.id, pointId: point.id, role })),
+    ttlSeconds,
+  );
+  return plan.map(({ point, role }, i) => ({ pointId: point.id, pointName: point.name, role, ...(issued[i] as (typeof issued)[number]) }));
+}
+
+export function conferenceRoutes({ gate, conferences, store, credentials }: ConferenceRoutesDeps): Router {
+  const router = Router();
+
+  router.post('/conferences', async (req, res) => {
+    await gate.admin(req);
+    const spec = parseConferenceSpec(req.body);
+    const conference = conferences.create(spec);
+    res.status(201).location(`/api/conferences/${conference.id}`).json(conference.view());
+  });
+
+  router.get('/conferences', async (req, res) => {
+    await gate.admin(req);
+    const list = store.loadAll().map(({ spec, status }) => ({
+      id: spec.id,
+      title: spec.title,
+      organiser: spec.organiser,
+      startsAt: spec.startsAt,
+      status,
+      points: spec.points.length,
+    }));
+    res.json({ conferences: list });
+  });
+
+  router.get('/conferences/:id', async (req, res) => {
+    const { conference } = await gate.conference(req, req.params.id, ['host', 'cohost']);
+    res.json(conference.view());
+  });
+
+  router.post('/conferences/:id/points', async (req, res) => {
+    const { conference, actor } = await gate.conference(req, req.params.id, ['host']);
+    let points;
+    if (req.is('text/csv')) {
+      if (typeof req.body !== 'string') throw invalid('send the CSV as the body');
+      points = parsePointsCsv(req.body);
+    } else if (req.is('application/json')) {
+      points = parsePointsJson(req.body);
+    } else {
+      throw invalid('send points as application/json (an array) or text/csv');
+    }
+    if (conference.spec.points.length + points.length > MAX_POINTS) throw invalid(`a conference has at most ${MAX_POINTS} points`);
+    const views = conference.addPoints(points, actor);
+    res.status(201).json({ points: views });
+  });
+
+  router.post('/conferences/:id/credentials', async (req, res) => {
+    const { conference } = await gate.conference(req, req.params.id, ['host']);
+    const body = parseOr(IssueBody, req.body, 'credential');
+    conference.assertRoleAtPoint(body.pointId, body.role);
+    const issued = await credentials.issue({ conferenceId: conference.id, pointId: body.pointId, role: body.role }, body.ttlSeconds);
+    res.status(201).json(issued);
+  });
+
+  router.post('/conferences/:id/credentials/bulk', async (req, res) => {
+    const { conference } = await gate.conference(req, req.params.id, ['host']);
+    const body = parseOr(BulkIssueBody, req.body, 'credentials');
+    res.status(201).json({ credentials: await issueForPoints(credentials, conference, body.roles, body.ttlSeconds) });
+  });
+
+  return router;
+}

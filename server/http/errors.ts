@@ -1,0 +1,62 @@
+// The REST side of the error mapping: the same codes as the socket protocol (toWireError), an HTTP status
+// per code, and one express error handler that answers `{ error: { code, message } }`.
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import multer from 'multer';
+import type { z } from 'zod';
+import type { ErrorCode, WireError } from '../../shared/errors.ts';
+import { describeIssue, invalid, notFound, toWireError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+
+export const STATUS: Record<ErrorCode, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  internal: 500,
+};
+
+/** Parses with zod; the first issue becomes an `invalid` naming the field. */
+export function parseOr<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw invalid(describeIssue(result.error, what));
+}
+
+export function sendError(res: Response, status: number, wire: WireError): void {
+  res.status(status).type('application/json').json({ error: wire });
+}
+
+/** Body parser, multer and our own errors → the wire; anything else is a bug, logged with detail. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      logger.error({ err: error, method: req.method, path: req.originalUrl }, 'api error after the answer started');
+      res.destroy();
+      return;
+    }
+    const bodyError = error as { type?: unknown; status?: unknown };
+    if (bodyError.type === 'entity.too.large') {
+      sendError(res, 413, { code: 'invalid', message: 'request body too large' });
+      return;
+    }
+    if (typeof bodyError.type === 'string' && typeof bodyError.status === 'number' && bodyError.status < 500) {
+      // body-parser: malformed JSON, bad charset, ...
+      sendError(res, 400, { code: 'invalid', message: bodyError.type === 'entity.parse.failed' ? 'malformed JSON' : 'unreadable body' });
+      return;
+    }
+    if (error instanceof multer.MulterError) {
+      const tooLarge = error.code === 'LIMIT_FILE_SIZE';
+      sendError(res, tooLarge ? 413 : 400, { code: 'invalid', message: tooLarge ? 'file too large' : `upload: ${error.message}` });
+      return;
+    }
+    const { wire, internal } = toWireError(error);
+    if (internal) logger.error({ err: error, method: req.method, path: req.originalUrl }, 'api request failed');
+    sendError(res, STATUS[wire.code], wire);
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req) => {
+  throw notFound(`no route ${req.method} ${req.path}`);
+};
