@@ -1,5 +1,6 @@
 // The hub's error classes, each with a stable wire code. Handlers throw them; the registrar maps them to
 // the wire in one place (toWireError). Anything else is a bug: logged with detail, answered as internal.
+import type { z } from 'zod';
 import type { ErrorCode, WireError } from '../shared/errors.ts';
 
 export class HubError extends Error {
@@ -28,4 +29,12 @@ export function toWireError(error: unknown): { wire: WireError; internal: boolea
   if (error instanceof HubError) return { wire: { code: error.code, message: error.message }, internal: false };
   if (isMediasoupTypeError(error)) return { wire: { code: 'invalid', message: error.message }, internal: false };
   return { wire: { code: 'internal', message: 'internal error' }, internal: true };
+}
+
+/** The first issue of a zod error as one line naming the field: "<what> <path>: <message>". */
+export function describeIssue(error: z.ZodError, what: string): string {
+  const issue = error.issues[0];
+  if (!issue) return `${what}: invalid`;
+  const path = issue.path.map(String).join('.');
+  return `${what}${path ? ` ${path}` : ''}: ${issue.message}`;
 }

@@ -63,29 +63,43 @@ export class CredentialIssuer {
   }
 
   async issue(claims: Claims, ttlSeconds: number): Promise<Issued> {
+    return (await this.issueMany([claims], ttlSeconds))[0] as Issued;
+  }
+
+  /** Issues one credential per claims: every token is signed first, then all are stored in one transaction. */
+  async issueMany(list: readonly Claims[], ttlSeconds: number): Promise<Issued[]> {
     const now = Date.now();
     const expiresAt = now + ttlSeconds * 1000;
-    const jti = randomBytes(12).toString('base64url');
-    const token = await new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(ISSUER)
-      .setIssuedAt()
-      .setJti(jti)
-      .setExpirationTime(Math.floor(expiresAt / 1000))
-      .sign(this.#secret);
-    let code = newCode();
-    while (this.#db.get('SELECT 1 AS x FROM credentials WHERE code_hash = ?', hashCode(code))) code = newCode();
-    this.#db.run(
-      'INSERT INTO credentials (id, conference_id, point_id, role, code_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      jti,
-      claims.conferenceId,
-      claims.pointId,
-      claims.role,
-      hashCode(code),
-      expiresAt,
-      now,
+    const signed = await Promise.all(
+      list.map(async (claims) => {
+        const jti = randomBytes(12).toString('base64url');
+        const token = await new SignJWT({ ...claims })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setIssuer(ISSUER)
+          .setIssuedAt()
+          .setJti(jti)
+          .setExpirationTime(Math.floor(expiresAt / 1000))
+          .sign(this.#secret);
+        return { claims, jti, token };
+      }),
     );
-    return { token, code: displayCode(code), expiresAt };
+    return this.#db.transaction(() =>
+      signed.map(({ claims, jti, token }) => {
+        let code = newCode();
+        while (this.#db.get('SELECT 1 AS x FROM credentials WHERE code_hash = ?', hashCode(code))) code = newCode();
+        this.#db.run(
+          'INSERT INTO credentials (id, conference_id, point_id, role, code_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          jti,
+          claims.conferenceId,
+          claims.pointId,
+          claims.role,
+          hashCode(code),
+          expiresAt,
+          now,
+        );
+        return { token, code: displayCode(code), expiresAt };
+      }),
+    );
   }
 
   /** Checks a handshake's token or code; throws `unauthenticated` with the reason. */

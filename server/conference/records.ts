@@ -299,7 +299,7 @@ export class ConferenceRecords {
   }
 
   /** Records an uploaded document (the file is already on disk) and tells every session. */
-  addDocument(actor: { pointId: string; role: Session['role'] }, document: DocumentView): void {
+  addDocument(actor: { pointId: string; role: Session['role'] } | null, document: DocumentView): void {
     this.#store.transaction(() => {
       this.#store.saveDocument(this.#id, document);
       this.#store.log(this.#id, actor, 'document.upload', { documentId: document.id, name: document.name, size: document.size });

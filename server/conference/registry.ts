@@ -1,33 +1,26 @@
 // The conferences this hub serves, loaded at start from JSON specs (the demo ones in config/demo/).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConferenceSpec } from '../../shared/domain.ts';
+import type { ConferenceSpec } from '../../shared/domain.ts';
 import type { Logger } from '../logger.ts';
 import { ConferenceMedia, type MediaSettings } from '../media/conference-media.ts';
 import type { WorkerPool } from '../media/worker-pool.ts';
 import { conflict } from '../errors.ts';
 import type { StoredConference } from '../store/conferences.ts';
 import { Conference, type ConferenceStores } from './conference.ts';
+import { parseConferenceSpec } from './spec.ts';
 
-/** Reads and validates every `*.json` conference spec in `dir`; throws naming the file and the field. */
+/** Reads and checks every `*.json` conference spec in `dir`; throws naming the file and the field. */
 export function loadSpecs(dir: string): ConferenceSpec[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((file) => {
-      const result = ConferenceSpec.safeParse(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        throw new Error(`conference spec ${file}: ${issue?.path.join('.')}: ${issue?.message}`);
+      try {
+        return parseConferenceSpec(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+      } catch (error) {
+        throw new Error(`conference spec ${file}: ${(error as Error).message}`);
       }
-      const spec = result.data;
-      const ids = new Set(spec.points.map((p) => p.id));
-      if (ids.size !== spec.points.length) throw new Error(`conference spec ${file}: duplicate point ids`);
-      if (!ids.has(spec.centralPointId)) throw new Error(`conference spec ${file}: centralPointId is not a point`);
-      for (const p of spec.points) {
-        if (p.parentId !== null && !ids.has(p.parentId)) throw new Error(`conference spec ${file}: ${p.id} has unknown parent`);
-      }
-      return spec;
     });
 }
 
@@ -46,7 +39,8 @@ export class ConferenceRegistry {
   }
 
   /** Stores a new conference and opens it; conflict if the id is taken. */
-  create(spec: ConferenceSpec): Conference {
+  create(input: unknown): Conference {
+    const spec = parseConferenceSpec(input);
     if (this.#stores.conferences.has(spec.id)) throw conflict(`conference ${spec.id} exists already`);
     this.#stores.conferences.insert(spec);
     return this.get(spec.id) as Conference;

@@ -4,7 +4,7 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Socket } from 'socket.io';
 import { requests, type RequestName, type Result } from '../../shared/protocol.ts';
-import { forbidden, invalid, rateLimited, toWireError } from '../errors.ts';
+import { describeIssue, forbidden, invalid, rateLimited, toWireError } from '../errors.ts';
 import { handlers, type HandlerContext } from './handlers.ts';
 
 export interface RegistrarOptions {
@@ -33,10 +33,7 @@ export function createRegistrar(options: RegistrarOptions) {
           });
           const spec = requests[name];
           const parsed = spec.params.safeParse(raw);
-          if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            throw invalid(`${name}: ${issue?.path.join('.') || 'params'}: ${issue?.message ?? 'invalid'}`);
-          }
+          if (!parsed.success) throw invalid(describeIssue(parsed.error, name));
           if (!(spec.roles as readonly string[]).includes(session.role)) {
             throw forbidden(`${name} is not allowed for role ${session.role}`);
           }
