@@ -28,3 +28,10 @@ it('control fan-out runs in smoke mode against a bare socket.io baseline', async
   expect(control.latencyMs.bare.p50).toBeGreaterThan(0);
   expect(control.latencyMs.hub.p50).toBeGreaterThan(0);
 });
+
+it('join storm runs in smoke mode, hub and bare baseline', async () => {
+  await run(process.execPath, ['--disable-warning=ExperimentalWarning', script('join-storm'), '--smoke'], { timeout: 60_000 });
+  const storm = result('join-storm-smoke') as { rows: Array<{ target: string; failures: number; p50: number }> };
+  expect(storm.rows.map((r) => r.target)).toEqual(['bare', 'hub']);
+  for (const row of storm.rows) expect(row.p50).toBeGreaterThan(0);
+});
