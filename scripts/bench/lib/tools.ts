@@ -97,6 +97,8 @@ export function machine(): Record<string, string | number> {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     kernel: os.release(),
     node: process.version,
+    /** Load before the run: well above 0 means something else was using the cores. */
+    loadAverage1m: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
