@@ -235,6 +235,8 @@ export const SessionSelf = z.object({
   conferenceId: z.string(),
   pointId: z.string(),
   role: Role,
+  /** A signed token for this session's credential (also when it joined by code), for the REST API. */
+  token: z.string(),
 });
 
 /** Server → client events. */

@@ -125,6 +125,27 @@ export class CredentialIssuer {
     return Claims.parse(payload);
   }
 
+  /**
+   * A token for the credential a handshake used: the token itself, or, for a join code, one signed for the
+   * code's own credential record (same id, same expiry), so revoking the credential revokes both.
+   */
+  async sessionToken(auth: HandshakeAuth): Promise<string> {
+    if ('token' in auth) return auth.token;
+    const row = this.#db.get<{ id: string; conference_id: string; point_id: string; role: string; expires_at: number }>(
+      'SELECT * FROM credentials WHERE code_hash = ?',
+      hashCode(auth.code),
+    );
+    if (!row) throw unauthenticated('unknown join code');
+    const claims = Claims.parse({ conferenceId: row.conference_id, pointId: row.point_id, role: row.role });
+    return new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setIssuedAt()
+      .setJti(row.id)
+      .setExpirationTime(Math.floor(row.expires_at / 1000))
+      .sign(this.#secret);
+  }
+
   /** Revokes every credential of a point and role (e.g. a lost room PC); returns how many. */
   revoke(conferenceId: string, pointId: string, role: Claims['role']): number {
     const result = this.#db.sql

@@ -189,7 +189,7 @@ export class Conference {
   // --- Sessions -------------------------------------------------------------------------------------
 
   /** Admits a client whose credential names this conference; an older exclusive session is replaced. */
-  async join(claims: Claims, sink: SessionSink): Promise<{ session: Session; welcome: EventPayload<'session.welcome'> }> {
+  async join(claims: Claims, token: string, sink: SessionSink): Promise<{ session: Session; welcome: EventPayload<'session.welcome'> }> {
     if (this.#closed) throw conflict('the conference is closed');
     if (this.#status === 'ended' && claims.role !== 'host') throw forbidden('the conference has ended');
     const point = this.#point(claims.pointId);
@@ -215,7 +215,7 @@ export class Conference {
     return {
       session,
       welcome: {
-        self: { sessionId: session.id, conferenceId: this.id, pointId: claims.pointId, role: claims.role },
+        self: { sessionId: session.id, conferenceId: this.id, pointId: claims.pointId, role: claims.role, token },
         conference: this.view(),
         routerRtpCapabilities: peer.router.rtpCapabilities as RtpCapabilities,
       },
@@ -492,6 +492,10 @@ export class Conference {
     if (holder && holder !== self) {
       add(holder, 'camera', 'stage');
       add(holder, 'microphone', 'stage');
+    } else if (holder && session.role === 'viewer') {
+      // The room display of the speaking point shows its own speaker large, but never plays the sound
+      // back into the hall it comes from.
+      add(holder, 'camera', 'stage');
     }
     if (session.role === 'host' || session.role === 'cohost') {
       for (const pointId of this.#points.keys()) if (pointId !== centre && pointId !== self) add(pointId, 'camera', 'wall');

@@ -57,7 +57,8 @@ export function createSocketServer(
       const claims = await deps.credentials.verify(auth.data);
       const conference = deps.registry.get(claims.conferenceId);
       if (!conference) throw notFound('this conference is not on this hub');
-      const { session, welcome } = await conference.join(claims, sinkFor(socket));
+      const token = await deps.credentials.sessionToken(auth.data);
+      const { session, welcome } = await conference.join(claims, token, sinkFor(socket));
       socket.data.session = session;
       socket.data.welcome = welcome;
       next();

@@ -1,0 +1,135 @@
+// One connection's life: connect with the credential, and on every welcome (the first, and each one
+// after socket.io reconnects) reset the store, draw the view for the role once, load the records and
+// rebuild the media. A session the hub ended for good (replaced, conference over) is not retried.
+import type { Role } from '../shared/domain.ts';
+import type { EventPayload, HandshakeAuth } from '../shared/protocol.ts';
+import { t, type Key } from './i18n.ts';
+import { MediaClient, type PublishPlan } from './net/media.ts';
+import { joinRefusal, Signal } from './net/signal.ts';
+import { loadSettings, type DeviceSettings } from './settings.ts';
+import { Store } from './state.ts';
+import { button, h } from './ui/dom.ts';
+import { toast } from './ui/toast.ts';
+
+export type EndReason = EventPayload<'session.ended'>['reason'];
+
+export interface AppContext {
+  readonly store: Store;
+  readonly signal: Signal;
+  readonly media: MediaClient;
+  readonly settings: DeviceSettings;
+  /** The credential for the REST routes (documents): the session's token from the welcome. */
+  credential: string;
+}
+
+export interface View {
+  readonly el: HTMLElement;
+  /** Handles the hub ending the session; returns false to let the app show its own notice. */
+  ended?(reason: EndReason): boolean;
+}
+
+export type ViewFactory = (role: Role, ctx: AppContext) => View;
+
+const RETRY_MS = 3000;
+
+function publishPlan(role: Role): PublishPlan | null {
+  if (role === 'host') return { simulcast: false };
+  if (role === 'cohost' || role === 'technician') return { simulcast: true };
+  return null;
+}
+
+export function startApp(root: HTMLElement, auth: HandshakeAuth, createView: ViewFactory, onRefused: (message: string) => void): void {
+  const signal = new Signal(auth);
+  const store = new Store();
+  const media = new MediaClient(signal);
+  const ctx: AppContext = { store, signal, media, settings: loadSettings(), credential: 'token' in auth ? auth.token : auth.code };
+  store.bind(signal);
+
+  let view: View | undefined;
+  let joined = false;
+  let ended: EndReason | null = null;
+  let notice: HTMLElement | undefined;
+
+  const showNotice = (reason: EndReason): void => {
+    notice?.remove();
+    const rejoin = reason === 'replaced' ? button('ended.rejoin', () => { notice?.remove(); ended = null; signal.connect(); }) : null;
+    notice = h('div', { class: 'notice', attrs: { role: 'alertdialog', 'aria-live': 'assertive' } }, h('p', {}, t(`ended.${reason}` as Key)), rejoin);
+    document.body.append(notice);
+  };
+
+  signal.on('session.welcome', (welcome) => {
+    joined = true;
+    ended = null;
+    ctx.credential = welcome.self.token;
+    notice?.remove();
+    store.reset(welcome);
+    if (!view) {
+      view = createView(welcome.self.role, ctx);
+      root.replaceChildren(view.el);
+      // The view's panels subscribed after the store announced this welcome: announce it again for them.
+      store.emit('welcome');
+    }
+    store.setLink('online');
+    void syncClock(signal, store);
+    signal
+      .request('records.snapshot', {})
+      .then((snapshot) => store.applySnapshot(snapshot))
+      .catch((error: unknown) => console.error('records.snapshot failed', error));
+    media.start(welcome, publishPlan(welcome.self.role), ctx.settings).catch((error: unknown) => {
+      console.error('media setup failed', error);
+      toast(t('dev.failed', { message: error instanceof Error ? error.message : String(error) }), 'error');
+    });
+  });
+
+  signal.on('session.ended', ({ reason }) => {
+    ended = reason;
+    media.stop();
+    if (reason !== 'shutdown') store.setLink('ended');
+    if (!view?.ended?.(reason)) showNotice(reason);
+  });
+
+  signal.socket.on('connect', () => store.setLink('connecting'));
+  signal.socket.on('disconnect', (reason) => {
+    media.stop();
+    if (ended && ended !== 'shutdown') return;
+    store.setLink('offline');
+    // The hub closing the socket stops socket.io's own retries: retry here unless the end was final.
+    if (reason === 'io server disconnect') setTimeout(() => signal.connect(), RETRY_MS);
+  });
+  signal.socket.on('connect_error', (error) => {
+    const refusal = joinRefusal(error);
+    if (!refusal) return; // a network failure: socket.io retries by itself
+    if (!joined) {
+      signal.close();
+      onRefused(refusal.message);
+      return;
+    }
+    store.setLink('offline');
+    setTimeout(() => signal.connect(), RETRY_MS * 3);
+  });
+  media.on('failed', (why) => {
+    console.warn('media failed, rejoining', why);
+    signal.socket.disconnect();
+    setTimeout(() => signal.connect(), 500);
+  });
+  window.addEventListener('pagehide', () => media.release());
+  signal.connect();
+}
+
+/** Estimates the hub's clock against this one from a few echoes, keeping the one with the shortest round trip. */
+async function syncClock(signal: Signal, store: Store): Promise<void> {
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    try {
+      const sentAt = Date.now();
+      const { serverTime } = await signal.request('readiness.ping', { sentAt });
+      const now = Date.now();
+      if (now - sentAt < best) {
+        best = now - sentAt;
+        store.clockOffsetMs = serverTime - (sentAt + now) / 2;
+      }
+    } catch {
+      return; // an older hub without the echo: keep this clock
+    }
+  }
+}

@@ -1,0 +1,288 @@
+// This client's media with mediasoup-client: one Device per session (a new welcome means a new session
+// at the hub, so everything here is rebuilt), a receiving transport for every role, a sending one for
+// the roles that publish (host, co-host, technician). Consumers arrive by `media.consumer`, are attached
+// and then resumed; the local capture outlives sessions so a reconnect does not ask for devices again.
+import { Device, type types } from 'mediasoup-client';
+import type { MediaSource } from '../../shared/domain.ts';
+import { RtpParameters as WireRtpParameters } from '../../shared/media.ts';
+import type { EventPayload, RequestResult } from '../../shared/protocol.ts';
+import { Emitter } from '../emitter.ts';
+import type { Signal } from './signal.ts';
+
+export type Purpose = EventPayload<'media.consumer'>['purpose'];
+
+export interface RemoteTrack {
+  readonly consumerId: string;
+  readonly producerId: string;
+  readonly pointId: string;
+  readonly source: MediaSource;
+  readonly purpose: Purpose;
+  readonly kind: 'audio' | 'video';
+  readonly track: MediaStreamTrack;
+  readonly consumer: types.Consumer;
+}
+
+export interface PublishPlan {
+  /** Camera as three simulcast layers (remote points) or one high-quality layer (the centre). */
+  simulcast: boolean;
+}
+
+export interface CaptureSettings {
+  cameraId: string | undefined;
+  microphoneId: string | undefined;
+  /** Capture height in pixels (360, 540, 720). */
+  height: number;
+}
+
+type MediaEvents = {
+  added: [RemoteTrack];
+  removed: [RemoteTrack];
+  /** The local capture changed (new devices): the preview re-attaches. */
+  local: [MediaStream | null];
+  /** A transport failed for good: the session must be rebuilt. */
+  failed: [string];
+  producing: [];
+};
+
+type ConsumerOffer = EventPayload<'media.consumer'>;
+type WebRtcInfo = Extract<RequestResult<'media.createTransport'>, { type: 'webrtc' }>;
+
+/** The hub's transport description in mediasoup-client's terms (candidates also under their old `ip` name). */
+function transportOptions(info: WebRtcInfo): types.TransportOptions {
+  return {
+    id: info.id,
+    iceParameters: { usernameFragment: info.iceParameters.usernameFragment, password: info.iceParameters.password, iceLite: info.iceParameters.iceLite },
+    iceCandidates: info.iceCandidates.map((c) => ({ ...c, ip: c.address })),
+    dtlsParameters: info.dtlsParameters as types.DtlsParameters,
+  };
+}
+
+const SIMULCAST: RTCRtpEncodingParameters[] = [
+  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+];
+const PROGRAMME: RTCRtpEncodingParameters[] = [{ maxBitrate: 2_500_000 }];
+
+export class MediaClient extends Emitter<MediaEvents> {
+  readonly #signal: Signal;
+  #generation = 0;
+  #send: types.Transport | undefined;
+  #recv: types.Transport | undefined;
+  readonly #producers = new Map<'camera' | 'microphone', types.Producer>();
+  readonly #remote = new Map<string, RemoteTrack>();
+  #pending: ConsumerOffer[] = [];
+  /** Consumers the hub closed while they were still being set up here. */
+  readonly #closedEarly = new Set<string>();
+  #local: MediaStream | null = null;
+
+  constructor(signal: Signal) {
+    super();
+    this.#signal = signal;
+    signal.on('media.consumer', (offer) => {
+      if (this.#recv && this.#recv.id === offer.transportId) void this.#consume(offer, this.#generation);
+      else this.#pending.push(offer);
+    });
+    signal.on('media.consumerClosed', ({ consumerId }) => {
+      this.#pending = this.#pending.filter((o) => o.consumerId !== consumerId);
+      if (this.#remote.has(consumerId)) this.#drop(consumerId);
+      else this.#closedEarly.add(consumerId);
+    });
+  }
+
+  get localStream(): MediaStream | null {
+    return this.#local;
+  }
+
+  get sendTransport(): types.Transport | undefined {
+    return this.#send;
+  }
+
+  get recvTransport(): types.Transport | undefined {
+    return this.#recv;
+  }
+
+  producer(source: 'camera' | 'microphone'): types.Producer | undefined {
+    return this.#producers.get(source);
+  }
+
+  remote(): RemoteTrack[] {
+    return [...this.#remote.values()];
+  }
+
+  /** Sets up a new session's media: device, receiving transport, and publishing when `publish` is given. */
+  async start(welcome: EventPayload<'session.welcome'>, publish: PublishPlan | null, capture: CaptureSettings): Promise<void> {
+    this.stop();
+    const generation = ++this.#generation;
+    const device = new Device();
+    await device.load({ routerRtpCapabilities: welcome.routerRtpCapabilities as types.RtpCapabilities });
+    if (generation !== this.#generation) return;
+    await this.#signal.request('media.setCapabilities', { rtpCapabilities: device.recvRtpCapabilities as never });
+
+    const recvInfo = await this.#signal.request('media.createTransport', { direction: 'recv', type: 'webrtc' });
+    if (generation !== this.#generation || recvInfo.type !== 'webrtc') return;
+    this.#recv = device.createRecvTransport(transportOptions(recvInfo));
+    this.#watch(this.#recv, generation);
+    const offers = this.#pending.filter((o) => o.transportId === recvInfo.id);
+    this.#pending = [];
+    for (const offer of offers) void this.#consume(offer, generation);
+
+    if (!publish) return;
+    const sendInfo = await this.#signal.request('media.createTransport', { direction: 'send', type: 'webrtc' });
+    if (generation !== this.#generation || sendInfo.type !== 'webrtc') return;
+    this.#send = device.createSendTransport(transportOptions(sendInfo));
+    this.#watch(this.#send, generation);
+    this.#send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+      const wire = WireRtpParameters.safeParse(rtpParameters);
+      if (!wire.success) {
+        errback(new Error(`the browser's RTP parameters do not fit the protocol: ${wire.error.issues[0]?.message ?? ''}`));
+        return;
+      }
+      this.#signal
+        .request('media.produce', {
+          transportId: sendInfo.id,
+          kind,
+          source: appData['source'] as MediaSource,
+          rtpParameters: wire.data,
+        })
+        .then(({ producerId }) => callback({ id: producerId }), errback);
+    });
+
+    const stream = this.#local ?? (await this.capture(capture));
+    if (generation !== this.#generation) return;
+    const video = stream.getVideoTracks()[0];
+    const audio = stream.getAudioTracks()[0];
+    if (video && device.canProduce('video')) {
+      const producer = await this.#send.produce({
+        track: video,
+        encodings: publish.simulcast ? SIMULCAST : PROGRAMME,
+        codecOptions: { videoGoogleStartBitrate: 1000 },
+        stopTracks: false,
+        appData: { source: 'camera' },
+      });
+      this.#producers.set('camera', producer);
+    }
+    if (audio && device.canProduce('audio')) {
+      const producer = await this.#send.produce({
+        track: audio,
+        codecOptions: { opusStereo: false, opusDtx: true, opusFec: true },
+        stopTracks: false,
+        appData: { source: 'microphone' },
+      });
+      this.#producers.set('microphone', producer);
+    }
+    this.emit('producing');
+  }
+
+  /** Opens camera and microphone (or replaces them), keeping what is published in step. */
+  async capture(settings: CaptureSettings): Promise<MediaStream> {
+    const video: MediaTrackConstraints = {
+      deviceId: settings.cameraId ? { exact: settings.cameraId } : undefined,
+      height: { ideal: settings.height },
+      width: { ideal: Math.round((settings.height * 16) / 9) },
+      frameRate: { ideal: 25, max: 30 },
+    };
+    const audio: MediaTrackConstraints = {
+      deviceId: settings.microphoneId ? { exact: settings.microphoneId } : undefined,
+      echoCancellation: true,
+      noiseSuppression: true,
+      autoGainControl: true,
+    };
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video, audio });
+    } catch (error) {
+      // A room PC without a camera (or whose camera is busy) still publishes its sound, and the reverse.
+      const parts = await Promise.allSettled([
+        navigator.mediaDevices.getUserMedia({ video }),
+        navigator.mediaDevices.getUserMedia({ audio }),
+      ]);
+      const tracks = parts.flatMap((p) => (p.status === 'fulfilled' ? p.value.getTracks() : []));
+      if (tracks.length === 0) throw error;
+      console.warn('publishing only part of the capture', error);
+      stream = new MediaStream(tracks);
+    }
+    const previous = this.#local;
+    this.#local = stream;
+    const videoTrack = stream.getVideoTracks()[0];
+    const audioTrack = stream.getAudioTracks()[0];
+    const camera = this.#producers.get('camera');
+    const microphone = this.#producers.get('microphone');
+    if (camera && !camera.closed && videoTrack) await camera.replaceTrack({ track: videoTrack });
+    if (microphone && !microphone.closed && audioTrack) await microphone.replaceTrack({ track: audioTrack });
+    for (const track of previous?.getTracks() ?? []) track.stop();
+    this.emit('local', stream);
+    return stream;
+  }
+
+  /** Closes this session's transports (the hub has closed its side already or will). */
+  stop(): void {
+    this.#generation++;
+    this.#closedEarly.clear();
+    for (const remote of [...this.#remote.values()]) this.#drop(remote.consumerId);
+    this.#producers.clear();
+    this.#send?.close();
+    this.#recv?.close();
+    this.#send = undefined;
+    this.#recv = undefined;
+  }
+
+  /** Stops the local capture too (leaving the page or the session ended for good). */
+  release(): void {
+    this.stop();
+    for (const track of this.#local?.getTracks() ?? []) track.stop();
+    this.#local = null;
+    this.emit('local', null);
+  }
+
+  #watch(transport: types.Transport, generation: number): void {
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.#signal
+        .request('media.connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as never })
+        .then(() => callback(), errback);
+    });
+    transport.on('connectionstatechange', (state) => {
+      if (state === 'failed' && generation === this.#generation) this.emit('failed', `${transport.direction} transport failed`);
+    });
+  }
+
+  async #consume(offer: ConsumerOffer, generation: number): Promise<void> {
+    const recv = this.#recv;
+    if (!recv || recv.closed) return;
+    try {
+      const consumer = await recv.consume({
+        id: offer.consumerId,
+        producerId: offer.producerId,
+        kind: offer.kind,
+        rtpParameters: offer.rtpParameters as types.RtpParameters,
+      });
+      if (generation !== this.#generation || this.#closedEarly.delete(offer.consumerId)) {
+        consumer.close();
+        return;
+      }
+      const remote: RemoteTrack = {
+        consumerId: offer.consumerId,
+        producerId: offer.producerId,
+        pointId: offer.pointId,
+        source: offer.source,
+        purpose: offer.purpose,
+        kind: offer.kind,
+        track: consumer.track,
+        consumer,
+      };
+      this.#remote.set(remote.consumerId, remote);
+      this.emit('added', remote);
+      await this.#signal.request('media.resumeConsumer', { consumerId: offer.consumerId });
+    } catch (error) {
+      console.error('could not receive', offer.pointId, offer.source, error);
+    }
+  }
+
+  #drop(consumerId: string): void {
+    const remote = this.#remote.get(consumerId);
+    if (!remote) return;
+    this.#remote.delete(consumerId);
+    remote.consumer.close();
+    this.emit('removed', remote);
+  }
+}

@@ -1,0 +1,156 @@
+// What this client knows of its conference: the welcome's view, kept current by the hub's events, plus
+// the records (questions, attendance, roll call, readiness, documents) from records.snapshot. Views read
+// from here and re-draw on the store's change events; nothing here touches the DOM.
+import type { AgendaView, AttendanceView, DocumentView, QuestionView, ReadinessView, RollCallView } from '../shared/records.ts';
+import type { ConferenceStatus, ConferenceView, FloorView, PointView } from '../shared/domain.ts';
+import type { EventPayload, RequestResult } from '../shared/protocol.ts';
+import { Emitter } from './emitter.ts';
+import type { Signal } from './net/signal.ts';
+
+export type SessionSelf = EventPayload<'session.welcome'>['self'];
+export type LinkState = 'connecting' | 'online' | 'offline' | 'ended';
+
+type StoreEvents = {
+  welcome: [];
+  status: [ConferenceStatus];
+  points: [PointView | null];
+  floor: [FloorView];
+  warning: [{ pointId: string; secondsLeft: number }];
+  agenda: [AgendaView];
+  questions: [QuestionView | null];
+  attendance: [];
+  rollcall: [];
+  readiness: [];
+  documents: [];
+  levels: [];
+  link: [LinkState];
+};
+
+const EMPTY_AGENDA: AgendaView = { items: [], currentItemId: null, currentSince: null };
+
+export class Store extends Emitter<StoreEvents> {
+  self: SessionSelf | null = null;
+  conference: ConferenceView | null = null;
+  readonly points = new Map<string, PointView>();
+  floor: FloorView = { pointId: null, since: 0, endsAt: null, queue: [] };
+  agenda: AgendaView = EMPTY_AGENDA;
+  readonly questions = new Map<string, QuestionView>();
+  readonly attendance = new Map<string, AttendanceView>();
+  rollCall: RollCallView | null = null;
+  readonly readiness = new Map<string, ReadinessView>();
+  documents: DocumentView[] = [];
+  /** pointId → last audio level heard at the hub (dBov) and when. */
+  readonly levels = new Map<string, { volume: number; at: number }>();
+  link: LinkState = 'connecting';
+  /** Hub clock minus this clock, from readiness.ping (0 until measured). */
+  clockOffsetMs = 0;
+
+  get status(): ConferenceStatus {
+    return this.conference?.status ?? 'scheduled';
+  }
+
+  /** The hub's time now, for countdowns. */
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  point(pointId: string | null | undefined): PointView | undefined {
+    return pointId ? this.points.get(pointId) : undefined;
+  }
+
+  pointName(pointId: string | null | undefined): string {
+    return this.point(pointId)?.name ?? pointId ?? '';
+  }
+
+  get centralPointId(): string {
+    return this.conference?.centralPointId ?? '';
+  }
+
+  /** Remote points in the order of the conference's list (every point but the central one). */
+  remotePoints(): PointView[] {
+    return [...this.points.values()].filter((p) => p.id !== this.centralPointId);
+  }
+
+  /** 1-based place of `pointId` in the floor queue, 0 when not queued. */
+  queuePosition(pointId: string): number {
+    return this.floor.queue.findIndex((r) => r.pointId === pointId) + 1;
+  }
+
+  setLink(state: LinkState): void {
+    if (this.link === state) return;
+    this.link = state;
+    this.emit('link', state);
+  }
+
+  reset(welcome: EventPayload<'session.welcome'>): void {
+    this.self = welcome.self;
+    this.conference = welcome.conference;
+    this.points.clear();
+    for (const p of welcome.conference.points) this.points.set(p.id, p);
+    this.floor = welcome.conference.floor;
+    this.agenda = welcome.conference.agenda ?? EMPTY_AGENDA;
+    this.emit('welcome');
+  }
+
+  applySnapshot(snapshot: RequestResult<'records.snapshot'>): void {
+    this.questions.clear();
+    for (const q of snapshot.questions) this.questions.set(q.id, q);
+    this.attendance.clear();
+    for (const a of snapshot.attendance) this.attendance.set(a.pointId, a);
+    this.rollCall = snapshot.rollCall;
+    this.readiness.clear();
+    for (const r of snapshot.readiness) this.readiness.set(r.pointId, r);
+    this.documents = snapshot.documents;
+    this.emit('questions', null);
+    this.emit('attendance');
+    this.emit('rollcall');
+    this.emit('readiness');
+    this.emit('documents');
+  }
+
+  /** Keeps the store current from the hub's events (once per connection object; it survives reconnects). */
+  bind(signal: Signal): void {
+    signal.on('conference.status', ({ status }) => {
+      if (this.conference) this.conference = { ...this.conference, status };
+      this.emit('status', status);
+    });
+    signal.on('point.updated', (point) => {
+      this.points.set(point.id, point);
+      this.emit('points', point);
+    });
+    signal.on('floor.updated', (floor) => {
+      this.floor = floor;
+      this.emit('floor', floor);
+    });
+    signal.on('floor.warning', (info) => this.emit('warning', info));
+    signal.on('agenda.updated', (agenda) => {
+      this.agenda = agenda;
+      this.emit('agenda', agenda);
+    });
+    signal.on('question.updated', (question) => {
+      this.questions.set(question.id, question);
+      this.emit('questions', question);
+    });
+    signal.on('attendance.updated', (report) => {
+      this.attendance.set(report.pointId, report);
+      this.emit('attendance');
+    });
+    signal.on('rollcall.updated', (rollCall) => {
+      this.rollCall = rollCall;
+      this.emit('rollcall');
+    });
+    signal.on('readiness.updated', (view) => {
+      this.readiness.set(view.pointId, view);
+      this.emit('readiness');
+    });
+    signal.on('documents.updated', ({ documents }) => {
+      this.documents = documents;
+      this.emit('documents');
+    });
+    signal.on('wall.levels', ({ levels }) => {
+      const at = Date.now();
+      for (const { pointId, volume } of levels) this.levels.set(pointId, { volume, at });
+      this.emit('levels');
+    });
+  }
+}

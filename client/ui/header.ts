@@ -1,0 +1,58 @@
+// The top bar of the consoles: conference, this point and role, the conference status, the link to the
+// hub, the language switch and the hub's clock. Extra controls (the host's start/end) go in `actions`.
+import { lang, onLanguage, setLang, t, timeOfDay, type Key } from '../i18n.ts';
+import type { Store } from '../state.ts';
+import { h } from './dom.ts';
+
+export function languageButton(): HTMLButtonElement {
+  const el = h('button', {
+    class: 'lang',
+    attrs: { type: 'button', lang: lang() === 'vi' ? 'en' : 'vi' },
+    label: 'lang.switch',
+    on: { click: () => setLang(lang() === 'vi' ? 'en' : 'vi') },
+  });
+  el.dataset['i18n'] = 'lang.other';
+  el.textContent = t('lang.other');
+  return el;
+}
+
+export class Header {
+  readonly el: HTMLElement;
+  readonly actions = h('div', { class: 'header-actions' });
+  readonly #store: Store;
+  readonly #title = h('h1', { class: 'header-title' });
+  readonly #who = h('div', { class: 'header-who' });
+  readonly #status = h('span', { class: 'badge status', attrs: { role: 'status' } });
+  readonly #link = h('span', { class: 'badge link', attrs: { role: 'status', 'aria-live': 'polite' } });
+  readonly #clock = h('time', { class: 'header-clock' });
+
+  constructor(store: Store) {
+    this.#store = store;
+    this.el = h(
+      'header',
+      { class: 'app-header' },
+      h('div', { class: 'header-main' }, this.#title, this.#who),
+      this.#status,
+      this.#link,
+      this.actions,
+      languageButton(),
+      this.#clock,
+    );
+    for (const event of ['welcome', 'status', 'link', 'points'] as const) store.on(event, () => this.render());
+    onLanguage(() => this.render());
+    setInterval(() => (this.#clock.textContent = timeOfDay(store.now())), 1000);
+    this.render();
+  }
+
+  render(): void {
+    const store = this.#store;
+    this.#title.textContent = store.conference?.title ?? t('app.title');
+    const self = store.self;
+    this.#who.textContent = self ? `${store.pointName(self.pointId)} · ${t(`role.${self.role}` as Key)}` : '';
+    this.#status.textContent = t(`status.${store.status}` as Key);
+    this.#status.dataset['status'] = store.status;
+    this.#link.textContent = t(`link.${store.link}` as Key);
+    this.#link.dataset['link'] = store.link;
+    this.#clock.textContent = timeOfDay(store.now());
+  }
+}

@@ -1,0 +1,82 @@
+// The host console (and the co-host's, without the host's controls): the stage as the rooms see it,
+// floor control, the monitoring wall, and tabs for questions, attendance with readiness, agenda and
+// documents. The header carries the conference's start and end.
+import type { ConferenceStatus } from '../../../shared/domain.ts';
+import type { AppContext, View } from '../../app.ts';
+import { t } from '../../i18n.ts';
+import { button, h, tr } from '../../ui/dom.ts';
+import { Header } from '../../ui/header.ts';
+import { RemoteAudio, Stage } from '../../ui/stage.ts';
+import { tabs } from '../../ui/tabs.ts';
+import { act } from '../../ui/toast.ts';
+import { DocumentsPanel } from '../documents.ts';
+import { AgendaPanel } from './agenda.ts';
+import { AttendancePanel } from './attendance.ts';
+import { FloorPanel } from './floor.ts';
+import { QuestionsPanel } from './questions.ts';
+import { Wall } from './wall.ts';
+
+export class HostConsole implements View {
+  readonly el: HTMLElement;
+  readonly #ctx: AppContext;
+  readonly #rehearse: HTMLButtonElement;
+  readonly #start: HTMLButtonElement;
+  readonly #end: HTMLButtonElement;
+
+  constructor(ctx: AppContext) {
+    this.#ctx = ctx;
+    const { store, media, signal } = ctx;
+    const header = new Header(store);
+    const setStatus = (status: ConferenceStatus): void => void act(signal.request('conference.setStatus', { status }));
+    this.#rehearse = button('conf.rehearse', () => setStatus('rehearsal'), { data: { action: 'rehearse' } });
+    this.#start = button('conf.start', () => setStatus('live'), { class: 'primary', data: { action: 'start' } });
+    this.#end = button('conf.end', () => {
+      if (confirm(t('conf.endConfirm'))) setStatus('ended');
+    }, { class: 'danger', data: { action: 'end' } });
+    header.actions.append(this.#rehearse, this.#start, this.#end);
+
+    // The host is the centre and sees its own camera there; a co-host receives the programme like the rooms.
+    const isHost = store.self?.role === 'host';
+    const stage = new Stage(store, media, { lowerThird: true, centreLocal: isHost ? () => media.localStream : undefined });
+    const floor = new FloorPanel(ctx);
+    const wall = new Wall(ctx, () => floor.seconds());
+    const audio = new RemoteAudio(media);
+    const side = tabs(
+      [
+        { key: 'tab.questions', name: 'questions', panel: new QuestionsPanel(ctx).el },
+        { key: 'tab.attendance', name: 'attendance', panel: new AttendancePanel(ctx).el },
+        { key: 'tab.agenda', name: 'agenda', panel: new AgendaPanel(ctx).el },
+        { key: 'tab.documents', name: 'documents', panel: new DocumentsPanel(ctx, store.self?.role === 'host').el },
+      ],
+      'host-tabs',
+    );
+    this.el = h(
+      'div',
+      { class: 'console host-console', data: { view: 'host' } },
+      header.el,
+      h(
+        'main',
+        { class: 'host-grid' },
+        h(
+          'div',
+          { class: 'host-left' },
+          h('section', { class: 'panel stage-panel', attrs: { 'aria-labelledby': 'stage-title' } }, tr('stage.title', 'h2', { id: 'stage-title' }), stage.el),
+          floor.el,
+        ),
+        wall.el,
+        h('div', { class: 'panel host-right' }, side),
+      ),
+      audio.el,
+    );
+    for (const event of ['welcome', 'status'] as const) store.on(event, () => this.#renderStatus());
+  }
+
+  #renderStatus(): void {
+    const { store } = this.#ctx;
+    const status = store.status;
+    const host = store.self?.role === 'host';
+    this.#rehearse.hidden = !host || !(status === 'draft' || status === 'scheduled');
+    this.#start.hidden = !host || status === 'live' || status === 'ended';
+    this.#end.hidden = !host || status === 'ended';
+  }
+}

@@ -1,0 +1,113 @@
+// The point's own picture and sound: a self preview with the microphone meter and the host's mutes, and
+// the choice of camera, microphone, speaker and picture quality (kept in this browser).
+import type { AppContext } from '../../app.ts';
+import { onLanguage, t } from '../../i18n.ts';
+import { saveSettings, VIDEO_HEIGHTS } from '../../settings.ts';
+import { field, h, option, tr } from '../../ui/dom.ts';
+import { MicMeter } from '../../ui/meter.ts';
+import { attach, setSpeaker, speakerSupported, videoElement } from '../../ui/playback.ts';
+import { toast } from '../../ui/toast.ts';
+
+export class SelfPreview {
+  readonly el: HTMLElement;
+  readonly meter = new MicMeter();
+  readonly #video = videoElement('preview-video');
+  readonly #muted = h('p', { class: 'muted-by-host', attrs: { role: 'status' } });
+  readonly #ctx: AppContext;
+
+  constructor(ctx: AppContext) {
+    this.#ctx = ctx;
+    this.#video.setAttribute('aria-label', t('dev.preview'));
+    this.el = h(
+      'section',
+      { class: 'panel preview', attrs: { 'aria-labelledby': 'preview-title' } },
+      tr('dev.preview', 'h2', { id: 'preview-title' }),
+      h('div', { class: 'preview-box' }, this.#video),
+      this.meter.el,
+      this.#muted,
+    );
+    ctx.media.on('local', (stream) => this.#show(stream));
+    ctx.media.on('producing', () => this.#show(ctx.media.localStream));
+    for (const event of ['welcome', 'points'] as const) ctx.store.on(event, () => this.render());
+    onLanguage(() => this.render());
+  }
+
+  #show(stream: MediaStream | null): void {
+    attach(this.#video, stream ? new MediaStream(stream.getVideoTracks()) : null);
+    this.meter.attach(stream);
+  }
+
+  render(): void {
+    const { store } = this.#ctx;
+    const point = store.point(store.self?.pointId);
+    const notes = [point?.mutedByHost.audio ? t('dev.mutedAudio') : '', point?.mutedByHost.video ? t('dev.mutedVideo') : ''].filter(Boolean);
+    this.#muted.textContent = notes.join(' · ');
+    this.#muted.hidden = notes.length === 0;
+  }
+}
+
+export class DevicesPanel {
+  readonly el: HTMLElement;
+  readonly #ctx: AppContext;
+  readonly #camera = h('select', { attrs: { name: 'camera' } });
+  readonly #microphone = h('select', { attrs: { name: 'microphone' } });
+  readonly #speaker = h('select', { attrs: { name: 'speaker' } });
+  readonly #quality = h('select', { attrs: { name: 'quality' } });
+
+  constructor(ctx: AppContext) {
+    this.#ctx = ctx;
+    const speakerField = field('dev.speaker', this.#speaker);
+    speakerField.hidden = !speakerSupported();
+    this.el = h(
+      'section',
+      { class: 'devices', label: 'tab.devices' },
+      field('dev.camera', this.#camera),
+      field('dev.microphone', this.#microphone),
+      speakerField,
+      field('dev.quality', this.#quality),
+    );
+    this.#camera.addEventListener('change', () => void this.#recapture({ cameraId: this.#camera.value || undefined }));
+    this.#microphone.addEventListener('change', () => void this.#recapture({ microphoneId: this.#microphone.value || undefined }));
+    this.#quality.addEventListener('change', () => void this.#recapture({ height: Number(this.#quality.value) }));
+    this.#speaker.addEventListener('change', () => {
+      ctx.settings.speakerId = this.#speaker.value;
+      saveSettings(ctx.settings);
+      void setSpeaker(this.#speaker.value);
+    });
+    navigator.mediaDevices?.addEventListener('devicechange', () => void this.refresh());
+    ctx.media.on('local', () => void this.refresh());
+    onLanguage(() => void this.refresh());
+    void setSpeaker(ctx.settings.speakerId);
+    void this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    if (!navigator.mediaDevices) return;
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    const settings = this.#ctx.settings;
+    const local = this.#ctx.media.localStream;
+    const inUse = (kind: 'audio' | 'video'): string | undefined =>
+      (kind === 'video' ? local?.getVideoTracks() : local?.getAudioTracks())?.[0]?.getSettings().deviceId;
+    const fill = (select: HTMLSelectElement, kind: MediaDeviceKind, chosen: string | undefined): void => {
+      const list = devices.filter((d) => d.kind === kind);
+      select.replaceChildren(
+        option('', t('dev.default'), !chosen),
+        ...list.map((d, i) => option(d.deviceId, d.label || `${kind} ${i + 1}`, d.deviceId === chosen)),
+      );
+    };
+    fill(this.#camera, 'videoinput', settings.cameraId ?? inUse('video'));
+    fill(this.#microphone, 'audioinput', settings.microphoneId ?? inUse('audio'));
+    fill(this.#speaker, 'audiooutput', settings.speakerId || undefined);
+    this.#quality.replaceChildren(...VIDEO_HEIGHTS.map((height) => option(String(height), `${height}p`, height === settings.height)));
+  }
+
+  async #recapture(change: Partial<AppContext['settings']>): Promise<void> {
+    const settings = Object.assign(this.#ctx.settings, change);
+    saveSettings(settings);
+    try {
+      await this.#ctx.media.capture(settings);
+    } catch (error) {
+      toast(t('dev.failed', { message: error instanceof Error ? error.message : String(error) }), 'error');
+    }
+  }
+}

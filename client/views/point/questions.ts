@@ -1,0 +1,116 @@
+// Questions at a point (technician or secretary): the form (asker, unit, category, text), and the
+// point's own questions with their status as the centre moderates them; a question still only
+// submitted can be corrected.
+import { QUESTION_TEXT_MAX, type QuestionView } from '../../../shared/records.ts';
+import type { AppContext } from '../../app.ts';
+import { onLanguage, t, timeOfDay, type Key } from '../../i18n.ts';
+import { button, field, h, option, tr } from '../../ui/dom.ts';
+import { act, toast } from '../../ui/toast.ts';
+
+export class PointQuestions {
+  readonly el: HTMLElement;
+  readonly #ctx: AppContext;
+  readonly #asker = h('input', { attrs: { maxlength: 200, required: true, name: 'asker', autocomplete: 'name' } });
+  readonly #unit = h('input', { attrs: { maxlength: 300, name: 'unit' } });
+  readonly #category = h('select', { attrs: { name: 'category', required: true } });
+  readonly #text = h('textarea', { attrs: { maxlength: QUESTION_TEXT_MAX, rows: 4, required: true, name: 'text' } });
+  readonly #submit: HTMLButtonElement;
+  readonly #cancelEdit: HTMLButtonElement;
+  readonly #list = h('ol', { class: 'my-questions' });
+  #editing: string | null = null;
+
+  constructor(ctx: AppContext) {
+    this.#ctx = ctx;
+    this.#submit = button('q.submit', () => undefined, { class: 'primary', attrs: { type: 'submit' }, data: { action: 'submit-question' } });
+    this.#cancelEdit = button('q.cancel', () => this.#reset(), { attrs: { hidden: true } });
+    const form = h(
+      'form',
+      { class: 'question-form', on: { submit: (event) => { event.preventDefault(); void this.#send(); } } },
+      tr('q.new', 'h3'),
+      h('div', { class: 'row' }, field('q.asker', this.#asker), field('q.unit', this.#unit)),
+      field('q.category', this.#category),
+      field('q.text', this.#text),
+      h('div', { class: 'row' }, this.#submit, this.#cancelEdit),
+    );
+    this.el = h('section', { class: 'point-questions', label: 'tab.questions' }, form, tr('q.mine', 'h3'), this.#list);
+    ctx.store.on('welcome', () => {
+      this.#fillCategories();
+      this.render();
+    });
+    ctx.store.on('questions', () => this.render());
+    onLanguage(() => this.render());
+  }
+
+  #fillCategories(): void {
+    const chosen = this.#category.value;
+    const categories = this.#ctx.store.conference?.questionCategories ?? [];
+    this.#category.replaceChildren(...categories.map((c) => option(c, c, c === chosen)));
+  }
+
+  async #send(): Promise<void> {
+    const { signal, store } = this.#ctx;
+    const fields = { asker: this.#asker.value.trim(), unit: this.#unit.value.trim(), category: this.#category.value, text: this.#text.value.trim() };
+    if (!fields.asker || !fields.text || !fields.category) return;
+    this.#submit.disabled = true;
+    const result = await act(
+      this.#editing ? signal.request('question.edit', { questionId: this.#editing, ...fields }) : signal.request('question.submit', fields),
+    );
+    this.#submit.disabled = false;
+    if (!result) return;
+    store.questions.set(result.id, result);
+    toast(t('q.sent'));
+    this.#reset();
+    this.render();
+  }
+
+  #reset(): void {
+    this.#editing = null;
+    this.#text.value = '';
+    this.#submit.textContent = t('q.submit');
+    this.#submit.dataset['i18n'] = 'q.submit';
+    this.#cancelEdit.hidden = true;
+  }
+
+  #edit(q: QuestionView): void {
+    this.#editing = q.id;
+    this.#asker.value = q.asker;
+    this.#unit.value = q.unit;
+    this.#category.value = q.category;
+    this.#text.value = q.text;
+    this.#submit.textContent = t('q.save');
+    this.#submit.dataset['i18n'] = 'q.save';
+    this.#cancelEdit.hidden = false;
+    this.#text.focus();
+  }
+
+  render(): void {
+    const { store } = this.#ctx;
+    const me = store.self?.pointId;
+    const mine = [...store.questions.values()].filter((q) => q.pointId === me).sort((a, b) => b.createdAt - a.createdAt);
+    this.#list.replaceChildren(
+      ...(mine.length
+        ? mine.map((q) =>
+            h(
+              'li',
+              { class: 'question', data: { questionId: q.id, status: q.status } },
+              h(
+                'div',
+                { class: 'q-head' },
+                h('span', { class: 'badge q-status', data: { status: q.status } }, t(`q.status.${q.status}` as Key)),
+                q.position !== null ? h('span', { class: 'badge' }, t('q.position', { position: q.position })) : null,
+                h('span', { class: 'badge category' }, q.category),
+                h('span', {}, q.unit ? `${q.asker} (${q.unit})` : q.asker),
+                h('time', { class: 'muted' }, timeOfDay(q.createdAt)),
+              ),
+              h('p', { class: 'q-text' }, q.text),
+              q.status === 'answered'
+                ? h('p', { class: 'q-answer' }, q.answerMode === 'written' && q.answer ? t('q.answer', { answer: q.answer }) : t('q.answerLive'))
+                : null,
+              q.status === 'dismissed' && q.dismissReason ? h('p', { class: 'q-answer' }, t('q.dismissedBecause', { reason: q.dismissReason })) : null,
+              q.status === 'submitted' ? button('q.edit', () => this.#edit(q), { class: 'small', data: { action: 'edit' } }) : null,
+            ),
+          )
+        : [h('li', { class: 'muted' }, t('q.empty'))]),
+    );
+  }
+}
