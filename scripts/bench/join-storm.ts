@@ -29,8 +29,8 @@ const VIDEO_SSRC = 2222;
 const silent = pino({ level: 'silent' });
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A UDP socket that resolves with the time of its first datagram, then stops listening. */
-async function firstPacket(): Promise<{ port: number; arrived: Promise<number>; close: () => void }> {
+/** A UDP socket that resolves with the time of its first datagram (null if none came), then stops listening. */
+async function firstPacket(): Promise<{ port: number; arrived: Promise<number | null>; close: () => void }> {
   const socket: Socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   let closed = false;
@@ -38,10 +38,10 @@ async function firstPacket(): Promise<{ port: number; arrived: Promise<number>; 
     if (!closed) socket.close();
     closed = true;
   };
-  const arrived = new Promise<number>((resolve, reject) => {
+  const arrived = new Promise<number | null>((resolve) => {
     const timer = setTimeout(() => {
       close();
-      reject(new Error('no packet'));
+      resolve(null);
     }, TIMEOUT_MS);
     socket.once('message', () => {
       clearTimeout(timer);
@@ -144,11 +144,12 @@ async function storm(make: (r: Recording) => Promise<Joiner>, recording: Recordi
       const start = performance.now();
       try {
         await joiner.join(i, probe.port);
-        return (await probe.arrived) - start;
       } catch {
         probe.close();
         return null;
       }
+      const at = await probe.arrived;
+      return at === null ? null : at - start;
     }),
   );
   await joiner.close();
