@@ -1,14 +1,15 @@
 // The protocol boundary with real socket.io connections to a real hub: who may do what (every request
 // × every role), joining with tokens and codes, and hostile input that must get typed errors and change
 // nothing.
-import { pino } from 'pino';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config/config.ts';
+
 import type { Role } from '../../shared/domain.ts';
 import { requests, type RequestName } from '../../shared/protocol.ts';
-import { createHub, type Hub } from '../../server/hub.ts';
+import type { Hub } from '../../server/hub.ts';
 import { connect, JoinRefused, nextEvent, type SignalClient } from '../helpers/signal-client.ts';
-import { tempDataDir } from '../helpers/data-dir.ts';
+
+import { startHub } from '../helpers/test-hub.ts';
 
 const CONF = 'mttq-giam-sat-bau-cu-dot-1';
 const POINT_AT: Record<Role, string> = {
@@ -25,17 +26,7 @@ let url: string;
 const open: SignalClient[] = [];
 
 beforeAll(async () => {
-  const config = loadConfig({
-    DIEMCAU_HOST: '127.0.0.1',
-    DIEMCAU_PORT: '0',
-    DIEMCAU_LISTEN_IP: '127.0.0.1',
-    DIEMCAU_WORKERS: '1',
-    DIEMCAU_DATA_DIR: tempDataDir(),
-    DIEMCAU_REQUESTS_PER_SECOND: '200',
-    DIEMCAU_MAX_MESSAGE_BYTES: '65536',
-  });
-  hub = await createHub(config, pino({ level: 'silent' }));
-  url = `http://127.0.0.1:${(await hub.listen()).port}`;
+  ({ hub, url } = await startHub({ DIEMCAU_REQUESTS_PER_SECOND: '200', DIEMCAU_MAX_MESSAGE_BYTES: '65536' }));
 });
 
 afterAll(async () => {

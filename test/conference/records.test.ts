@@ -1,13 +1,14 @@
 // Questions, attendance, roll call, readiness and agenda over the real protocol, stored in a real
 // database file: what each role may do, what each side sees live, and bad input that stores nothing.
-import { pino } from 'pino';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config/config.ts';
+
 import type { Role } from '../../shared/domain.ts';
 import type { QuestionView } from '../../shared/records.ts';
-import { createHub, type Hub } from '../../server/hub.ts';
-import { tempDataDir } from '../helpers/data-dir.ts';
+import type { Hub } from '../../server/hub.ts';
+
 import { connect, nextEvent, type SignalClient } from '../helpers/signal-client.ts';
+import { startHub } from '../helpers/test-hub.ts';
 
 const CONF = 'dong-nai-tap-huan-bau-cu';
 let hub: Hub;
@@ -15,15 +16,7 @@ let url: string;
 const open: SignalClient[] = [];
 
 beforeAll(async () => {
-  const config = loadConfig({
-    DIEMCAU_HOST: '127.0.0.1',
-    DIEMCAU_PORT: '0',
-    DIEMCAU_LISTEN_IP: '127.0.0.1',
-    DIEMCAU_WORKERS: '1',
-    DIEMCAU_DATA_DIR: tempDataDir(),
-  });
-  hub = await createHub(config, pino({ level: 'silent' }));
-  url = `http://127.0.0.1:${(await hub.listen()).port}`;
+  ({ hub, url } = await startHub());
 });
 
 afterAll(async () => {

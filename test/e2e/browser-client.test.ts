@@ -10,12 +10,13 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { pino } from 'pino';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config/config.ts';
+
 import type { Role } from '../../shared/domain.ts';
-import { createHub, type Hub } from '../../server/hub.ts';
-import { tempDataDir } from '../helpers/data-dir.ts';
+import type { Hub } from '../../server/hub.ts';
+
+import { startHub } from '../helpers/test-hub.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = join(ROOT, 'test-results/e2e');
@@ -139,16 +140,7 @@ const mark = (name: string): void => {
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
   ensureClientBuilt();
-  const config = loadConfig({
-    DIEMCAU_HOST: '127.0.0.1',
-    DIEMCAU_PORT: '0',
-    DIEMCAU_LISTEN_IP: '127.0.0.1',
-    DIEMCAU_WORKERS: '1',
-    DIEMCAU_DATA_DIR: tempDataDir(),
-    DIEMCAU_LOG_LEVEL: 'silent',
-  });
-  hub = await createHub(config, pino({ level: 'silent' }));
-  url = `http://127.0.0.1:${(await hub.listen()).port}`;
+  ({ hub, url } = await startHub());
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   mark('ready');
 }, 120_000);

@@ -1,14 +1,15 @@
 // The REST API's setup side over real HTTP against an in-process hub (temp data folder): conferences,
 // points (bulk JSON and CSV, all or nothing), credentials, who may call what, and hostile input that
 // must get a typed error and store nothing.
-import { pino } from 'pino';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config/config.ts';
+
 import type { ConferenceSpec } from '../../shared/domain.ts';
-import { createHub, type Hub } from '../../server/hub.ts';
+import type { Hub } from '../../server/hub.ts';
 import { rotateAdminKey } from '../../server/http/admin-key.ts';
 import { ConferenceStore } from '../../server/store/conferences.ts';
-import { tempDataDir } from '../helpers/data-dir.ts';
+
+import { startHub } from '../helpers/test-hub.ts';
 
 let hub: Hub;
 let base: string;
@@ -60,16 +61,7 @@ const issue = async (conferenceId: string, pointId: string, role: 'host' | 'coho
 const storedPoints = (id: string): string[] => new ConferenceStore(hub.db).load(id)?.spec.points.map((p) => p.id) ?? [];
 
 beforeAll(async () => {
-  const config = loadConfig({
-    DIEMCAU_HOST: '127.0.0.1',
-    DIEMCAU_PORT: '0',
-    DIEMCAU_LISTEN_IP: '127.0.0.1',
-    DIEMCAU_WORKERS: '1',
-    DIEMCAU_DEMO: 'false',
-    DIEMCAU_DATA_DIR: tempDataDir(),
-  });
-  hub = await createHub(config, pino({ level: 'silent' }));
-  base = `http://127.0.0.1:${(await hub.listen()).port}`;
+  ({ hub, url: base } = await startHub({ DIEMCAU_DEMO: 'false' }));
   admin = rotateAdminKey(hub.db);
   expect((await call('POST', '/conferences', { token: admin, json: spec('hn') })).status).toBe(201);
   expect((await call('POST', '/conferences', { token: admin, json: spec('other') })).status).toBe(201);

@@ -2,19 +2,20 @@
 // and printable HTML), after real socket.io points asked, answered, reported attendance and confirmed a
 // roll call, and the floor went from point to point.
 import { parse } from 'csv-parse/sync';
-import { pino } from 'pino';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config/config.ts';
+
 import type { Role } from '../../shared/domain.ts';
 import type { QuestionView } from '../../shared/records.ts';
-import { createHub, type Hub } from '../../server/hub.ts';
+import type { Hub } from '../../server/hub.ts';
 import { rotateAdminKey } from '../../server/http/admin-key.ts';
 import { csvCell } from '../../server/http/csv.ts';
 import { escapeHtml } from '../../server/report/html.ts';
 import { ConferenceReport } from '../../server/report/schema.ts';
-import { tempDataDir } from '../helpers/data-dir.ts';
+
 import { connect, type SignalClient } from '../helpers/signal-client.ts';
 import { sleep } from '../helpers/wait.ts';
+import { startHub } from '../helpers/test-hub.ts';
 
 const CONF = 'bao-cao';
 const SQL = "'; DROP TABLE questions; --";
@@ -48,16 +49,7 @@ async function get(path: string, bearer = admin): Promise<Response> {
 }
 
 beforeAll(async () => {
-  const config = loadConfig({
-    DIEMCAU_HOST: '127.0.0.1',
-    DIEMCAU_PORT: '0',
-    DIEMCAU_LISTEN_IP: '127.0.0.1',
-    DIEMCAU_WORKERS: '1',
-    DIEMCAU_DEMO: 'false',
-    DIEMCAU_DATA_DIR: tempDataDir(),
-  });
-  hub = await createHub(config, pino({ level: 'silent' }));
-  base = `http://127.0.0.1:${(await hub.listen()).port}`;
+  ({ hub, url: base } = await startHub({ DIEMCAU_DEMO: 'false' }));
   admin = rotateAdminKey(hub.db);
   const created = await fetch(`${base}/api/conferences`, {
     method: 'POST',
