@@ -61,6 +61,8 @@ export function createSocketServer(
       const { session, welcome } = await conference.join(claims, token, sinkFor(socket));
       socket.data.session = session;
       socket.data.welcome = welcome;
+      // Also covers a client that drops before the connection completes (no 'disconnect' then).
+      socket.conn.once('close', () => conference.leave(session));
       next();
     } catch (error) {
       const { wire, internal } = toWireError(error);
