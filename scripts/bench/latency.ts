@@ -1,0 +1,335 @@
+// Added latency: a synthetic Opus stream (one packet every 20 ms) whose payload carries its send time (an
+// 8-byte high-resolution clock reading taken just before the datagram is sent), SRTP-encrypted, sent as
+// the centre's microphone through the hub's real protocol (socket.io, plain SRTP transports, pushed
+// consumers resumed) and through a bare mediasoup router in the same run, to N receiving plain SRTP
+// transports. The receiving side notes each datagram's arrival time, decrypts it with its transport's key
+// and reads the send time back: arrival - send is the latency through the SFU plus loopback. One worker.
+// Prints p50/p99 per target and N; writes test-results/bench/latency.json.
+//
+//   node scripts/bench/latency.ts [--points 50,300] [--seconds 5] [--smoke]
+import { createSocket, type Socket } from 'node:dgram';
+import { parseArgs } from 'node:util';
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+import { pino } from 'pino';
+import { loadConfig } from '../../config/config.ts';
+import { mediaCodecs } from '../../server/media/codecs.ts';
+import { WorkerPool } from '../../server/media/worker-pool.ts';
+import { createHub, type Hub } from '../../server/hub.ts';
+import { tempDataDir } from '../../test/helpers/data-dir.ts';
+import { rtcpSenderReport } from '../../test/helpers/headless-point.ts';
+import { isRtcp } from '../../test/helpers/rtp.ts';
+import { connect, type SignalClient } from '../../test/helpers/signal-client.ts';
+import { newSrtpKey, rtpPayload, rtpSequenceNumber, rtpSsrc, SRTP_SUITE, SrtcpEncryptor, SrtpDecryptor, SrtpEncryptor, type SrtpKey } from '../../test/helpers/srtp.ts';
+import { machine, printTable, writeResult } from './lib/tools.ts';
+
+const { values } = parseArgs({
+  options: {
+    points: { type: 'string', default: '50,300' },
+    seconds: { type: 'string', default: '5' },
+    smoke: { type: 'boolean', default: false },
+  },
+});
+const smoke = values.smoke;
+const POINTS = smoke ? [4] : values.points.split(',').map(Number);
+const WINDOW_S = smoke ? 1.5 : Number(values.seconds);
+const AUDIO_PT = 111;
+const AUDIO_SSRC = 1111;
+const PACKET_MS = 20;
+/** Decrypting every packet in JavaScript would load the one event loop that also times arrivals: at most this many a second are decrypted (chosen by sequence number, the same share for both targets). */
+const DECRYPTS_PER_SECOND = 1500;
+const MAGIC = Buffer.from('DCLT', 'ascii');
+const silent = pino({ level: 'silent' });
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sends the timestamped Opus stream to one ingress, every 20 ms, until stop(). */
+class TimestampSender {
+  readonly #socket = createSocket('udp4');
+  readonly #srtp: SrtpEncryptor;
+  readonly #srtcp: SrtcpEncryptor;
+  readonly #remote: { ip: string; port: number };
+  readonly #t0 = performance.now();
+  #timer: NodeJS.Timeout | undefined;
+  #seq = 1;
+  sent = 0;
+
+  constructor(remote: { ip: string; port: number }, key: SrtpKey | { cryptoSuite: string; keyBase64: string }) {
+    this.#remote = remote;
+    this.#srtp = new SrtpEncryptor(key);
+    this.#srtcp = new SrtcpEncryptor(key);
+    this.#socket.on('message', () => {});
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => {
+      const payload = Buffer.alloc(1 + MAGIC.length + 8 + 100, 0x55);
+      payload[0] = 0xfc; // Opus TOC: CELT fullband 20 ms, stereo, one frame.
+      MAGIC.copy(payload, 1);
+      const timestamp = Math.round(((performance.now() - this.#t0) * 48_000) / 1000) >>> 0;
+      const sentAt = performance.now();
+      payload.writeDoubleBE(sentAt, 1 + MAGIC.length);
+      const wire = this.#srtp.protect({ payloadType: AUDIO_PT, marker: false, sequenceNumber: this.#seq++ & 0xffff, timestamp, ssrc: AUDIO_SSRC, payload });
+      this.#socket.send(wire, this.#remote.port, this.#remote.ip);
+      this.sent++;
+      if (this.sent % 50 === 1) {
+        const report = rtcpSenderReport({ ssrc: AUDIO_SSRC, wallClockMs: Date.now(), rtpTimestamp: timestamp, packets: this.sent, octets: this.sent * payload.length });
+        this.#socket.send(this.#srtcp.protect(report), this.#remote.port, this.#remote.ip);
+      }
+    }, PACKET_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#socket.close();
+  }
+}
+
+/** One UDP socket every receiving transport sends to: per SSRC, the transport's key; collects latencies. */
+class LatencyReceiver {
+  readonly socket: Socket;
+  readonly #bySsrc = new Map<number, SrtpDecryptor>();
+  #every = 1;
+  #collecting = false;
+  samples: number[] = [];
+  packets = 0;
+  failures = 0;
+
+  private constructor(socket: Socket) {
+    this.socket = socket;
+    socket.on('message', (packet) => this.#onPacket(packet, performance.now()));
+  }
+
+  static async open(): Promise<LatencyReceiver> {
+    const socket = createSocket({ type: 'udp4', recvBufferSize: 8 << 20 });
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    return new LatencyReceiver(socket);
+  }
+
+  get port(): number {
+    return this.socket.address().port;
+  }
+
+  add(ssrc: number, key: { cryptoSuite: string; keyBase64: string }): void {
+    this.#bySsrc.set(ssrc, new SrtpDecryptor(key));
+    this.#every = Math.max(1, Math.ceil((this.#bySsrc.size * (1000 / PACKET_MS)) / DECRYPTS_PER_SECOND));
+  }
+
+  get receiving(): number {
+    return this.#bySsrc.size;
+  }
+
+  /** Collects samples for `ms`; returns them and the packets counted meanwhile. */
+  async window(ms: number): Promise<{ samples: number[]; packets: number; failures: number }> {
+    this.samples = [];
+    this.packets = 0;
+    this.failures = 0;
+    this.#collecting = true;
+    await sleep(ms);
+    this.#collecting = false;
+    return { samples: this.samples, packets: this.packets, failures: this.failures };
+  }
+
+  #onPacket(packet: Buffer, arrivedAt: number): void {
+    if (!this.#collecting || packet.length < 12 || isRtcp(packet)) return;
+    const decryptor = this.#bySsrc.get(rtpSsrc(packet));
+    if (!decryptor) return;
+    this.packets++;
+    if (rtpSequenceNumber(packet) % this.#every !== 0) return;
+    const plain = decryptor.tryUnprotect(packet);
+    const payload = plain ? rtpPayload(plain) : undefined;
+    const at = payload ? payload.indexOf(MAGIC) : -1;
+    if (!payload || at < 0 || payload.length < at + MAGIC.length + 8) {
+      this.failures++;
+      return;
+    }
+    this.samples.push(arrivedAt - payload.readDoubleBE(at + MAGIC.length));
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+interface Target {
+  name: 'bare' | 'hub';
+  /** Brings the number of receiving transports up to `n`. */
+  grow(n: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const opusParameters = { codecs: [{ mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: AUDIO_SSRC }] };
+
+async function bareTarget(rx: LatencyReceiver): Promise<{ target: Target; sender: TimestampSender }> {
+  const pool = await WorkerPool.start({ count: 1, logLevel: 'error' }, silent);
+  const router = await pool.next().createRouter({ mediaCodecs });
+  const key = newSrtpKey();
+  const ingress = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true, enableSrtp: true, srtpCryptoSuite: SRTP_SUITE });
+  await ingress.connect({ srtpParameters: key });
+  const producer = await ingress.produce({ kind: 'audio', rtpParameters: opusParameters });
+  const transports: types.PlainTransport[] = [];
+  return {
+    sender: new TimestampSender({ ip: '127.0.0.1', port: ingress.tuple.localPort }, key),
+    target: {
+      name: 'bare',
+      grow: async (n) => {
+        while (transports.length < n) {
+          const t = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false, enableSrtp: true, srtpCryptoSuite: SRTP_SUITE });
+          transports.push(t);
+          await t.connect({ ip: '127.0.0.1', port: rx.port, srtpParameters: newSrtpKey() });
+          const consumer = await t.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: true });
+          rx.add(consumer.rtpParameters.encodings?.[0]?.ssrc ?? 0, t.srtpParameters as { cryptoSuite: string; keyBase64: string });
+          await consumer.resume();
+        }
+      },
+      close: () => pool.close(),
+    },
+  };
+}
+
+async function must<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.data;
+}
+
+async function hubTarget(rx: LatencyReceiver): Promise<{ target: Target; sender: TimestampSender }> {
+  const config = loadConfig({
+    DIEMCAU_HOST: '127.0.0.1', DIEMCAU_PORT: '0', DIEMCAU_LISTEN_IP: '127.0.0.1', DIEMCAU_WORKERS: '1',
+    DIEMCAU_DATA_DIR: tempDataDir(), DIEMCAU_REQUESTS_PER_SECOND: '10000', DIEMCAU_JOINS_PER_MINUTE: '100000',
+    DIEMCAU_WORKER_LOG_LEVEL: 'error',
+  });
+  const hub: Hub = await createHub(config, silent);
+  const clients: SignalClient[] = [];
+  const close = async (): Promise<void> => {
+    for (const c of clients) c.close();
+    await hub.close('bench done');
+  };
+  try {
+    const url = `http://127.0.0.1:${(await hub.listen()).port}`;
+    const conferenceId = 'mttq-giam-sat-bau-cu-dot-1';
+    const conference = hub.conferences.get(conferenceId);
+    if (!conference) throw new Error('demo conference missing');
+    const issue = async (pointId: string, role: 'host' | 'viewer'): Promise<string> => (await hub.credentials.issue({ conferenceId, pointId, role }, 3600)).token;
+    const host = await connect(url, { token: await issue(conference.spec.centralPointId, 'host') });
+    clients.push(host);
+    const send = await must(host.request('media.createTransport', { direction: 'send', type: 'plain' }));
+    if (send.type !== 'plain') throw new Error('expected a plain transport');
+    const key = newSrtpKey();
+    await must(host.request('media.connectTransport', { transportId: send.id, srtpParameters: key }));
+    await must(host.request('media.produce', { transportId: send.id, kind: 'audio', source: 'microphone', rtpParameters: opusParameters }));
+    const remote = conference.spec.points.filter((p) => p.id !== conference.spec.centralPointId && !p.centralSide).map((p) => p.id);
+    let viewers = 0;
+    const grow = async (n: number): Promise<void> => {
+      while (viewers < n) {
+        const client = await connect(url, { token: await issue(remote[viewers % remote.length] as string, 'viewer') });
+        clients.push(client);
+        viewers++;
+        let ready: Promise<{ cryptoSuite: string; keyBase64: string }> | undefined;
+        client.socket.on('media.consumer', (c) => {
+          void ready
+            ?.then((k) => {
+              rx.add(c.rtpParameters.encodings?.[0]?.ssrc ?? 0, k);
+              return must(client.request('media.resumeConsumer', { consumerId: c.consumerId }));
+            })
+            .catch((error: unknown) => console.error(`resume: ${(error as Error).message}`));
+        });
+        ready = (async () => {
+          await must(client.request('media.setCapabilities', { rtpCapabilities: client.welcome.routerRtpCapabilities }));
+          const info = await must(client.request('media.createTransport', { direction: 'recv', type: 'plain' }));
+          if (info.type !== 'plain') throw new Error('expected a plain transport');
+          await must(client.request('media.connectTransport', { transportId: info.id, ip: '127.0.0.1', port: rx.port, srtpParameters: newSrtpKey() }));
+          return info.srtpParameters;
+        })();
+        await ready;
+      }
+      const deadline = Date.now() + 30_000;
+      while (rx.receiving < n && Date.now() < deadline) await sleep(50);
+      if (rx.receiving < n) throw new Error(`only ${rx.receiving}/${n} consumers pushed`);
+    };
+    return { sender: new TimestampSender({ ip: send.ip, port: send.port }, key), target: { name: 'hub', grow, close } };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+interface Row {
+  target: 'bare' | 'hub';
+  points: number;
+  samples: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  deliveredPercent: number;
+}
+
+async function measure(make: (rx: LatencyReceiver) => Promise<{ target: Target; sender: TimestampSender }>): Promise<Row[]> {
+  const rx = await LatencyReceiver.open();
+  const { target, sender } = await make(rx);
+  sender.start();
+  const rows: Row[] = [];
+  try {
+    for (const n of POINTS) {
+      await target.grow(n);
+      await sleep(smoke ? 500 : 1500);
+      const sent0 = sender.sent;
+      const w = await rx.window(WINDOW_S * 1000);
+      const sent = sender.sent - sent0;
+      const sorted = w.samples.sort((a, b) => a - b);
+      rows.push({
+        target: target.name,
+        points: n,
+        samples: sorted.length,
+        p50Ms: round(quantile(sorted, 0.5)),
+        p99Ms: round(quantile(sorted, 0.99)),
+        maxMs: round(sorted.at(-1) ?? NaN),
+        deliveredPercent: round((w.packets / Math.max(1, sent * n)) * 100, 1),
+      });
+      console.log(JSON.stringify(rows.at(-1)));
+    }
+  } finally {
+    sender.stop();
+    await target.close();
+    rx.close();
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  console.log(`latency: receivers ${POINTS.join(',')}, ${WINDOW_S} s windows, one Opus packet every ${PACKET_MS} ms${smoke ? ' (smoke)' : ''}`);
+  const rows: Row[] = [];
+  rows.push(...(await measure(bareTarget)));
+  rows.push(...(await measure(hubTarget)));
+  console.log('');
+  printTable(rows.map((r) => ({ ...r })));
+  const ratios = rows
+    .filter((r) => r.target === 'hub')
+    .map((h) => {
+      const b = rows.find((r) => r.target === 'bare' && r.points === h.points);
+      return {
+        points: h.points,
+        hubOverBareP50: b ? round(h.p50Ms / b.p50Ms) : NaN,
+        hubOverBareP99: b ? round(h.p99Ms / b.p99Ms) : NaN,
+        hubMinusBareP50Ms: b ? round(h.p50Ms - b.p50Ms) : NaN,
+        hubMinusBareP99Ms: b ? round(h.p99Ms - b.p99Ms) : NaN,
+      };
+    });
+  console.log('');
+  printTable(ratios);
+  const file = writeResult(smoke ? 'latency-smoke' : 'latency', {
+    scenario: 'latency',
+    machine: machine(),
+    mediasoup: mediasoup.version,
+    unit: 'ms from just before the send to arrival at the receiving socket (send time carried in the payload)',
+    windowSeconds: WINDOW_S,
+    rows,
+    ratios,
+  });
+  console.log(`\nwrote ${file}`);
+}
+
+await main();
+process.exit(0);

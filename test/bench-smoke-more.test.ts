@@ -1,0 +1,35 @@
+// More benchmarks keep working: each runs in its smoke mode (tiny sizes) and writes its JSON result, hub
+// and bare baseline side by side. Speed is never asserted here; scripts/bench/ measures it.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const script = (name: string): string => fileURLToPath(new URL(`../scripts/bench/${name}.ts`, import.meta.url));
+const result = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`../test-results/bench/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+const sane = (x: number): boolean => Number.isFinite(x) && x > 0;
+
+it('floor switch runs in smoke mode, hub and bare baseline, audio and video', { timeout: 100_000 }, async () => {
+  await run(process.execPath, ['--disable-warning=ExperimentalWarning', script('floor-switch'), '--smoke'], { timeout: 90_000 });
+  const floor = result('floor-switch-smoke') as { rows: Array<{ target: string; kind: string; samples: number; p50: number; p95: number }> };
+  expect(floor.rows.map((r) => `${r.target}/${r.kind}`).sort()).toEqual(['bare/audio', 'bare/video', 'hub/audio', 'hub/video']);
+  for (const row of floor.rows) {
+    expect(row.samples).toBeGreaterThan(0);
+    expect(sane(row.p50)).toBe(true);
+    expect(sane(row.p95)).toBe(true);
+  }
+});
+
+it('latency runs in smoke mode, send time carried in the media, hub and bare baseline', { timeout: 100_000 }, async () => {
+  await run(process.execPath, ['--disable-warning=ExperimentalWarning', script('latency'), '--smoke'], { timeout: 90_000 });
+  const latency = result('latency-smoke') as { rows: Array<{ target: string; samples: number; p50Ms: number; p99Ms: number }> };
+  expect(latency.rows.map((r) => r.target).sort()).toEqual(['bare', 'hub']);
+  for (const row of latency.rows) {
+    expect(row.samples).toBeGreaterThan(0);
+    expect(sane(row.p50Ms)).toBe(true);
+    expect(sane(row.p99Ms)).toBe(true);
+  }
+});
