@@ -69,6 +69,12 @@ export const requests = {
     result: z.object({ producerId: z.string() }),
     roles: ['host', 'cohost', 'technician'],
   },
+  /** The microphone level a point hears itself (dBov), twice a second: the wall shows it while the hub pauses that point's audio. */
+  'media.reportLevel': {
+    params: z.object({ volume: z.number().min(-127).max(0) }).strict(),
+    result: empty,
+    roles: ['cohost', 'technician'],
+  },
   'media.resumeConsumer': {
     params: z.object({ consumerId: id }).strict(),
     result: empty,

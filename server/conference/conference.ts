@@ -277,6 +277,12 @@ export class Conference {
     return { producerId: producer.id };
   }
 
+  /** A point's own microphone level, relayed to the wall (its audio is paused at the hub off the floor). */
+  reportLevel(session: Session, volume: number): void {
+    if (this.#points.get(session.pointId)?.representative !== session) throw forbidden('only the connection that represents the point reports its level');
+    this.#toModerators('wall.levels', { levels: [{ pointId: session.pointId, volume }] });
+  }
+
   async resumeConsumer(session: Session, consumerId: string): Promise<void> {
     await session.peer.resumeConsumer(consumerId);
   }
@@ -467,8 +473,12 @@ export class Conference {
         return pointId ? [{ pointId, volume: l.volume }] : [];
       }),
     };
+    this.#toModerators('wall.levels', payload);
+  }
+
+  #toModerators<K extends EventName>(event: K, payload: EventPayload<K>): void {
     for (const session of this.#sessions.values()) {
-      if (session.role === 'host' || session.role === 'cohost') session.sink.emit('wall.levels', payload);
+      if (session.role === 'host' || session.role === 'cohost') session.sink.emit(event, payload);
     }
   }
 

@@ -29,6 +29,10 @@ export const handlers: Handlers = {
     return {};
   },
   'media.produce': ({ conference, session }, p) => conference.produce(session, p),
+  'media.reportLevel': ({ conference, session }, p) => {
+    conference.reportLevel(session, p.volume);
+    return {};
+  },
   'media.resumeConsumer': async ({ conference, session }, p) => {
     await conference.resumeConsumer(session, p.consumerId);
     return {};

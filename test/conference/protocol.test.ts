@@ -62,6 +62,7 @@ const SAMPLE: { [K in RequestName]: unknown } = {
     rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 1 }] },
   },
   'media.resumeConsumer': { consumerId: 'nope' },
+  'media.reportLevel': { volume: -30 },
   'floor.request': { note: 'Xin phát biểu' },
   'floor.cancel': {},
   'floor.grant': { pointId: 'ha-noi', seconds: 60 },

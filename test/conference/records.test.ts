@@ -128,6 +128,20 @@ describe('questions', () => {
   });
 });
 
+describe('monitoring wall', () => {
+  it("shows a point's own microphone level while its audio is paused at the hub", async () => {
+    const host = await join('host', 'tinh-dong-nai');
+    const tech = await join('technician', 'trang-bom');
+    const viewer = await join('viewer', 'trang-bom');
+    const level = nextEvent(host, 'wall.levels', (p) => p.levels.some((l) => l.pointId === 'trang-bom'));
+    expect(await tech.request('media.reportLevel', { volume: -23 })).toEqual({ ok: true, data: {} });
+    expect((await level).levels).toEqual([{ pointId: 'trang-bom', volume: -23 }]);
+    expect(await tech.raw('media.reportLevel', { volume: 5 })).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(await viewer.request('media.reportLevel', { volume: -20 })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(viewer.received.some((e) => e.event === 'wall.levels')).toBe(false);
+  });
+});
+
 describe('attendance, roll call, readiness, agenda', () => {
   it('records attendance and a roll call confirmed within its window', async () => {
     const host = await join('host', 'tinh-dong-nai');

@@ -26,6 +26,8 @@ export class SelfPreview {
       this.meter.el,
       this.#muted,
     );
+    // The hub pauses this point's audio while another point speaks: tell the host's wall what we hear.
+    setInterval(() => this.#reportLevel(), 500);
     ctx.media.on('local', (stream) => this.#show(stream));
     ctx.media.on('producing', () => this.#show(ctx.media.localStream));
     for (const event of ['welcome', 'points'] as const) ctx.store.on(event, () => this.render());
@@ -35,6 +37,12 @@ export class SelfPreview {
   #show(stream: MediaStream | null): void {
     attach(this.#video, stream ? new MediaStream(stream.getVideoTracks()) : null);
     this.meter.attach(stream);
+  }
+
+  #reportLevel(): void {
+    const { store, signal, media } = this.#ctx;
+    if (store.self?.role !== 'technician' || !signal.socket.connected || !media.localStream?.getAudioTracks().length) return;
+    signal.request('media.reportLevel', { volume: Math.round(this.meter.level) }).catch((error: unknown) => console.warn('level report refused', error));
   }
 
   render(): void {
