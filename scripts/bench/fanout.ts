@@ -14,10 +14,11 @@ import { mediaCodecs } from '../../server/media/codecs.ts';
 import { WorkerPool } from '../../server/media/worker-pool.ts';
 import { createHub, type Hub } from '../../server/hub.ts';
 import { tempDataDir } from '../../test/helpers/data-dir.ts';
-import { connect, type SignalClient } from '../../test/helpers/signal-client.ts';
+import { connect, type SignalClient, must } from '../../test/helpers/signal-client.ts';
 import { newSrtpKey, SRTP_SUITE } from '../../test/helpers/srtp.ts';
 import { AUDIO_PT, record, Replayer, VIDEO_PT, type Recording } from './lib/source.ts';
 import { cpuMicros, machine, printTable, Sink, udpCeiling, writeResult } from './lib/tools.ts';
+import { AUDIO_SSRC, publishBroadcast, VIDEO_SSRC } from './lib/broadcast.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,8 +32,6 @@ const smoke = values.smoke;
 const POINTS = smoke ? [4] : values.points.split(',').map(Number);
 const WINDOW_S = smoke ? 1.5 : Number(values.seconds);
 const WORKER_MODES = smoke ? [1] : values.workers.split(',').map((w) => (w === 'all' ? os.availableParallelism() : Number(w)));
-const AUDIO_SSRC = 1111;
-const VIDEO_SSRC = 2222;
 const silent = pino({ level: 'silent' });
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -77,11 +76,6 @@ async function bareTarget(workers: number, sinkPort: number): Promise<Target> {
   };
 }
 
-async function must<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.data;
-}
 
 async function hubTarget(workers: number, sinkPort: number): Promise<Target> {
   const config = loadConfig({
@@ -98,12 +92,7 @@ async function hubTarget(workers: number, sinkPort: number): Promise<Target> {
     (await hub.credentials.issue({ conferenceId, pointId, role }, 3600)).token;
 
   const host = await connect(url, { token: await issue('trung-uong', 'host') });
-  const send = await must(host.request('media.createTransport', { direction: 'send', type: 'plain' }));
-  if (send.type !== 'plain') throw new Error('expected a plain transport');
-  const key = newSrtpKey();
-  await must(host.request('media.connectTransport', { transportId: send.id, srtpParameters: key }));
-  await must(host.request('media.produce', { transportId: send.id, kind: 'audio', source: 'microphone', rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: AUDIO_SSRC }] } }));
-  await must(host.request('media.produce', { transportId: send.id, kind: 'video', source: 'camera', rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: VIDEO_PT, clockRate: 90000 }], encodings: [{ ssrc: VIDEO_SSRC }] } }));
+  const broadcast = await publishBroadcast(host);
 
   const remote = conference.spec.points.filter((p) => p.id !== conference.spec.centralPointId && !p.centralSide).map((p) => p.id);
   const clients: SignalClient[] = [host];
@@ -127,7 +116,7 @@ async function hubTarget(workers: number, sinkPort: number): Promise<Target> {
   return {
     name: 'hub',
     workerPids: hub.workers.health().map((w) => w.pid),
-    ingress: { ip: send.ip, port: send.port, srtp: key },
+    ingress: broadcast,
     grow,
     close: async () => {
       for (const c of clients) c.close();

@@ -13,10 +13,11 @@ import { mediaCodecs } from '../../server/media/codecs.ts';
 import { WorkerPool } from '../../server/media/worker-pool.ts';
 import { createHub, type Hub } from '../../server/hub.ts';
 import { tempDataDir } from '../../test/helpers/data-dir.ts';
-import { connect, type SignalClient } from '../../test/helpers/signal-client.ts';
+import { connect, type SignalClient, must } from '../../test/helpers/signal-client.ts';
 import { newSrtpKey, SRTP_SUITE } from '../../test/helpers/srtp.ts';
 import { AUDIO_PT, record, Replayer, VIDEO_PT, type Recording } from './lib/source.ts';
 import { machine, printTable, writeResult } from './lib/tools.ts';
+import { AUDIO_SSRC, publishBroadcast, VIDEO_SSRC } from './lib/broadcast.ts';
 
 const { values } = parseArgs({
   options: { points: { type: 'string', default: '64,500' }, windows: { type: 'string', default: '1,10' }, smoke: { type: 'boolean', default: false } },
@@ -24,8 +25,6 @@ const { values } = parseArgs({
 const POINTS = values.smoke ? [5] : values.points.split(',').map(Number);
 const WINDOWS = values.smoke ? [1] : values.windows.split(',').map(Number);
 const TIMEOUT_MS = 20_000;
-const AUDIO_SSRC = 1111;
-const VIDEO_SSRC = 2222;
 const silent = pino({ level: 'silent' });
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -85,11 +84,6 @@ async function bare(recording: Recording): Promise<Joiner> {
   };
 }
 
-async function must<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.data;
-}
 
 async function hub(recording: Recording): Promise<Joiner> {
   const config = loadConfig({
@@ -103,13 +97,8 @@ async function hub(recording: Recording): Promise<Joiner> {
   if (!spec) throw new Error('demo conference missing');
   const remote = spec.points.filter((p) => p.level === 'province').map((p) => p.id);
   const host = await connect(url, { token: (await h.credentials.issue({ conferenceId, pointId: 'trung-uong', role: 'host' }, 3600)).token });
-  const send = await must(host.request('media.createTransport', { direction: 'send', type: 'plain' }));
-  if (send.type !== 'plain') throw new Error('expected a plain transport');
-  const key = newSrtpKey();
-  await must(host.request('media.connectTransport', { transportId: send.id, srtpParameters: key }));
-  await must(host.request('media.produce', { transportId: send.id, kind: 'audio', source: 'microphone', rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: AUDIO_SSRC }] } }));
-  await must(host.request('media.produce', { transportId: send.id, kind: 'video', source: 'camera', rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: VIDEO_PT, clockRate: 90000 }], encodings: [{ ssrc: VIDEO_SSRC }] } }));
-  const replayer = new Replayer(recording, { ip: send.ip, port: send.port, srtp: key, audioSsrc: AUDIO_SSRC, videoSsrc: VIDEO_SSRC });
+  const broadcast = await publishBroadcast(host);
+  const replayer = new Replayer(recording, { ...broadcast, audioSsrc: AUDIO_SSRC, videoSsrc: VIDEO_SSRC });
   replayer.start();
   // Credentials are issued before the storm: a host does that the day before.
   const tokens = (await h.credentials.issueMany(remote.flatMap((pointId) => Array.from({ length: 8 }, () => ({ conferenceId, pointId, role: 'viewer' as const }))), 3600)).map((i) => i.token);

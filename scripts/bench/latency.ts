@@ -19,7 +19,7 @@ import { createHub, type Hub } from '../../server/hub.ts';
 import { tempDataDir } from '../../test/helpers/data-dir.ts';
 import { rtcpSenderReport } from '../../test/helpers/headless-point.ts';
 import { isRtcp } from '../../test/helpers/rtp.ts';
-import { connect, type SignalClient } from '../../test/helpers/signal-client.ts';
+import { connect, type SignalClient, must } from '../../test/helpers/signal-client.ts';
 import { newSrtpKey, rtpPayload, rtpSequenceNumber, rtpSsrc, SRTP_SUITE, SrtcpEncryptor, SrtpDecryptor, SrtpEncryptor, type SrtpKey } from '../../test/helpers/srtp.ts';
 import { machine, printTable, writeResult } from './lib/tools.ts';
 
@@ -186,11 +186,6 @@ async function bareTarget(rx: LatencyReceiver): Promise<{ target: Target; sender
   };
 }
 
-async function must<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.data;
-}
 
 async function hubTarget(rx: LatencyReceiver): Promise<{ target: Target; sender: TimestampSender }> {
   const config = loadConfig({

@@ -7,7 +7,7 @@ import type { Role } from '../../shared/domain.ts';
 import type { QuestionView } from '../../shared/records.ts';
 import type { Hub } from '../../server/hub.ts';
 
-import { connect, nextEvent, type SignalClient } from '../helpers/signal-client.ts';
+import { connect, nextEvent, type SignalClient, must } from '../helpers/signal-client.ts';
 import { startHub } from '../helpers/test-hub.ts';
 
 const CONF = 'dong-nai-tap-huan-bau-cu';
@@ -31,11 +31,6 @@ async function join(role: Role, pointId: string): Promise<SignalClient> {
   return client;
 }
 
-async function ok<T>(promise: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const result = await promise;
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
 
 const rowCount = (table: string): number => (hub.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`) ?? { n: -1 }).n;
 
@@ -45,7 +40,7 @@ describe('questions', () => {
     const secretary = await join('secretary', 'bien-hoa');
     const other = await join('secretary', 'long-khanh');
 
-    const submitted = await ok(
+    const submitted = await must(
       secretary.request('question.submit', {
         asker: 'Tổ thư ký điểm cầu Biên Hòa',
         unit: 'Ủy ban bầu cử phường',
@@ -54,25 +49,25 @@ describe('questions', () => {
       }),
     );
     expect(submitted).toMatchObject({ status: 'submitted', pointId: 'bien-hoa', position: null });
-    const second = await ok(
+    const second = await must(
       secretary.request('question.submit', { asker: 'Tổ thư ký', category: 'Kiểm phiếu và xác định kết quả', text: 'Phiếu gạch hết tên xử lý thế nào?' }),
     );
 
     // The point corrects its question while it is only submitted; another point may not.
     expect(await other.request('question.edit', { questionId: submitted.id, text: 'x' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    const edited = await ok(secretary.request('question.edit', { questionId: second.id, text: 'Phiếu gạch hết tên thì xử lý thế nào?' }));
+    const edited = await must(secretary.request('question.edit', { questionId: second.id, text: 'Phiếu gạch hết tên thì xử lý thế nào?' }));
     expect(edited.text).toBe('Phiếu gạch hết tên thì xử lý thế nào?');
 
     const seen: QuestionView[] = [];
     secretary.socket.on('question.updated', (q) => seen.push(q));
-    await ok(host.request('question.accept', { questionId: submitted.id }));
-    await ok(host.request('question.accept', { questionId: second.id }));
-    expect((await ok(host.request('question.reorder', { questionId: second.id, position: 1 }))).position).toBe(1);
-    await ok(host.request('question.categorise', { questionId: submitted.id, category: 'Quy trình bầu cử' }));
-    const answering = await ok(host.request('question.answering', { questionId: submitted.id, giveFloor: true, seconds: 60 }));
+    await must(host.request('question.accept', { questionId: submitted.id }));
+    await must(host.request('question.accept', { questionId: second.id }));
+    expect((await must(host.request('question.reorder', { questionId: second.id, position: 1 }))).position).toBe(1);
+    await must(host.request('question.categorise', { questionId: submitted.id, category: 'Quy trình bầu cử' }));
+    const answering = await must(host.request('question.answering', { questionId: submitted.id, giveFloor: true, seconds: 60 }));
     expect(answering).toMatchObject({ status: 'answering', position: null });
     expect(hub.conferences.get(CONF)?.view().floor.pointId).toBe('bien-hoa');
-    const answered = await ok(host.request('question.answered', { questionId: submitted.id, mode: 'written', answer: 'Được, theo Điều 29 Luật bầu cử.' }));
+    const answered = await must(host.request('question.answered', { questionId: submitted.id, mode: 'written', answer: 'Được, theo Điều 29 Luật bầu cử.' }));
     expect(answered).toMatchObject({ status: 'answered', answerMode: 'written', answer: 'Được, theo Điều 29 Luật bầu cử.' });
     await nextEvent(secretary, 'question.updated', (q) => q.id === submitted.id && q.status === 'answered');
     expect(seen.map((q) => `${q.id === submitted.id ? 'A' : 'B'}:${q.status}`)).toEqual(
@@ -84,15 +79,15 @@ describe('questions', () => {
     // Written answer needs its text; a closed question stays closed.
     expect(await host.request('question.answered', { questionId: second.id, mode: 'written' })).toMatchObject({ ok: false, error: { code: 'invalid' } });
     expect(await host.request('question.dismiss', { questionId: submitted.id, reason: 'trùng' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    await ok(host.request('question.dismiss', { questionId: second.id, reason: 'Đã trả lời trong báo cáo' }));
+    await must(host.request('question.dismiss', { questionId: second.id, reason: 'Đã trả lời trong báo cáo' }));
 
-    const stats = await ok(host.request('question.stats', {}));
+    const stats = await must(host.request('question.stats', {}));
     expect(stats.byPoint['bien-hoa']).toBe(2);
     expect(stats.byStatus).toMatchObject({ answered: 1, dismissed: 1 });
-    const own = await ok(other.request('question.list', {}));
+    const own = await must(other.request('question.list', {}));
     expect(own.questions).toEqual([]);
     expect(await other.request('question.list', { pointId: 'bien-hoa' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    await ok(host.request('floor.revoke', {}));
+    await must(host.request('floor.revoke', {}));
   });
 
   it('refuses bad questions with typed errors and stores nothing', async () => {
@@ -112,7 +107,7 @@ describe('questions', () => {
     expect(rowCount('events')).toBe(events);
     // SQL- and HTML-shaped text is just text.
     const text = `'; DROP TABLE questions; -- <img src=x onerror=alert(1)>`;
-    const q = await ok(secretary.request('question.submit', { asker: '<b>Tổ</b>', category: 'Khác', text }));
+    const q = await must(secretary.request('question.submit', { asker: '<b>Tổ</b>', category: 'Khác', text }));
     expect(q.text).toBe(text);
     expect(hub.db.get<{ text: string }>('SELECT text FROM questions WHERE id = ?', q.id)?.text).toBe(text);
     expect(rowCount('questions')).toBe(before + 1);
@@ -121,10 +116,10 @@ describe('questions', () => {
   it('merges a duplicate into another question', async () => {
     const host = await join('host', 'tinh-dong-nai');
     const a = await join('secretary', 'cam-my');
-    const q1 = await ok(a.request('question.submit', { asker: 'A', category: 'Khác', text: 'Hỏi một' }));
-    const q2 = await ok(a.request('question.submit', { asker: 'B', category: 'Khác', text: 'Hỏi một (trùng)' }));
+    const q1 = await must(a.request('question.submit', { asker: 'A', category: 'Khác', text: 'Hỏi một' }));
+    const q2 = await must(a.request('question.submit', { asker: 'B', category: 'Khác', text: 'Hỏi một (trùng)' }));
     expect(await host.request('question.merge', { questionId: q1.id, intoId: q1.id })).toMatchObject({ ok: false, error: { code: 'invalid' } });
-    expect(await ok(host.request('question.merge', { questionId: q2.id, intoId: q1.id }))).toMatchObject({ status: 'merged', mergedInto: q1.id });
+    expect(await must(host.request('question.merge', { questionId: q2.id, intoId: q1.id }))).toMatchObject({ status: 'merged', mergedInto: q1.id });
   });
 });
 
@@ -146,14 +141,14 @@ describe('attendance, roll call, readiness, agenda', () => {
   it('records attendance and a roll call confirmed within its window', async () => {
     const host = await join('host', 'tinh-dong-nai');
     const tech = await join('technician', 'vinh-cuu');
-    const attendance = await ok(tech.request('attendance.report', { present: 38, groups: { 'cấp huyện': 20, 'cấp xã': 18 } }));
+    const attendance = await must(tech.request('attendance.report', { present: 38, groups: { 'cấp huyện': 20, 'cấp xã': 18 } }));
     expect(attendance).toMatchObject({ pointId: 'vinh-cuu', present: 38 });
-    const call = await ok(host.request('rollcall.start', { seconds: 10 }));
+    const call = await must(host.request('rollcall.start', { seconds: 10 }));
     expect(call.open).toBe(true);
     expect(await host.request('rollcall.start', { seconds: 10 })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    const confirmed = await ok(tech.request('rollcall.confirm', {}));
+    const confirmed = await must(tech.request('rollcall.confirm', {}));
     expect(Object.keys(confirmed.confirmed)).toEqual(['vinh-cuu']);
-    const snapshot = await ok(host.request('records.snapshot', {}));
+    const snapshot = await must(host.request('records.snapshot', {}));
     expect(snapshot.attendance.find((a) => a.pointId === 'vinh-cuu')?.present).toBe(38);
     expect(snapshot.rollCall?.confirmed['vinh-cuu']).toBeTypeOf('number');
   });
@@ -161,17 +156,17 @@ describe('attendance, roll call, readiness, agenda', () => {
   it('judges a connection test and lists every point on the readiness board', async () => {
     const host = await join('host', 'tinh-dong-nai');
     const tech = await join('technician', 'long-thanh');
-    const pong = await ok(tech.request('readiness.ping', { sentAt: 123 }));
+    const pong = await must(tech.request('readiness.ping', { sentAt: 123 }));
     expect(pong.sentAt).toBe(123);
     const good = { bitrateKbps: 1200, lossPercent: 0.2, jitterMs: 8, roundTripMs: 30 };
-    const ready = await ok(tech.request('readiness.report', { signallingRoundTripMs: 25, send: good, receive: good, microphoneLevelDb: -28 }));
+    const ready = await must(tech.request('readiness.report', { signallingRoundTripMs: 25, send: good, receive: good, microphoneLevelDb: -28 }));
     expect(ready).toMatchObject({ state: 'ready', reasons: [] });
-    const poor = await ok(
+    const poor = await must(
       tech.request('readiness.report', { signallingRoundTripMs: 25, send: { ...good, lossPercent: 12 }, receive: good, microphoneLevelDb: -90 }),
     );
     expect(poor.state).toBe('not_ready');
     expect(poor.reasons.join(' ')).toMatch(/12\.0%.*micro/);
-    const board = (await ok(host.request('records.snapshot', {}))).readiness;
+    const board = (await must(host.request('records.snapshot', {}))).readiness;
     expect(board).toHaveLength(11);
     expect(board.find((r) => r.pointId === 'long-thanh')?.state).toBe('not_ready');
     expect(board.find((r) => r.pointId === 'tan-phu')?.state).toBe('not_tested');
@@ -182,10 +177,10 @@ describe('attendance, roll call, readiness, agenda', () => {
     const viewer = await join('viewer', 'dinh-quan');
     expect(viewer.welcome.conference.agenda.items.map((i) => i.id)).toContain('truoc-ngay-bau-cu');
     const seen = nextEvent(viewer, 'agenda.updated');
-    await ok(host.request('agenda.goto', { itemId: 'truoc-ngay-bau-cu' }));
+    await must(host.request('agenda.goto', { itemId: 'truoc-ngay-bau-cu' }));
     expect((await seen).currentItemId).toBe('truoc-ngay-bau-cu');
     expect(await host.request('agenda.goto', { itemId: 'khong-co' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    const snapshot = await ok(viewer.request('records.snapshot', {}));
+    const snapshot = await must(viewer.request('records.snapshot', {}));
     expect(snapshot).toEqual({ questions: [], attendance: [], rollCall: null, readiness: [], documents: [] });
   });
 });

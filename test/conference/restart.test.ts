@@ -5,7 +5,7 @@ import { CredentialIssuer } from '../../server/auth/credentials.ts';
 import { Database } from '../../server/store/db.ts';
 import { tempDataDir } from '../helpers/data-dir.ts';
 import { hubPort, spawnHub, type HubProcess } from '../helpers/hub-process.ts';
-import { connect, type SignalClient } from '../helpers/signal-client.ts';
+import { connect, type SignalClient, must } from '../helpers/signal-client.ts';
 
 const CONF = 'dong-nai-tap-huan-bau-cu';
 const dataDir = tempDataDir();
@@ -23,11 +23,6 @@ async function start(): Promise<string> {
   return `http://127.0.0.1:${await hubPort(hub)}`;
 }
 
-async function must<T>(promise: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const result = await promise;
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
 
 describe('restart', () => {
   it('loses nothing accepted before a SIGKILL', async () => {

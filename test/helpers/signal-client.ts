@@ -75,3 +75,10 @@ export function nextEvent<K extends EventName>(
     (client.socket.on as (e: string, l: unknown) => void)(event, listener);
   });
 }
+
+/** The data of a successful request; throws with the hub's code and message otherwise. */
+export async function must<T>(result: Promise<Result<T>>): Promise<T> {
+  const r = await result;
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.data;
+}

@@ -13,7 +13,7 @@ import { csvCell } from '../../server/http/csv.ts';
 import { escapeHtml } from '../../server/report/html.ts';
 import { ConferenceReport } from '../../server/report/schema.ts';
 
-import { connect, type SignalClient } from '../helpers/signal-client.ts';
+import { connect, type SignalClient, must } from '../helpers/signal-client.ts';
 import { sleep } from '../helpers/wait.ts';
 import { startHub } from '../helpers/test-hub.ts';
 
@@ -36,11 +36,6 @@ async function join(pointId: string, role: Role): Promise<SignalClient> {
   return client;
 }
 
-async function ok<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
-  const result = await p;
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
 
 const token = async (pointId: string, role: Role): Promise<string> => (await hub.credentials.issue({ conferenceId: CONF, pointId, role }, 600)).token;
 
@@ -75,15 +70,15 @@ beforeAll(async () => {
   const host = await join('tinh', 'host');
   const secretary = await join('bien-hoa', 'secretary');
   const technician = await join('bien-hoa', 'technician');
-  written = await ok(secretary.request('question.submit', { asker: SQL, unit: SCRIPT, category: 'Danh sách cử tri', text: FORMULA }));
-  other = await ok(secretary.request('question.submit', { asker: 'Ông A', unit: 'Phường 1', category: 'Khác', text: '+84 là mã vùng; "trích dẫn", dấu phẩy' }));
-  await ok(host.request('question.accept', { questionId: written.id }));
-  await ok(host.request('question.answered', { questionId: written.id, mode: 'written', answer: `Trả lời ${SCRIPT}` }));
-  await ok(host.request('question.dismiss', { questionId: other.id, reason: '-trùng lặp' }));
-  await ok(technician.request('attendance.report', { present: 27, groups: { 'cấp xã': 20 } }));
-  await ok(host.request('agenda.goto', { itemId: 'khai-mac' }));
-  await ok(host.request('rollcall.start', { seconds: 30 }));
-  await ok(technician.request('rollcall.confirm', {}));
+  written = await must(secretary.request('question.submit', { asker: SQL, unit: SCRIPT, category: 'Danh sách cử tri', text: FORMULA }));
+  other = await must(secretary.request('question.submit', { asker: 'Ông A', unit: 'Phường 1', category: 'Khác', text: '+84 là mã vùng; "trích dẫn", dấu phẩy' }));
+  await must(host.request('question.accept', { questionId: written.id }));
+  await must(host.request('question.answered', { questionId: written.id, mode: 'written', answer: `Trả lời ${SCRIPT}` }));
+  await must(host.request('question.dismiss', { questionId: other.id, reason: '-trùng lặp' }));
+  await must(technician.request('attendance.report', { present: 27, groups: { 'cấp xã': 20 } }));
+  await must(host.request('agenda.goto', { itemId: 'khai-mac' }));
+  await must(host.request('rollcall.start', { seconds: 30 }));
+  await must(technician.request('rollcall.confirm', {}));
 
   const conference = hub.conferences.get(CONF);
   conference?.grantFloor('bien-hoa', 60, null);
