@@ -1,6 +1,8 @@
 // Entry: read the credential from the address (`?code=ABCD-EFGH` or `#token=...`), or ask for a join
 // code; then start the app, which picks the host console, the point console or the room display by the
-// role the credential carries.
+// role the credential carries. A join code of a role that acts is good for one join: the session token of
+// its welcome is kept in localStorage under a hash of the code (never the code), so reloading the same
+// page on the same PC joins with that token; if the hub refuses it, the code form shows why.
 import type { HandshakeAuth } from '../shared/protocol.ts';
 import { startApp, type ViewFactory } from './app.ts';
 import { lang, t } from './i18n.ts';
@@ -11,7 +13,57 @@ import { HostConsole } from './views/host/console.ts';
 import { PointConsole } from './views/point/console.ts';
 import './style.css';
 
+const STORE_PREFIX = 'diemcau.session.';
+
+/** The code as the hub reads it: case, spaces and dashes do not matter, O/I/L read as 0/1/1. */
+const normaliseCode = (code: string): string =>
+  code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+
+/** A storage key for a code: SHA-256 where the page has WebCrypto (secure contexts), FNV-1a otherwise. */
+async function codeKey(code: string): Promise<string> {
+  const text = `diemcau:${normaliseCode(code)}`;
+  if (globalThis.crypto?.subtle) {
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+    return STORE_PREFIX + Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  return `${STORE_PREFIX}f${hash.toString(16)}`;
+}
+
+const storage = {
+  get(key: string): string | null {
+    try {
+      return localStorage.getItem(key);
+    } catch {
+      return null;
+    }
+  },
+  set(key: string, value: string | null): void {
+    try {
+      if (value === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, value);
+    } catch {
+      // Storage disabled: a reload then needs a new code.
+    }
+  },
+};
+
+/** The token's expiry (seconds) from its payload, without trusting anything else in it. */
+function tokenExpired(token: string): boolean {
+  try {
+    const payload = JSON.parse(atob((token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof payload.exp === 'number' && payload.exp * 1000 <= Date.now();
+  } catch {
+    return true;
+  }
+}
+
+/** Where the first welcome's session token is kept for this page's code, if it joined with one. */
+let rememberAs: string | null = null;
+
 const createView: ViewFactory = (role, ctx) => {
+  if (rememberAs && ctx.credential) storage.set(rememberAs, ctx.credential);
   if (role === 'host' || role === 'cohost') return new HostConsole(ctx);
   if (role === 'viewer') return new RoomDisplay(ctx);
   return new PointConsole(ctx);
@@ -51,7 +103,7 @@ function showJoinForm(root: HTMLElement, error?: string): void {
           url.searchParams.set('code', code);
           url.hash = '';
           history.replaceState(null, '', url);
-          join(root, { code });
+          void joinWithCode(root, code);
         },
       },
     },
@@ -65,13 +117,30 @@ function showJoinForm(root: HTMLElement, error?: string): void {
   input.focus();
 }
 
-function join(root: HTMLElement, auth: HandshakeAuth): void {
+function join(root: HTMLElement, auth: HandshakeAuth, onRefused = (message: string) => showJoinForm(root, message)): void {
   root.replaceChildren(h('main', { class: 'join-page' }, tr('link.connecting', 'p', { class: 'connecting' })));
-  startApp(root, auth, createView, (message) => showJoinForm(root, message));
+  startApp(root, auth, createView, onRefused);
+}
+
+/** Joins with the token kept for this code when there is one, else with the code (and keeps its token). */
+async function joinWithCode(root: HTMLElement, code: string): Promise<void> {
+  const key = await codeKey(code);
+  const stored = storage.get(key);
+  if (stored && !tokenExpired(stored)) {
+    join(root, { token: stored }, (message) => {
+      storage.set(key, null);
+      showJoinForm(root, message);
+    });
+    return;
+  }
+  storage.set(key, null);
+  rememberAs = key;
+  join(root, { code });
 }
 
 document.documentElement.lang = lang();
 const root = document.getElementById('app') ?? document.body;
 const auth = credentialFromAddress();
-if (auth) join(root, auth);
+if (auth && 'code' in auth) void joinWithCode(root, auth.code);
+else if (auth) join(root, auth);
 else showJoinForm(root);

@@ -36,8 +36,32 @@ export const ConfigSchema = z
         joinsPerMinutePerAddress: z.coerce.number().int().min(1).max(100_000),
         /** Largest socket message; larger ones close the connection. */
         maxMessageBytes: z.coerce.number().int().min(1024).max(16 * 1024 * 1024),
+        /** Questions submitted, and floor requests, a minute from one point (each counted on its own). */
+        pointActionsPerMinute: z.coerce.number().int().min(1).max(100_000),
+        /** Refused credentials (wrong code or token) from one address in 10 minutes before it is refused outright. */
+        failedAuthPer10Minutes: z.coerce.number().int().min(1).max(100_000),
       })
       .strict(),
+    http: z
+      .object({
+        /**
+         * Browser origins (scheme://host:port) allowed to call the REST API and open the socket from other
+         * pages; the hub's own pages need none. Empty: cross-origin browser requests are refused.
+         */
+        allowedOrigins: z.union([
+          z.array(z.string().min(1)),
+          z.string().transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o.length > 0)),
+        ]),
+      })
+      .strict(),
+    tls: z
+      .object({
+        /** PEM certificate chain and key: when both are set the hub serves HTTPS and WSS on its port. */
+        cert: z.string(),
+        key: z.string(),
+      })
+      .strict()
+      .refine((t) => (t.cert === '') === (t.key === ''), { path: ['key'], message: 'tls.cert and tls.key go together' }),
     media: z
       .object({
         /** mediasoup workers (one per core); "auto" = the number of cores. */
@@ -80,6 +104,11 @@ export const ENV_KEYS = {
   DIEMCAU_REQUESTS_PER_SECOND: 'limits.requestsPerSecond',
   DIEMCAU_JOINS_PER_MINUTE: 'limits.joinsPerMinutePerAddress',
   DIEMCAU_MAX_MESSAGE_BYTES: 'limits.maxMessageBytes',
+  DIEMCAU_POINT_ACTIONS_PER_MINUTE: 'limits.pointActionsPerMinute',
+  DIEMCAU_FAILED_AUTH_PER_10_MINUTES: 'limits.failedAuthPer10Minutes',
+  DIEMCAU_ALLOWED_ORIGINS: 'http.allowedOrigins',
+  DIEMCAU_TLS_CERT: 'tls.cert',
+  DIEMCAU_TLS_KEY: 'tls.key',
   DIEMCAU_WORKERS: 'media.workers',
   DIEMCAU_WORKER_LOG_LEVEL: 'media.workerLogLevel',
   DIEMCAU_LISTEN_IP: 'media.listenIp',

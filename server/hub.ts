@@ -1,14 +1,18 @@
 // The hub: one HTTP port serving the REST routes, the browser client and socket.io, over a pool of
-// mediasoup workers. createHub() starts the workers first, so a hub that exists can carry media.
+// mediasoup workers. createHub() starts the workers first, so a hub that exists can carry media. With
+// tls.cert and tls.key configured the same port serves HTTPS and WSS instead.
+import { readFileSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
-import type { Config } from '../config/config.ts';
+import { ConfigError, type Config } from '../config/config.ts';
 import { CredentialIssuer } from './auth/credentials.ts';
 import { ConferenceRegistry, loadSpecs } from './conference/registry.ts';
 import { apiRouter } from './http/api.ts';
 import { healthRouter } from './http/health.ts';
+import { securityHeaders } from './http/security.ts';
 import type { Logger } from './logger.ts';
 import { WorkerPool } from './media/worker-pool.ts';
 import { ConferenceStore } from './store/conferences.ts';
@@ -33,7 +37,20 @@ export interface Hub {
   close(reason: string): Promise<void>;
 }
 
+/** Reads the PEM files named by tls.cert and tls.key; a missing one stops the start with the key named. */
+function readTls(tls: Config['tls']): { cert: Buffer; key: Buffer } {
+  const read = (file: string, key: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new ConfigError(`${key}: cannot read ${file}: ${(error as Error).message}`);
+    }
+  };
+  return { cert: read(tls.cert, 'tls.cert'), key: read(tls.key, 'tls.key') };
+}
+
 export async function createHub(config: Config, logger: Logger): Promise<Hub> {
+  const tls = config.tls.cert ? readTls(config.tls) : undefined;
   const workers = await WorkerPool.start(
     { count: config.media.workers, logLevel: config.media.workerLogLevel },
     logger,
@@ -48,12 +65,17 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.use(healthRouter(workers));
   app.use('/api', apiRouter({ config, conferences, credentials, db, records: stores.records, logger }));
   app.use(express.static(clientDir, { index: 'index.html' }));
 
-  const httpServer = createServer(app);
-  const io = createSocketServer(httpServer, { registry: conferences, credentials, logger }, config.limits);
+  const httpServer = tls ? createHttpsServer(tls, app) : createServer(app);
+  const io = createSocketServer(
+    httpServer,
+    { registry: conferences, credentials, logger },
+    { ...config.limits, allowedOrigins: config.http.allowedOrigins },
+  );
 
   let closing: Promise<void> | undefined;
 
@@ -71,7 +93,7 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
         httpServer.listen(config.port, config.host, () => {
           httpServer.off('error', reject);
           const address = httpServer.address() as AddressInfo;
-          logger.info({ host: address.address, port: address.port }, 'hub listening');
+          logger.info({ host: address.address, port: address.port, tls: Boolean(config.tls.cert) }, 'hub listening');
           resolve(address);
         });
       }),

@@ -1,7 +1,10 @@
 // Join credentials. The host issues, for one conference, one point and one role, a signed expiring
 // token (JWT, HS256) and a short join code that is easy to type on a room PC. The role a client acts in
 // comes from here only. Every credential is recorded in the database (the code only as its hash), so both
-// survive a restart and a token whose record is gone or revoked is refused.
+// survive a restart and a token whose record is gone or revoked is refused. A code for a role that acts
+// (host, cohost, technician, secretary) is good for one join: that join redeems it and the device goes on
+// with the session token from its welcome, so a code read off a printed sheet later is useless. Viewer
+// codes (room displays, press: receive only) stay reusable until they expire.
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
@@ -23,6 +26,9 @@ const ISSUER = 'diemcau';
 /** Crockford base32 without I, L, O, U: nothing a technician can misread on a printed sheet. */
 const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const CODE_LENGTH = 8;
+/** Roles whose join code is redeemed by its first join. */
+export const SINGLE_USE_ROLES: readonly Claims['role'][] = ['host', 'cohost', 'technician', 'secretary'];
+export const CODE_USED_MESSAGE = 'this join code has already been used; ask the host for a new code';
 
 /** Normalises what a person typed: case, spaces and dashes do not matter, O/I/L read as 0/1/1. */
 export function normaliseCode(input: string): string {
@@ -105,13 +111,19 @@ export class CredentialIssuer {
   /** Checks a handshake's token or code; throws `unauthenticated` with the reason. */
   async verify(auth: HandshakeAuth): Promise<Claims> {
     if ('code' in auth) {
-      const row = this.#db.get<{ conference_id: string; point_id: string; role: string; expires_at: number; revoked_at: number | null }>(
-        'SELECT * FROM credentials WHERE code_hash = ?',
-        hashCode(auth.code),
-      );
+      const row = this.#db.get<{
+        conference_id: string;
+        point_id: string;
+        role: string;
+        expires_at: number;
+        revoked_at: number | null;
+        redeemed_at: number | null;
+      }>('SELECT * FROM credentials WHERE code_hash = ?', hashCode(auth.code));
       if (!row || row.revoked_at !== null) throw unauthenticated('unknown join code');
       if (row.expires_at <= Date.now()) throw unauthenticated('join code expired');
-      return Claims.parse({ conferenceId: row.conference_id, pointId: row.point_id, role: row.role });
+      const claims = Claims.parse({ conferenceId: row.conference_id, pointId: row.point_id, role: row.role });
+      if (row.redeemed_at !== null && SINGLE_USE_ROLES.includes(claims.role)) throw unauthenticated(CODE_USED_MESSAGE);
+      return claims;
     }
     let payload;
     try {
@@ -144,6 +156,22 @@ export class CredentialIssuer {
       .setJti(row.id)
       .setExpirationTime(Math.floor(row.expires_at / 1000))
       .sign(this.#secret);
+  }
+
+  /**
+   * Marks a single-use join code redeemed, atomically, so two joins racing with one code cannot both pass.
+   * Returns a function that gives the code back (the join failed after all). Tokens and viewer codes are
+   * not redeemed: the returned function does nothing.
+   */
+  redeem(auth: HandshakeAuth, claims: Claims): () => void {
+    if (!('code' in auth) || !SINGLE_USE_ROLES.includes(claims.role)) return () => undefined;
+    const at = Date.now();
+    const hash = hashCode(auth.code);
+    const result = this.#db.sql
+      .prepare('UPDATE credentials SET redeemed_at = ? WHERE code_hash = ? AND redeemed_at IS NULL AND revoked_at IS NULL')
+      .run(at, hash);
+    if (Number(result.changes) !== 1) throw unauthenticated(CODE_USED_MESSAGE);
+    return () => this.#db.run('UPDATE credentials SET redeemed_at = NULL WHERE code_hash = ? AND redeemed_at = ?', hash, at);
   }
 
   /** Revokes every credential of a point and role (e.g. a lost room PC); returns how many. */

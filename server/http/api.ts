@@ -15,6 +15,7 @@ import { DOCUMENT_MAX_BYTES } from './document-files.ts';
 import { documentRoutes } from './documents.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { buildOpenApi } from './openapi.ts';
+import { corsGuard } from './origin.ts';
 import { recordRoutes } from './records.ts';
 
 export interface ApiDeps {
@@ -42,6 +43,7 @@ export function apiRouter(deps: ApiDeps): Router {
     res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
     next();
   });
+  router.use(corsGuard(config.http.allowedOrigins));
   router.use(express.json({ limit: BODY_LIMIT }));
   router.use(express.text({ type: 'text/csv', limit: BODY_LIMIT }));
 

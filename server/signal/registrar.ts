@@ -10,10 +10,16 @@ import { handlers, type HandlerContext } from './handlers.ts';
 export interface RegistrarOptions {
   /** Requests a second allowed per point and role (bursts up to this many). */
   requestsPerSecond: number;
+  /** Each of FLOOD_LIMITED a minute per point, whatever role sends it. */
+  pointActionsPerMinute: number;
 }
+
+/** Requests that put something before the host: a point flooding them would bury everyone else's. */
+export const FLOOD_LIMITED: readonly RequestName[] = ['question.submit', 'floor.request'];
 
 export function createRegistrar(options: RegistrarOptions) {
   const limiter = new RateLimiterMemory({ points: options.requestsPerSecond, duration: 1 });
+  const actions = new RateLimiterMemory({ points: options.pointActionsPerMinute, duration: 60 });
 
   return function register(socket: Socket, ctx: HandlerContext): void {
     const { session } = ctx;
@@ -36,6 +42,11 @@ export function createRegistrar(options: RegistrarOptions) {
           if (!parsed.success) throw invalid(describeIssue(parsed.error, name));
           if (!(spec.roles as readonly string[]).includes(session.role)) {
             throw forbidden(`${name} is not allowed for role ${session.role}`);
+          }
+          if (FLOOD_LIMITED.includes(name)) {
+            await actions.consume(`${name}:${ctx.conference.id}:${session.pointId}`).catch(() => {
+              throw rateLimited(`too many ${name} from this point; at most ${options.pointActionsPerMinute} a minute`);
+            });
           }
           const handler = handlers[name] as (c: HandlerContext, p: unknown) => unknown;
           reply({ ok: true, data: await handler(ctx, parsed.data) });

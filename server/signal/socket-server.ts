@@ -1,5 +1,7 @@
 // socket.io: the handshake proves who the client is (token or join code → conference, point, role), the
-// client joins its conference as a session, and its requests go through the registrar.
+// client joins its conference as a session, and its requests go through the registrar. Before that: the
+// browser Origin must be the hub's own or a listed one, and an address is limited in connection attempts
+// and in refused credentials (guessing 8-character codes).
 import type { Server as HttpServer } from 'node:http';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server, type Socket } from 'socket.io';
@@ -7,7 +9,8 @@ import { HandshakeAuth, type ClientToServerEvents, type EventName, type EventPay
 import type { CredentialIssuer } from '../auth/credentials.ts';
 import type { ConferenceRegistry } from '../conference/registry.ts';
 import type { Session, SessionSink } from '../conference/session.ts';
-import { notFound, rateLimited, toWireError, unauthenticated } from '../errors.ts';
+import { HubError, notFound, rateLimited, toWireError, unauthenticated } from '../errors.ts';
+import { originAllowed } from '../http/origin.ts';
 import type { Logger } from '../logger.ts';
 import { createRegistrar } from './registrar.ts';
 
@@ -23,6 +26,12 @@ export interface SocketServerOptions {
   joinsPerMinutePerAddress: number;
   /** Largest message accepted; bigger ones close the connection at the transport. */
   maxMessageBytes: number;
+  /** Question submissions and floor requests a minute per point. */
+  pointActionsPerMinute: number;
+  /** Refused credentials from one address in 10 minutes; then every attempt is refused until the window passes. */
+  failedAuthPer10Minutes: number;
+  /** Browser origins allowed besides the hub's own. */
+  allowedOrigins: readonly string[];
 }
 
 function sinkFor(socket: Socket): SessionSink {
@@ -42,23 +51,52 @@ export function createSocketServer(
   deps: { registry: ConferenceRegistry; credentials: CredentialIssuer; logger: Logger },
   options: SocketServerOptions,
 ): HubSocketServer {
-  const io: HubSocketServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: options.maxMessageBytes });
+  const allowed = options.allowedOrigins;
+  const io: HubSocketServer = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: options.maxMessageBytes,
+    // Polling answers carry CORS headers for listed origins only; the WebSocket upgrade is checked below.
+    cors: { origin: allowed.length > 0 ? [...allowed] : false },
+    // Every transport request, the WebSocket upgrade included (browsers do not apply CORS to it).
+    allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, req.headers.host, allowed)),
+  });
   const joins = new RateLimiterMemory({ points: options.joinsPerMinutePerAddress, duration: 60 });
-  const register = createRegistrar({ requestsPerSecond: options.requestsPerSecond });
+  const failures = new RateLimiterMemory({ points: options.failedAuthPer10Minutes, duration: 600 });
+  const register = createRegistrar({ requestsPerSecond: options.requestsPerSecond, pointActionsPerMinute: options.pointActionsPerMinute });
   const log = deps.logger.child({ component: 'signal' });
 
   io.use(async (socket, next) => {
+    const address = socket.handshake.address;
     try {
-      await joins.consume(socket.handshake.address).catch(() => {
+      await joins.consume(address).catch(() => {
         throw rateLimited('too many connection attempts from this address; wait a minute');
       });
-      const auth = HandshakeAuth.safeParse(socket.handshake.auth);
-      if (!auth.success) throw unauthenticated('a join token or join code is required');
-      const claims = await deps.credentials.verify(auth.data);
+      const failed = await failures.get(address);
+      if (failed && failed.consumedPoints >= options.failedAuthPer10Minutes) {
+        throw rateLimited(`too many wrong join codes from this address; wait ${Math.ceil(failed.msBeforeNext / 60_000)} min`);
+      }
+      const { auth, claims } = await (async () => {
+        try {
+          const parsed = HandshakeAuth.safeParse(socket.handshake.auth);
+          if (!parsed.success) throw unauthenticated('a join token or join code is required');
+          return { auth: parsed.data, claims: await deps.credentials.verify(parsed.data) };
+        } catch (error) {
+          if (error instanceof HubError && error.code === 'unauthenticated') await failures.penalty(address, 1);
+          throw error;
+        }
+      })();
       const conference = deps.registry.get(claims.conferenceId);
       if (!conference) throw notFound('this conference is not on this hub');
-      const token = await deps.credentials.sessionToken(auth.data);
-      const { session, welcome } = await conference.join(claims, token, sinkFor(socket));
+      const release = deps.credentials.redeem(auth, claims);
+      let joined;
+      try {
+        const token = await deps.credentials.sessionToken(auth);
+        joined = await conference.join(claims, token, sinkFor(socket));
+      } catch (error) {
+        release();
+        throw error;
+      }
+      const { session, welcome } = joined;
       socket.data.session = session;
       socket.data.welcome = welcome;
       // Also covers a client that drops before the connection completes (no 'disconnect' then).
@@ -67,7 +105,7 @@ export function createSocketServer(
     } catch (error) {
       const { wire, internal } = toWireError(error);
       if (internal) log.error({ err: error }, 'join failed');
-      else log.info({ address: socket.handshake.address, code: wire.code, reason: wire.message }, 'join refused');
+      else log.info({ address, code: wire.code, reason: wire.message }, 'join refused');
       next(Object.assign(new Error(wire.message), { data: wire }));
     }
   });

@@ -117,6 +117,10 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX events_by_conference ON events (conference_id, seq);
   `,
+  // Join codes of the roles that act are good for one join: the first one stamps redeemed_at.
+  `
+  ALTER TABLE credentials ADD COLUMN redeemed_at INTEGER;
+  `,
 ];
 
 export class Database {

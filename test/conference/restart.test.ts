@@ -53,9 +53,11 @@ describe('restart', () => {
     await hubs[0]?.exited;
     url = await start();
 
-    // Same token, same code: the credentials and the signing secret survived.
+    // Same token, and the session token the code's join gave: the credentials and the signing secret
+    // survived; so did the code's redemption (single use for a technician).
     const h2 = await connect(url, { token: host.token });
-    const a2 = await connect(url, { code: bienHoa.code });
+    await expect(connect(url, { code: bienHoa.code })).rejects.toMatchObject({ code: 'unauthenticated', message: expect.stringMatching(/already been used/) });
+    const a2 = await connect(url, { token: a.welcome.self.token });
     clients.push(h2, a2);
     const conference = h2.welcome.conference;
     expect(conference.status).toBe('live');
