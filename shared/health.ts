@@ -11,8 +11,10 @@ export const WorkerHealth = z.object({
 export type WorkerHealth = z.infer<typeof WorkerHealth>;
 
 export const HealthReport = z.object({
-  /** ok: every worker alive; degraded: at least one died. */
+  /** ok: every worker alive; degraded: a worker died and its replacement is not running yet. */
   status: z.enum(['ok', 'degraded']),
+  /** Workers that died and were replaced since the hub started. */
+  replacedWorkers: z.number().int(),
   uptimeSeconds: z.number(),
   node: z.string(),
   mediasoupVersion: z.string(),

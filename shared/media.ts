@@ -104,10 +104,13 @@ export const SrtpParameters = z.object({ cryptoSuite: SrtpCryptoSuite, keyBase64
 export type SrtpParameters = z.infer<typeof SrtpParameters>;
 
 /** What the hub tells a client about a transport it created for it. */
+/** A WebRTC transport's ICE username and password (new ones after an ICE restart). */
+export const IceParameters = z.object({ usernameFragment: z.string(), password: z.string(), iceLite: z.boolean().optional() });
+
 export const WebRtcTransportInfo = z.object({
   type: z.literal('webrtc'),
   id,
-  iceParameters: z.object({ usernameFragment: z.string(), password: z.string(), iceLite: z.boolean().optional() }),
+  iceParameters: IceParameters,
   iceCandidates: z.array(
     z.object({
       foundation: z.string(),

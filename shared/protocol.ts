@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { WireError } from './errors.ts';
 import { ConferenceStatus, ConferenceView, FloorView, MediaSource, PointView, Role } from './domain.ts';
-import { DtlsParameters, MediaKind, RtpCapabilities, RtpParameters, SrtpParameters, TransportInfo } from './media.ts';
+import { DtlsParameters, IceParameters, MediaKind, RtpCapabilities, RtpParameters, SrtpParameters, TransportInfo } from './media.ts';
 import {
   AgendaView,
   AttendanceView,
@@ -80,6 +80,14 @@ export const requests = {
     result: empty,
     roles: ['host', 'cohost', 'technician', 'secretary', 'viewer'],
   },
+  /** New ICE credentials for one of this session's own WebRTC transports, after its connection failed or stalled. */
+  'media.restartIce': {
+    params: z.object({ transportId: id }).strict(),
+    result: z.object({ iceParameters: IceParameters }),
+    roles: ['host', 'cohost', 'technician', 'secretary', 'viewer'],
+  },
+  /** Drops this session's transports, producers and consumers at the hub; `media.restart` follows, to build them again. */
+  'media.rebuild': { params: empty, result: empty, roles: ['host', 'cohost', 'technician', 'secretary', 'viewer'] },
   'floor.request': {
     params: z.object({ note: note.default('') }).strict(),
     result: z.object({ position: z.number().int() }),
@@ -271,6 +279,12 @@ export const events = {
     purpose: z.enum(['programme', 'stage', 'wall']),
   }),
   'media.consumerClosed': z.object({ consumerId: z.string() }),
+  /**
+   * This session's media at the hub is gone (its worker died, or the client asked with media.rebuild):
+   * transports, producers and consumers. Build them again within this session: media.setCapabilities,
+   * new transports, produce again; consumers are offered again as usual.
+   */
+  'media.restart': z.object({ reason: z.enum(['worker_died', 'requested']), routerRtpCapabilities: RtpCapabilities }),
   /** To moderators and to the asking point. */
   'question.updated': QuestionView,
   'attendance.updated': AttendanceView,

@@ -47,17 +47,20 @@ describe('hub process', () => {
     for (const pid of pids) expect(processAlive(pid)).toBe(false);
   });
 
-  it('reports degraded with 503 when a worker dies', async () => {
+  it('replaces a worker that dies, and counts the replacement in /healthz', async () => {
     const hub = start({ DIEMCAU_WORKERS: '2' });
     const port = await hubPort(hub);
     const before = await health(port);
+    expect(before.body.replacedWorkers).toBe(0);
     const victim = before.body.workers[0]?.pid as number;
     process.kill(victim, 'SIGKILL');
     await waitFor(() => hub.logs.some((l) => l.msg === 'media worker died'), 'the hub to notice the death');
+    await waitFor(() => hub.logs.some((l) => l.msg === 'media worker replaced'), 'the replacement', 10_000);
     const after = await health(port);
-    expect(after.status).toBe(503);
-    expect(after.body.status).toBe('degraded');
-    expect(after.body.workers.find((w) => w.pid === victim)?.alive).toBe(false);
+    expect(after.status).toBe(200);
+    expect(after.body).toMatchObject({ status: 'ok', replacedWorkers: 1 });
+    expect(after.body.workers.map((w) => w.pid)).not.toContain(victim);
+    expect(after.body.workers.filter((w) => w.alive && processAlive(w.pid))).toHaveLength(2);
   });
 
   it('stops at start on a bad configuration value, naming the key and variable', async () => {

@@ -98,6 +98,8 @@ export class Conference {
     );
     this.#floor.on('warning', (info) => this.#broadcast('floor.warning', info));
     this.#media.on('levels', (levels) => this.#onLevels(levels));
+    this.#media.on('routerlost', (router) => this.#onRouterLost(router));
+    this.#media.on('routeradded', (router) => this.#onRouterAdded(router));
   }
 
   get id(): string {
@@ -197,7 +199,7 @@ export class Conference {
 
     const peer = await this.#media.openPeer(this.#logger);
     const session = new Session(claims, sink, peer, this.#logger);
-    peer.on('consumerclosed', (_key, consumerId) => session.sink.emit('media.consumerClosed', { consumerId }));
+    this.#wirePeer(session);
 
     if (this.#representsPoint(claims.role)) {
       const previous = point.representative;
@@ -212,6 +214,8 @@ export class Conference {
     }
     this.#sessions.set(session.id, session);
     session.logger.info('session joined');
+    // Its worker died while it was joining: the client gets the usual restart right after the welcome.
+    if (peer.router.closed) setImmediate(() => void this.restartMedia(session, 'worker_died').catch(() => undefined));
     return {
       session,
       welcome: {
@@ -239,6 +243,30 @@ export class Conference {
   }
 
   // --- Media ----------------------------------------------------------------------------------------
+
+  /**
+   * Gives `session` fresh media at the hub (on a live worker) and tells its client to build its side
+   * again: after its worker died, or on the client's own request. Floor, queue and records are untouched.
+   */
+  async restartMedia(session: Session, reason: 'worker_died' | 'requested'): Promise<void> {
+    await session.serial(async () => {
+      if (!this.#sessions.has(session.id)) return;
+      const peer = await this.#media.openPeer(this.#logger);
+      if (!this.#sessions.has(session.id)) {
+        peer.close();
+        return;
+      }
+      const old = session.peer;
+      session.peer = peer;
+      this.#wirePeer(session);
+      old.close();
+      session.logger.warn({ reason, routerId: peer.router.id }, 'media restarted');
+      session.sink.emit('media.restart', { reason, routerRtpCapabilities: peer.router.rtpCapabilities as RtpCapabilities });
+    });
+    if (this.#points.get(session.pointId)?.representative === session) this.#broadcast('point.updated', this.pointView(session.pointId));
+    // Consumers elsewhere of what this session produced are closed by the rules now.
+    this.#reconcileAll();
+  }
 
   async setCapabilities(session: Session, rtpCapabilities: RtpCapabilities): Promise<void> {
     session.peer.setCapabilities(rtpCapabilities);
@@ -464,6 +492,36 @@ export class Conference {
     void Promise.all([...this.#points.values()].map((p) => this.#applyPauses(p)))
       .then(() => this.#reconcileAll())
       .catch((error: unknown) => this.#logger.error({ err: error }, 'floor switch failed'));
+  }
+
+  #wirePeer(session: Session): void {
+    const peer = session.peer;
+    peer.on('consumerclosed', (_key, consumerId) => {
+      if (session.peer === peer) session.sink.emit('media.consumerClosed', { consumerId });
+    });
+  }
+
+  /** A worker died: every session whose media lived on it starts over on a live worker. */
+  #onRouterLost(router: types.Router): void {
+    const affected = this.sessions().filter((s) => s.peer.router === router);
+    this.#logger.warn({ routerId: router.id, sessions: affected.length }, 'restarting the media of sessions on a dead worker');
+    for (const session of affected) {
+      this.restartMedia(session, 'worker_died').catch((error: unknown) => session.logger.error({ err: error }, 'media restart failed'));
+    }
+    this.#reconcileAll();
+  }
+
+  /** A replacement worker has its router: pipe every producer there ahead of its consumers (see pipeEverywhere). */
+  #onRouterAdded(router: types.Router): void {
+    for (const session of this.#sessions.values()) {
+      for (const source of ['microphone', 'camera', 'screen'] as const) {
+        const producer = session.peer.producer(source);
+        if (!producer || producer.closed) continue;
+        this.#media.pipe(producer, session.peer.router, router).catch((error: unknown) => {
+          if (!producer.closed) session.logger.error({ err: error }, 'pipe to a new router failed');
+        });
+      }
+    }
   }
 
   #onLevels(levels: Array<{ producerId: string; volume: number }>): void {

@@ -19,7 +19,8 @@ export class Session {
   readonly claims: Claims;
   readonly sink: SessionSink;
   readonly logger: Logger;
-  readonly peer: PeerMedia;
+  /** This session's media; replaced by a fresh one when its worker dies or the client asks for a rebuild. */
+  peer: PeerMedia;
   #chain: Promise<unknown> = Promise.resolve();
 
   constructor(claims: Claims, sink: SessionSink, peer: PeerMedia, logger: Logger) {

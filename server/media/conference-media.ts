@@ -1,6 +1,8 @@
 // A conference's media: one router per worker (created with the first session), each session's transports
 // on one of them in turn, so a conference spreads its consumers over every core. Every producer is piped
-// to every other router once (pipeToRouter). Audio levels of producers are observed per router.
+// to every other router once (pipeToRouter). Audio levels of producers are observed per router. When a
+// worker dies its router is forgotten and reported (`routerlost`), and the dead worker's replacement gets
+// a router of its own at once (`routeradded`), so the conference soon spans every core again.
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from '../logger.ts';
@@ -18,6 +20,10 @@ export interface MediaSettings {
 export interface ConferenceMediaEvents {
   /** Audible producers, loudest first (dBov); an empty list means silence. */
   levels: [levels: Array<{ producerId: string; volume: number }>];
+  /** A worker died with this conference's router on it: every session on `router` has lost its media. */
+  routerlost: [router: types.Router];
+  /** A router on a replacement worker is ready: producers elsewhere should be piped to it. */
+  routeradded: [router: types.Router];
 }
 
 interface RouterSlot {
@@ -32,21 +38,27 @@ export class ConferenceMedia extends EventEmitter<ConferenceMediaEvents> {
   readonly #slots = new Map<types.Worker, Promise<RouterSlot>>();
   readonly #piped = new Map<string, Promise<void>>();
   #closed = false;
+  readonly #onWorkerDied = ({ worker }: { worker: types.Worker }): void => void this.#workerDied(worker);
+  readonly #onWorkerReplaced = ({ worker }: { worker: types.Worker }): void => void this.#workerReplaced(worker);
 
   constructor(pool: WorkerPool, settings: MediaSettings, logger: Logger) {
     super();
     this.#pool = pool;
     this.settings = settings;
     this.#logger = logger;
+    pool.on('workerdied', this.#onWorkerDied);
+    pool.on('workerreplaced', this.#onWorkerReplaced);
   }
 
   /** The codecs and header extensions of this conference's routers (identical on every router). */
   async capabilities(): Promise<types.RtpCapabilities> {
+    await this.#pool.whenLive();
     return (await this.#slot(this.#pool.next())).router.rtpCapabilities;
   }
 
   /** Opens the media side of one session on the next worker in turn. */
   async openPeer(logger: Logger): Promise<PeerMedia> {
+    await this.#pool.whenLive();
     // Every worker gets its router with the first session, so that producers can be piped ahead.
     await Promise.all(this.#pool.live().map((worker) => this.#slot(worker)));
     const slot = await this.#slot(this.#pool.next());
@@ -55,12 +67,13 @@ export class ConferenceMedia extends EventEmitter<ConferenceMediaEvents> {
 
   /** Routers in use, for monitoring and tests. */
   async routers(): Promise<types.Router[]> {
-    return Promise.all([...this.#slots.values()].map(async (s) => (await s).router));
+    const settled = await Promise.allSettled([...this.#slots.values()]);
+    return settled.flatMap((s) => (s.status === 'fulfilled' && !s.value.router.closed ? [s.value.router] : []));
   }
 
   /** Makes `producer` (living on `source`) consumable on `target`; a no-op when they are the same. */
   async pipe(producer: types.Producer, source: types.Router, target: types.Router): Promise<void> {
-    if (source === target) return;
+    if (source === target || producer.closed || source.closed || target.closed) return;
     const key = `${producer.id}>${target.id}`;
     let piping = this.#piped.get(key);
     if (!piping) {
@@ -95,12 +108,36 @@ export class ConferenceMedia extends EventEmitter<ConferenceMediaEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#pool.off('workerdied', this.#onWorkerDied);
+    this.#pool.off('workerreplaced', this.#onWorkerReplaced);
     for (const slot of this.#slots.values()) {
       const { router } = await slot.catch(() => ({ router: undefined }));
       router?.close();
     }
     this.#slots.clear();
     this.removeAllListeners();
+  }
+
+  async #workerDied(worker: types.Worker): Promise<void> {
+    const slot = this.#slots.get(worker);
+    if (!slot || this.#closed) return;
+    this.#slots.delete(worker);
+    const { router } = await slot.catch(() => ({ router: undefined }));
+    if (!router) return;
+    for (const key of this.#piped.keys()) if (key.endsWith(`>${router.id}`)) this.#piped.delete(key);
+    this.#logger.warn({ routerId: router.id, workerPid: worker.pid }, 'router lost with its worker');
+    this.emit('routerlost', router);
+  }
+
+  async #workerReplaced(worker: types.Worker): Promise<void> {
+    // A conference nobody has joined yet makes its routers with its first session.
+    if (this.#closed || this.#slots.size === 0) return;
+    try {
+      const { router } = await this.#slot(worker);
+      this.emit('routeradded', router);
+    } catch (error) {
+      this.#logger.error({ err: error, workerPid: worker.pid }, 'no router on the replacement worker');
+    }
   }
 
   #slot(worker: types.Worker): Promise<RouterSlot> {

@@ -205,6 +205,13 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
     if (consumer.kind === 'video') await consumer.requestKeyFrame();
   }
 
+  /** A new ICE username and password for one of this session's WebRTC transports (the client restarts ICE with them). */
+  async restartIce(transportId: string): Promise<types.IceParameters> {
+    const [, transport] = this.#transport(transportId);
+    if (transport.type !== 'webrtc') throw invalid('ICE restarts are for WebRTC transports');
+    return (transport as types.WebRtcTransport).restartIce();
+  }
+
   /** What the hub measures of this client's connection, for its readiness test (null before any transport). */
   async linkStats(): Promise<{ receiveBitrateKbps: number; sendBitrateKbps: number; roundTripMs: number | null } | null> {
     const transports = Object.values(this.#transports).filter((t) => t !== undefined && !t.closed);

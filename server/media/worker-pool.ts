@@ -1,5 +1,6 @@
-// The hub's mediasoup workers: one process per core. The pool owns them, reports a death upward by a
-// typed event, and closes them all (waiting for each process to be gone) on shutdown.
+// The hub's mediasoup workers: one process per core. The pool owns them, replaces a worker that dies
+// (reporting the death and then the replacement upward by typed events), and closes them all (waiting
+// for each process to be gone) on shutdown.
 import { EventEmitter } from 'node:events';
 import { constants } from 'node:fs';
 import { access, realpath } from 'node:fs/promises';
@@ -24,8 +25,15 @@ export interface WorkerPoolOptions {
 }
 
 export interface WorkerPoolEvents {
-  workerdied: [{ pid: number; error: Error }];
+  /** A worker died: its routers (and everything on them) are closed already. */
+  workerdied: [{ pid: number; error: Error; worker: types.Worker }];
+  /** A new worker took the place of a dead one. */
+  workerreplaced: [{ diedPid: number; worker: types.Worker }];
 }
+
+/** Delay before another attempt when a replacement worker fails to start (capped backoff, never gives up). */
+const RESPAWN_MIN_MS = 200;
+const RESPAWN_MAX_MS = 5000;
 
 interface Slot {
   readonly worker: types.Worker;
@@ -50,10 +58,16 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly #logger: Logger;
   #next = 0;
   #closed = false;
+  #logLevel: types.WorkerLogLevel = 'warn';
+  /** Dead workers whose replacement has not started yet. */
+  #replacing = 0;
+  #replaced = 0;
 
   private constructor(logger: Logger) {
     super();
     this.#logger = logger;
+    // Every open conference listens for deaths and replacements.
+    this.setMaxListeners(0);
   }
 
   /** Checks the worker binary, then starts `count` workers; throws WorkerUnavailableError if it can't. */
@@ -68,6 +82,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     }
 
     const pool = new WorkerPool(logger.child({ component: 'workers' }));
+    pool.#logLevel = options.logLevel;
     try {
       for (let i = 0; i < options.count; i++) await pool.#spawn(options.logLevel);
     } catch (error) {
@@ -83,15 +98,58 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return pool;
   }
 
-  async #spawn(logLevel: types.WorkerLogLevel): Promise<void> {
+  async #spawn(logLevel: types.WorkerLogLevel): Promise<types.Worker> {
     const worker = await mediasoup.createWorker({ logLevel });
     const slot: Slot = { worker, startedAt: new Date(), alive: true };
     this.#slots.push(slot);
     worker.on('died', (error) => {
       slot.alive = false;
       this.#logger.error({ pid: worker.pid, err: error }, 'media worker died');
-      this.emit('workerdied', { pid: worker.pid, error });
+      this.#replacing++;
+      this.emit('workerdied', { pid: worker.pid, error, worker });
+      void this.#replace(slot);
     });
+    return worker;
+  }
+
+  /** Starts a worker in the place of a dead one, trying again with a capped backoff until it works. */
+  async #replace(dead: Slot): Promise<void> {
+    for (let delay = RESPAWN_MIN_MS; !this.#closed; delay = Math.min(delay * 2, RESPAWN_MAX_MS)) {
+      try {
+        const worker = await this.#spawn(this.#logLevel);
+        if (this.#closed) {
+          worker.close();
+          return;
+        }
+        this.#slots.splice(this.#slots.indexOf(dead), 1);
+        this.#replacing--;
+        this.#replaced++;
+        this.#logger.warn({ diedPid: dead.worker.pid, pid: worker.pid, replaced: this.#replaced }, 'media worker replaced');
+        this.emit('workerreplaced', { diedPid: dead.worker.pid, worker });
+        return;
+      } catch (error) {
+        this.#logger.error({ err: error, retryInMs: delay }, 'media worker replacement failed to start');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  /** Workers that died and were replaced since the start. */
+  get replacedCount(): number {
+    return this.#replaced;
+  }
+
+  /** Dead workers whose replacement is still starting. */
+  get replacingCount(): number {
+    return this.#replacing;
+  }
+
+  /** Resolves once at least one worker is alive (at once, unless every worker died together). */
+  async whenLive(): Promise<void> {
+    while (this.live().length === 0) {
+      if (this.#closed) throw new WorkerUnavailableError('the worker pool is closed');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   get size(): number {

@@ -37,6 +37,11 @@ export const handlers: Handlers = {
     await conference.resumeConsumer(session, p.consumerId);
     return {};
   },
+  'media.restartIce': async ({ session }, p) => ({ iceParameters: await session.peer.restartIce(p.transportId) }),
+  'media.rebuild': async ({ conference, session }) => {
+    await conference.restartMedia(session, 'requested');
+    return {};
+  },
   'floor.request': ({ conference, session }, p) => ({ position: conference.requestFloor(session, p.note) }),
   'floor.cancel': ({ conference, session }) => {
     conference.cancelFloor(session);

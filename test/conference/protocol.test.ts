@@ -63,6 +63,8 @@ const SAMPLE: { [K in RequestName]: unknown } = {
   },
   'media.resumeConsumer': { consumerId: 'nope' },
   'media.reportLevel': { volume: -30 },
+  'media.restartIce': { transportId: 'nope' },
+  'media.rebuild': {},
   'floor.request': { note: 'Xin phát biểu' },
   'floor.cancel': {},
   'floor.grant': { pointId: 'ha-noi', seconds: 60 },

@@ -3,6 +3,10 @@
 // consumer resumed and counted). Built so that a dozen of them run on a 2-core machine: one shared 20 ms
 // ticker drives every sender, each sender stops by itself after a bounded time, and close() stops all.
 //
+// Like the browser client, a point rebuilds its media by itself when the hub says `media.restart` (its
+// worker died), and with `reconnect: true` it reconnects with socket.io's backoff using the session token
+// from its first welcome, and rebuilds its media on every new welcome.
+//
 // Every packet a sender emits carries an origin mark after its codec header: "DCMP", a 32-bit hash of
 // the sending point's id, the stream (audio, low, mid, high) and a counter, then a fill derived from the
 // counter. A receiver decrypts each packet with the hub's key and reads the mark, so a test can tell which
@@ -556,6 +560,19 @@ export interface HeadlessPointOptions {
   maxSendMs?: number;
   /** See MediaReceiverOptions.decryptEvery. */
   decryptEvery?: number;
+  /** Reconnect by itself (socket.io backoff, 0.5 s to 5 s, no limit) with the token of its welcome; default false. */
+  reconnect?: boolean;
+  /** Rebuild the media on `media.restart`; default true. */
+  autoRestart?: boolean;
+}
+
+/** One rebuild of a point's media: after a `media.restart` or a new welcome. */
+export interface MediaRebuild {
+  cause: 'media.restart' | 'welcome';
+  at: number;
+  /** When the transports were back and the producers made again (undefined while it runs or if it failed). */
+  doneAt: number | undefined;
+  error: string | undefined;
 }
 
 export interface PublishOptions {
@@ -575,7 +592,12 @@ const randomSsrc = (): number => randomInt(0x1000, 0x7fffffff);
 
 export class HeadlessPoint {
   readonly socket: ClientSocket;
-  readonly welcome: Welcome;
+  /** The latest welcome (a new one after each reconnect). */
+  welcome: Welcome;
+  /** Every welcome received, with its time (the first one included). */
+  readonly welcomes: Array<{ at: number; welcome: Welcome }> = [];
+  /** Media rebuilds done by the point itself. */
+  readonly rebuilds: MediaRebuild[] = [];
   readonly label: string;
   /** Every server event in order of arrival. */
   readonly events: RecordedEvent[];
@@ -590,16 +612,36 @@ export class HeadlessPoint {
   sendTransportId: string | undefined;
   readonly #options: HeadlessPointOptions;
   #sendSocket: UdpSocket | undefined;
+  #publishing: PublishOptions | undefined;
+  #rebuildChain: Promise<void> = Promise.resolve();
+  #generation = 0;
   #closed = false;
 
   private constructor(socket: ClientSocket, welcome: Welcome, events: RecordedEvent[], options: HeadlessPointOptions) {
     this.socket = socket;
     this.welcome = welcome;
+    this.welcomes.push({ at: Date.now(), welcome });
     this.events = events;
     this.#options = options;
     this.label = options.label ?? `${welcome.self.pointId}/${welcome.self.role}`;
     socket.on('media.consumer', (c) => void this.#onConsumer(c));
     socket.on('media.consumerClosed', ({ consumerId }) => this.receiver?.closeConsumer(consumerId));
+    if (options.autoRestart !== false) {
+      socket.on('media.restart', ({ routerRtpCapabilities }) => {
+        this.welcome = { ...this.welcome, routerRtpCapabilities };
+        this.#rebuild('media.restart');
+      });
+    }
+    if (options.reconnect) {
+      // Every reconnect presents the session's token, not the (possibly single-use) join code.
+      socket.auth = { token: welcome.self.token };
+      socket.on('session.welcome', (next) => {
+        this.welcome = next;
+        this.welcomes.push({ at: Date.now(), welcome: next });
+        socket.auth = { token: next.self.token };
+        this.#rebuild('welcome');
+      });
+    }
   }
 
   /** Connects with a token (or a join code) and resolves on session.welcome. */
@@ -608,7 +650,9 @@ export class HeadlessPoint {
       auth: typeof auth === 'string' ? { token: auth } : auth,
       transports: ['websocket'],
       forceNew: true,
-      reconnection: false,
+      reconnection: options.reconnect === true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
       timeout: options.joinTimeoutMs ?? 10_000,
     });
     const events: RecordedEvent[] = [];
@@ -696,6 +740,7 @@ export class HeadlessPoint {
    */
   async publish(options: PublishOptions = { audio: true, video: true }): Promise<{ audio?: string; video?: string }> {
     if (this.sender) throw new Error(`${this.label}: already publishing`);
+    this.#publishing = options;
     const caps = this.welcome.routerRtpCapabilities;
     const info = await this.call('media.createTransport', { direction: 'send', type: 'plain' });
     if (info.type !== 'plain') throw new Error(`${this.label}: asked for a plain transport, got ${info.type}`);
@@ -767,6 +812,11 @@ export class HeadlessPoint {
       receiver.close();
       return receiver;
     }
+    await this.#openRecvTransport(receiver);
+    return receiver;
+  }
+
+  async #openRecvTransport(receiver: MediaReceiver): Promise<void> {
     await this.call('media.setCapabilities', { rtpCapabilities: this.welcome.routerRtpCapabilities });
     const info = await this.call('media.createTransport', { direction: 'recv', type: 'plain' });
     if (info.type !== 'plain') throw new Error(`${this.label}: asked for a plain transport, got ${info.type}`);
@@ -778,7 +828,44 @@ export class HeadlessPoint {
       ip: receiver.ip,
       port: receiver.port,
     });
-    return receiver;
+  }
+
+  /**
+   * Builds the media again after the hub dropped it (worker death, new session): the old sender and
+   * consumers are let go, a new receiving transport goes to the same UDP socket, and what was published
+   * is published again. Rebuilds run one after another; a newer one makes an older one stop early.
+   */
+  #rebuild(cause: MediaRebuild['cause']): void {
+    const record: MediaRebuild = { cause, at: Date.now(), doneAt: undefined, error: undefined };
+    this.rebuilds.push(record);
+    const generation = ++this.#generation;
+    this.sender?.stop();
+    this.sender = undefined;
+    this.#sendSocket?.close();
+    this.#sendSocket = undefined;
+    this.sendTransportId = undefined;
+    for (const source of Object.keys(this.producers) as MediaSource[]) delete this.producers[source];
+    this.recvTransportId = undefined;
+    const receiver = this.receiver;
+    for (const c of receiver?.list({ open: true }) ?? []) receiver?.closeConsumer(c.consumerId);
+    this.#rebuildChain = this.#rebuildChain.then(async () => {
+      if (generation !== this.#generation || this.#closed) return;
+      try {
+        if (receiver) await this.#openRecvTransport(receiver);
+        if (generation !== this.#generation || this.#closed) return;
+        if (this.#publishing) {
+          this.sender?.stop();
+          this.sender = undefined;
+          await this.publish(this.#publishing);
+        }
+        record.doneAt = Date.now();
+      } catch (error) {
+        if (generation === this.#generation && !this.#closed) {
+          record.error = (error as Error).message;
+          this.errors.push(`rebuild after ${cause}: ${record.error}`);
+        }
+      }
+    });
   }
 
   /** Consumers received so far (closed ones included unless filtered). */
@@ -802,11 +889,23 @@ export class HeadlessPoint {
     this.socket.disconnect();
   }
 
+  #rebuilding(): boolean {
+    const last = this.rebuilds.at(-1);
+    return last !== undefined && last.doneAt === undefined && last.error === undefined;
+  }
+
   async #onConsumer(c: ConsumerEvent): Promise<void> {
     const receiver = this.receiver;
     if (!receiver || this.#closed) {
       this.errors.push(`consumer ${c.consumerId} pushed before receive()`);
       return;
+    }
+    if (this.#rebuilding()) {
+      // Offers may come just before the new receiving transport's answer: wait for it, and drop the
+      // offers for the transport this point has just let go of.
+      const deadline = Date.now() + 10_000;
+      while (this.recvTransportId === undefined && this.#rebuilding() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      if (c.transportId !== this.recvTransportId) return;
     }
     if (this.recvTransportId !== undefined && c.transportId !== this.recvTransportId) {
       this.errors.push(`consumer ${c.consumerId} on transport ${c.transportId}, not the recv transport ${this.recvTransportId}`);
