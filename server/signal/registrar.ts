@@ -17,6 +17,32 @@ export interface RegistrarOptions {
 /** Requests that put something before the host: a point flooding them would bury everyone else's. */
 export const FLOOD_LIMITED: readonly RequestName[] = ['question.submit', 'floor.request'];
 
+/** Deepest nesting a payload may have; the protocol's own messages stay below 10. */
+const MAX_DEPTH = 32;
+
+/**
+ * Checks that a payload is plain JSON data: objects with the ordinary prototype (or none), arrays and
+ * primitives, nested at most MAX_DEPTH. socket.io rebuilds binary attachments by assignment, so
+ * `{"__proto__": <binary>}` arrives as an object whose *prototype* is a Buffer and no own key: zod's strict
+ * check would see an empty object. Such payloads, and any binary, are refused here.
+ */
+export function plainPayload(raw: unknown): string | null {
+  const stack: Array<[unknown, number]> = [[raw, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_DEPTH) return `nested deeper than ${MAX_DEPTH}`;
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push([item, depth + 1]);
+      continue;
+    }
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (proto !== Object.prototype && proto !== null) return 'binary data or a non-plain object';
+    for (const item of Object.values(value)) stack.push([item, depth + 1]);
+  }
+  return null;
+}
+
 export function createRegistrar(options: RegistrarOptions) {
   const limiter = new RateLimiterMemory({ points: options.requestsPerSecond, duration: 1 });
   const actions = new RateLimiterMemory({ points: options.pointActionsPerMinute, duration: 60 });
@@ -27,17 +53,23 @@ export function createRegistrar(options: RegistrarOptions) {
     const names = Object.keys(requests) as RequestName[];
 
     for (const name of names) {
-      socket.on(name, async (raw: unknown, ack: unknown) => {
+      socket.on(name, async (...args: unknown[]) => {
+        // socket.io passes the acknowledgement last; the payload must be the one argument before it.
+        const ack = args[args.length - 1];
         if (typeof ack !== 'function') {
           session.logger.warn({ request: name }, 'request without acknowledgement callback ignored');
           return;
         }
         const reply = ack as (result: Result<unknown>) => void;
+        const raw = args[0];
         try {
+          if (args.length !== 2) throw invalid(`${name}: send one payload and an acknowledgement`);
           await limiter.consume(limitKey).catch(() => {
             throw rateLimited('too many requests from this point; slow down');
           });
           const spec = requests[name];
+          const notPlain = plainPayload(raw);
+          if (notPlain) throw invalid(`${name}: the payload must be plain JSON (${notPlain})`);
           const parsed = spec.params.safeParse(raw);
           if (!parsed.success) throw invalid(describeIssue(parsed.error, name));
           if (!(spec.roles as readonly string[]).includes(session.role)) {
