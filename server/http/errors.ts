@@ -4,7 +4,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import type { z } from 'zod';
 import type { ErrorCode, WireError } from '../../shared/errors.ts';
-import { describeIssue, invalid, notFound, toWireError } from '../errors.ts';
+import { describeIssue, HubError, invalid, notFound, toWireError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
 export const STATUS: Record<ErrorCode, number> = {
@@ -44,6 +44,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (typeof bodyError.type === 'string' && typeof bodyError.status === 'number' && bodyError.status < 500) {
       // body-parser: malformed JSON, bad charset, ...
       sendError(res, 400, { code: 'invalid', message: bodyError.type === 'entity.parse.failed' ? 'malformed JSON' : 'unreadable body' });
+      return;
+    }
+    const routerStatus = error instanceof HubError ? undefined : bodyError.status;
+    if (error instanceof URIError || (typeof routerStatus === 'number' && routerStatus >= 400 && routerStatus < 500)) {
+      // The router's own refusals, e.g. a path parameter with broken percent-encoding ("%E0%A4%A").
+      sendError(res, 400, { code: 'invalid', message: error instanceof URIError ? 'malformed percent-encoding in the address' : 'malformed request' });
       return;
     }
     if (error instanceof multer.MulterError) {
