@@ -1,6 +1,10 @@
 // One connection's life: connect with the credential, and on every welcome (the first, and each one
 // after socket.io reconnects) reset the store, draw the view for the role once, load the records and
-// rebuild the media. A session the hub ended for good (replaced, conference over) is not retried.
+// rebuild the media. Every reconnect presents the session token of the first welcome. Nothing here
+// gives up: socket.io retries without limit, a refused reconnect is tried again with a capped backoff,
+// and media that cannot be brought back by an ICE restart is rebuilt (within the session if the hub
+// answers, with a new connection if not). A session the hub ended for good (replaced, conference over)
+// is not retried.
 import type { Role } from '../shared/domain.ts';
 import type { EventPayload, HandshakeAuth } from '../shared/protocol.ts';
 import { t, type Key } from './i18n.ts';
@@ -31,6 +35,11 @@ export interface View {
 export type ViewFactory = (role: Role, ctx: AppContext) => View;
 
 const RETRY_MS = 3000;
+/** A refused reconnect (the hub restarting, ...) is tried again after 1 s, doubling up to this. */
+const REFUSED_RETRY_MAX_MS = 15_000;
+/** Media rebuilds after failures are spaced by at least this, doubling up to 30 s while they keep failing. */
+const REBUILD_MIN_MS = 1000;
+const REBUILD_MAX_MS = 30_000;
 
 function publishPlan(role: Role): PublishPlan | null {
   if (role === 'host') return { simulcast: false };
@@ -49,6 +58,9 @@ export function startApp(root: HTMLElement, auth: HandshakeAuth, createView: Vie
   let joined = false;
   let ended: EndReason | null = null;
   let notice: HTMLElement | undefined;
+  let refusedDelay = 1000;
+  let rebuildDelay = REBUILD_MIN_MS;
+  let rebuildTimer: ReturnType<typeof setTimeout> | undefined;
 
   const showNotice = (reason: EndReason): void => {
     notice?.remove();
@@ -60,7 +72,10 @@ export function startApp(root: HTMLElement, auth: HandshakeAuth, createView: Vie
   signal.on('session.welcome', (welcome) => {
     joined = true;
     ended = null;
+    refusedDelay = 1000;
+    rebuildDelay = REBUILD_MIN_MS;
     ctx.credential = welcome.self.token;
+    signal.useToken(welcome.self.token);
     notice?.remove();
     store.reset(welcome);
     if (!view) {
@@ -105,12 +120,24 @@ export function startApp(root: HTMLElement, auth: HandshakeAuth, createView: Vie
       return;
     }
     store.setLink('offline');
-    setTimeout(() => signal.connect(), RETRY_MS * 3);
+    setTimeout(() => signal.connect(), refusedDelay);
+    refusedDelay = Math.min(refusedDelay * 2, REFUSED_RETRY_MAX_MS);
   });
+  media.on('producing', () => (rebuildDelay = REBUILD_MIN_MS));
   media.on('failed', (why) => {
-    console.warn('media failed, rejoining', why);
-    signal.socket.disconnect();
-    setTimeout(() => signal.connect(), 500);
+    if (rebuildTimer) return;
+    console.warn('media failed, rebuilding', why);
+    rebuildTimer = setTimeout(() => {
+      rebuildTimer = undefined;
+      if (!signal.connected) return; // the welcome after the reconnect rebuilds everything
+      // Within the session: the hub drops this session's media and answers with media.restart.
+      signal.request('media.rebuild', {}).catch((error: unknown) => {
+        console.warn('media.rebuild failed, reconnecting', error);
+        signal.socket.disconnect();
+        setTimeout(() => signal.connect(), 500);
+      });
+    }, rebuildDelay);
+    rebuildDelay = Math.min(rebuildDelay * 2, REBUILD_MAX_MS);
   });
   window.addEventListener('pagehide', () => media.release());
   signal.connect();

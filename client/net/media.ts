@@ -2,6 +2,9 @@
 // at the hub, so everything here is rebuilt), a receiving transport for every role, a sending one for
 // the roles that publish (host, co-host, technician). Consumers arrive by `media.consumer`, are attached
 // and then resumed; the local capture outlives sessions so a reconnect does not ask for devices again.
+// Recovery without a new session: a transport that stays disconnected or fails gets an ICE restart
+// first ('failed' is emitted only if that does not bring it back), and on `media.restart` (the hub's
+// worker died, or the client asked with media.rebuild) everything here is built again.
 import { Device, type types } from 'mediasoup-client';
 import type { MediaSource } from '../../shared/domain.ts';
 import { RtpParameters as WireRtpParameters } from '../../shared/media.ts';
@@ -39,8 +42,10 @@ type MediaEvents = {
   removed: [RemoteTrack];
   /** The local capture changed (new devices): the preview re-attaches. */
   local: [MediaStream | null];
-  /** A transport failed for good: the session must be rebuilt. */
+  /** A transport failed for good (an ICE restart did not bring it back): the media must be rebuilt. */
   failed: [string];
+  /** The hub dropped this session's media (`media.restart`) and it is being built again. */
+  restarting: [reason: string];
   producing: [];
 };
 
@@ -64,6 +69,11 @@ const SIMULCAST: RTCRtpEncodingParameters[] = [
 ];
 const PROGRAMME: RTCRtpEncodingParameters[] = [{ maxBitrate: 2_500_000 }];
 
+/** A transport 'disconnected' this long gets an ICE restart. */
+const DISCONNECTED_GRACE_MS = 3000;
+/** An ICE restart that has not brought the transport back to 'connected' after this long has failed. */
+const ICE_RESTART_TIMEOUT_MS = 8000;
+
 export class MediaClient extends Emitter<MediaEvents> {
   readonly #signal: Signal;
   #generation = 0;
@@ -75,6 +85,10 @@ export class MediaClient extends Emitter<MediaEvents> {
   /** Consumers the hub closed while they were still being set up here. */
   readonly #closedEarly = new Set<string>();
   #local: MediaStream | null = null;
+  /** What the current session's media was started with, to build it again on `media.restart`. */
+  #plan: { welcome: EventPayload<'session.welcome'>; publish: PublishPlan | null; capture: CaptureSettings } | undefined;
+  /** ICE restarts done by this client, for diagnostics and tests. */
+  iceRestarts = 0;
 
   constructor(signal: Signal) {
     super();
@@ -87,6 +101,15 @@ export class MediaClient extends Emitter<MediaEvents> {
       this.#pending = this.#pending.filter((o) => o.consumerId !== consumerId);
       if (this.#remote.has(consumerId)) this.#drop(consumerId);
       else this.#closedEarly.add(consumerId);
+    });
+    signal.on('media.restart', ({ reason, routerRtpCapabilities }) => {
+      const plan = this.#plan;
+      if (!plan) return;
+      this.emit('restarting', reason);
+      this.start({ ...plan.welcome, routerRtpCapabilities }, plan.publish, plan.capture).catch((error: unknown) => {
+        console.error('media rebuild failed', error);
+        this.emit('failed', `rebuild after ${reason}: ${error instanceof Error ? error.message : String(error)}`);
+      });
     });
   }
 
@@ -113,6 +136,7 @@ export class MediaClient extends Emitter<MediaEvents> {
   /** Sets up a new session's media: device, receiving transport, and publishing when `publish` is given. */
   async start(welcome: EventPayload<'session.welcome'>, publish: PublishPlan | null, capture: CaptureSettings): Promise<void> {
     this.stop();
+    this.#plan = { welcome, publish, capture };
     const generation = ++this.#generation;
     const device = new Device();
     await device.load({ routerRtpCapabilities: welcome.routerRtpCapabilities as types.RtpCapabilities });
@@ -241,9 +265,36 @@ export class MediaClient extends Emitter<MediaEvents> {
         .request('media.connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as never })
         .then(() => callback(), errback);
     });
+    let disconnected: ReturnType<typeof setTimeout> | undefined;
+    let restarting: ReturnType<typeof setTimeout> | undefined;
     transport.on('connectionstatechange', (state) => {
-      if (state === 'failed' && generation === this.#generation) this.emit('failed', `${transport.direction} transport failed`);
+      if (generation !== this.#generation) return;
+      clearTimeout(disconnected);
+      if (state === 'connected') {
+        clearTimeout(restarting);
+        restarting = undefined;
+      } else if (state === 'disconnected' && restarting === undefined) {
+        disconnected = setTimeout(() => restart(), DISCONNECTED_GRACE_MS);
+      } else if (state === 'failed' && restarting === undefined) {
+        restart();
+      }
     });
+    // ICE restart first; if the transport is not connected again soon after, the media is rebuilt.
+    const restart = (): void => {
+      if (generation !== this.#generation || transport.closed) return;
+      restarting = setTimeout(() => {
+        if (generation === this.#generation && transport.connectionState !== 'connected') {
+          this.emit('failed', `${transport.direction} transport not back after an ICE restart`);
+        }
+      }, ICE_RESTART_TIMEOUT_MS);
+      this.iceRestarts++;
+      this.#signal
+        .request('media.restartIce', { transportId: transport.id })
+        .then(({ iceParameters }) => {
+          if (generation === this.#generation && !transport.closed) return transport.restartIce({ iceParameters });
+        })
+        .catch((error: unknown) => console.warn('ICE restart failed', error));
+    };
   }
 
   async #consume(offer: ConsumerOffer, generation: number): Promise<void> {

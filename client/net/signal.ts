@@ -37,18 +37,30 @@ export function joinRefusal(error: Error): { code: string; message: string } | u
 
 export class Signal {
   readonly socket: HubSocket;
-  readonly auth: HandshakeAuth;
+  /** What the next (re)connection presents: the join credential, then the session token of the welcome. */
+  auth: HandshakeAuth;
 
   constructor(auth: HandshakeAuth) {
     this.auth = auth;
+    // Reconnects for ever (no attempt limit), 1 s growing to 5 s between attempts.
     this.socket = io({
       auth,
       transports: ['websocket', 'polling'],
       reconnection: true,
+      reconnectionAttempts: Infinity,
       reconnectionDelay: 1000,
       reconnectionDelayMax: 5000,
       autoConnect: false,
     });
+  }
+
+  /**
+   * Presents `token` on every later (re)connection instead of the credential the client started with:
+   * join codes for the roles that act are redeemed by their first join.
+   */
+  useToken(token: string): void {
+    this.auth = { token };
+    this.socket.auth = this.auth;
   }
 
   connect(): void {
