@@ -147,6 +147,19 @@ describe('the browser client recovers by itself', () => {
 
     const victim = hub.workers.live()[0]?.pid as number;
     const killedAt = Date.now();
+    // Where the time goes: the replacement worker, the centre's camera produced again, the display's consumer.
+    const steps: Record<string, number> = {};
+    hub.workers.once('workerreplaced', () => (steps['replacementWorkerMs'] = Date.now() - killedAt));
+    const hostSession = () => conference.sessions().find((s) => s.role === 'host');
+    const displaySession = () => conference.sessions().find((s) => s.role === 'viewer');
+    const oldCentre = hostSession()?.peer.producer('camera')?.id;
+    const stepTimer = setInterval(() => {
+      const centre = hostSession()?.peer.producer('camera');
+      if (steps['centreProducedMs'] === undefined && centre && centre.id !== oldCentre) steps['centreProducedMs'] = Date.now() - killedAt;
+      if (steps['displayConsumerMs'] === undefined && centre && centre.id !== oldCentre && displaySession()?.peer.consumerKeys().some((k) => k.endsWith(centre.id))) {
+        steps['displayConsumerMs'] = Date.now() - killedAt;
+      }
+    }, 20);
     process.kill(victim, 'SIGKILL');
 
     // The point's camera is produced again at the hub, and its packets arrive there.
@@ -164,13 +177,15 @@ describe('the browser client recovers by itself', () => {
     })();
     const displayBack = await playsAgain(display, CENTRE, oldTrack, killedAt);
     await producerBack;
-    results['worker kill'] = { displayNewTrackMs: displayBack.trackMs, displayPlayingMs: displayBack.playingMs, pointProducerWithPacketsMs: producerMs };
+    clearInterval(stepTimer);
+    results['worker kill'] = { ...steps, displayNewTrackMs: displayBack.trackMs, displayPlayingMs: displayBack.playingMs, pointProducerWithPacketsMs: producerMs };
     console.log(`[recovery] browser, worker kill: ${JSON.stringify(results['worker kill'])}`);
     expect(hub.workers.replacedCount).toBe(1);
     expect(conference.view().status).toBe('live');
   }, 150_000);
 
   it('after the hub process is killed and started again: every page reconnects and the display plays again', async () => {
+    for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
     await hub?.close('next case');
     const dataDir = tempDataDir();
     const env = { DIEMCAU_DATA_DIR: dataDir, DIEMCAU_WORKERS: '1', DIEMCAU_LISTEN_IP: '127.0.0.1' };
