@@ -3,6 +3,7 @@
 // role the credential carries. A join code of a role that acts is good for one join: the session token of
 // its welcome is kept in localStorage under a hash of the code (never the code), so reloading the same
 // page on the same PC joins with that token; if the hub refuses it, the code form shows why.
+import './zod-jitless.ts';
 import type { HandshakeAuth } from '../shared/protocol.ts';
 import { startApp, type ViewFactory } from './app.ts';
 import { lang, t } from './i18n.ts';
