@@ -192,6 +192,7 @@ const vi = {
   'monitor.listen': 'Nghe chương trình',
   'monitor.mute': 'Tắt tiếng chương trình',
   'error.action': 'Không thực hiện được: {message}',
+  'error.rateLimited': 'Điểm cầu gửi quá nhiều yêu cầu trong thời gian ngắn; vui lòng đợi một phút rồi thử lại.',
 } as const;
 
 export type Key = keyof typeof vi;
@@ -385,6 +386,7 @@ const en: Record<Key, string> = {
   'monitor.listen': 'Listen to the programme',
   'monitor.mute': 'Mute the programme',
   'error.action': 'Could not do it: {message}',
+  'error.rateLimited': 'This point sent too many requests in a short time; wait a minute and try again.',
 };
 
 const STORAGE_KEY = 'diemcau.lang';

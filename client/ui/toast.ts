@@ -26,7 +26,7 @@ export async function act<T>(work: Promise<T>): Promise<T | undefined> {
   } catch (error) {
     const message = error instanceof RequestError || error instanceof Error ? error.message : String(error);
     console.error('action failed', error);
-    toast(t('error.action', { message }), 'error');
+    toast(error instanceof RequestError && error.code === 'rate_limited' ? t('error.rateLimited') : t('error.action', { message }), 'error');
     return undefined;
   }
 }
