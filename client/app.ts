@@ -91,8 +91,9 @@ export function startApp(root: HTMLElement, auth: HandshakeAuth, createView: Vie
       .then((snapshot) => store.applySnapshot(snapshot))
       .catch((error: unknown) => console.error('records.snapshot failed', error));
     media.start(welcome, publishPlan(welcome.self.role), ctx.settings).catch((error: unknown) => {
-      console.error('media setup failed', error);
-      toast(t('dev.failed', { message: error instanceof Error ? error.message : String(error) }), 'error');
+      // No camera or microphone (a DOMException from getUserMedia): say so; a rebuild would not help.
+      if (error instanceof DOMException) toast(t('dev.failed', { message: error.message }), 'error');
+      else media.setupFailed(error);
     });
   });
 

@@ -87,6 +87,8 @@ export class MediaClient extends Emitter<MediaEvents> {
   #local: MediaStream | null = null;
   /** What the current session's media was started with, to build it again on `media.restart`. */
   #plan: { welcome: EventPayload<'session.welcome'>; publish: PublishPlan | null; capture: CaptureSettings } | undefined;
+  /** The generation of the latest start(). */
+  #started = 0;
   /** ICE restarts done by this client, for diagnostics and tests. */
   iceRestarts = 0;
 
@@ -106,10 +108,7 @@ export class MediaClient extends Emitter<MediaEvents> {
       const plan = this.#plan;
       if (!plan) return;
       this.emit('restarting', reason);
-      this.start({ ...plan.welcome, routerRtpCapabilities }, plan.publish, plan.capture).catch((error: unknown) => {
-        console.error('media rebuild failed', error);
-        this.emit('failed', `rebuild after ${reason}: ${error instanceof Error ? error.message : String(error)}`);
-      });
+      this.start({ ...plan.welcome, routerRtpCapabilities }, plan.publish, plan.capture).catch((error: unknown) => this.setupFailed(error));
     });
   }
 
@@ -138,6 +137,7 @@ export class MediaClient extends Emitter<MediaEvents> {
     this.stop();
     this.#plan = { welcome, publish, capture };
     const generation = ++this.#generation;
+    this.#started = generation;
     const device = new Device();
     await device.load({ routerRtpCapabilities: welcome.routerRtpCapabilities as types.RtpCapabilities });
     if (generation !== this.#generation) return;
@@ -196,6 +196,16 @@ export class MediaClient extends Emitter<MediaEvents> {
       this.#producers.set('microphone', producer);
     }
     this.emit('producing');
+  }
+
+  /**
+   * For a start() that threw: unless a newer start has taken over meanwhile, reports it as 'failed' so
+   * that the media is rebuilt after a while (a worker may have died in the middle of the setup).
+   */
+  setupFailed(error: unknown): void {
+    if (this.#generation !== this.#started) return;
+    console.error('media setup failed', error);
+    this.emit('failed', `setup: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   /** Opens camera and microphone (or replaces them), keeping what is published in step. */

@@ -560,7 +560,7 @@ export interface HeadlessPointOptions {
   maxSendMs?: number;
   /** See MediaReceiverOptions.decryptEvery. */
   decryptEvery?: number;
-  /** Reconnect by itself (socket.io backoff, 0.5 s to 5 s, no limit) with the token of its welcome; default false. */
+  /** Reconnect by itself (socket.io backoff, 0.5 s to 3 s as the browser client, no limit) with the token of its welcome; default false. */
   reconnect?: boolean;
   /** Rebuild the media on `media.restart`; default true. */
   autoRestart?: boolean;
@@ -652,7 +652,7 @@ export class HeadlessPoint {
       forceNew: true,
       reconnection: options.reconnect === true,
       reconnectionDelay: 500,
-      reconnectionDelayMax: 5000,
+      reconnectionDelayMax: 3000,
       timeout: options.joinTimeoutMs ?? 10_000,
     });
     const events: RecordedEvent[] = [];
