@@ -1,10 +1,11 @@
 // The operator's command line. It opens the hub's database (same data folder, SQLite WAL, so it works
 // while the hub runs) without starting any media worker:
-//   node server/cli.ts create <spec.json> | points <id> [--codes] [--ttl-hours N] | report <id> [--html] | admin-key
+//   node server/cli.ts create <spec.json> | points <id> [--codes] [--ttl-hours N] | code <id> <pointId> [--role R]
+//   | revoke <id> <pointId> --role R | report <id> [--html] | admin-key
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.ts';
-import type { PointSpec, Role } from '../shared/domain.ts';
+import { Role as RoleSchema, type PointSpec, type Role } from '../shared/domain.ts';
 import { CredentialIssuer } from './auth/credentials.ts';
 import { HubError } from './errors.ts';
 import { rotateAdminKey } from './http/admin-key.ts';
@@ -23,6 +24,14 @@ const USAGE = `diemcau operator commands
                                           operator code (host / cohost / technician) and viewer code for
                                           each point. Codes are stored hashed: print them now or never.
                                           --ttl-hours: validity of the codes (default 48, at most 720)
+  code <conferenceId> <pointId> [--role R] [--ttl-hours N]
+                                          issue one fresh code for a point (role: its operator role
+                                          by default; host, cohost, technician, secretary or viewer).
+                                          Codes of the roles that act are good for one join: a PC that
+                                          was replaced, or lost its stored session, needs a new one
+  revoke <conferenceId> <pointId> --role R
+                                          revoke every code and token of that point and role (a lost
+                                          or stolen PC); issue a new code after
   report <conferenceId> [--html]          the conference report as JSON, or as a printable HTML page
   admin-key                               create or rotate the admin key for the REST API (shown once)
 
@@ -46,6 +55,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Pr
         codes: { type: 'boolean', default: false },
         'ttl-hours': { type: 'string' },
         html: { type: 'boolean', default: false },
+        role: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -77,6 +87,21 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Pr
         const ttlHours = values['ttl-hours'] === undefined ? 48 : hours(values['ttl-hours']);
         if (values['ttl-hours'] !== undefined && !values.codes) throw new UsageError('--ttl-hours goes with --codes');
         io.out(await points(open(), config.auth.secret, id, values.codes ? ttlHours : null));
+        return 0;
+      }
+      case 'code': {
+        if (args.length !== 2) throw new UsageError('usage: code <conferenceId> <pointId> [--role R] [--ttl-hours N]');
+        const ttlHours = values['ttl-hours'] === undefined ? 48 : hours(values['ttl-hours']);
+        io.out(await issueOne(open(), config.auth.secret, args[0] as string, args[1] as string, values.role, ttlHours));
+        return 0;
+      }
+      case 'revoke': {
+        if (args.length !== 2 || values.role === undefined) throw new UsageError('usage: revoke <conferenceId> <pointId> --role R');
+        const [id, pointId] = args as [string, string];
+        const role = roleOf(values.role);
+        point(load(open(), id).spec, pointId);
+        const count = new CredentialIssuer(open(), config.auth.secret).revoke(id, pointId, role);
+        io.out(`${count} credential(s) of ${pointId} (${role}) revoked\n`);
         return 0;
       }
       case 'report': {
@@ -158,6 +183,27 @@ async function points(db: Database, secret: string, id: string, ttlHours: number
     formatTable(['id', 'level', 'parent', 'role', 'operator code', 'viewer code', 'name'], rows) +
     `\nCodes valid for ${ttlHours} h (until ${until}). They are stored hashed and cannot be listed again.\n`
   );
+}
+
+function roleOf(text: string): Role {
+  const parsed = RoleSchema.safeParse(text);
+  if (!parsed.success) throw new UsageError(`--role must be one of ${RoleSchema.options.join(', ')}`);
+  return parsed.data;
+}
+
+function point(spec: StoredConference['spec'], pointId: string): PointSpec {
+  const found = spec.points.find((p) => p.id === pointId);
+  if (!found) throw new CliError(`no point ${pointId} in conference ${spec.id}`);
+  return found;
+}
+
+async function issueOne(db: Database, secret: string, id: string, pointId: string, roleText: string | undefined, ttlHours: number): Promise<string> {
+  const { spec } = load(db, id);
+  const p = point(spec, pointId);
+  const role = roleText === undefined ? operatorRole(spec, p) : roleOf(roleText);
+  const issued = await new CredentialIssuer(db, secret).issue({ conferenceId: id, pointId, role }, ttlHours * 3600);
+  const use = role === 'viewer' ? 'reusable until it expires' : 'good for one join';
+  return `${issued.code}\n${p.name} (${pointId}), ${role}: ${use}, valid until ${new Date(issued.expiresAt).toISOString()}\n`;
 }
 
 function formatTable(header: string[], rows: string[][]): string {

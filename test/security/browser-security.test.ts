@@ -48,12 +48,9 @@ const issue = (pointId: string, role: Role) => hub.credentials.issue({ conferenc
 async function newContext(): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, permissions: ['camera', 'microphone'] });
   // Runs before the page's own scripts (and is not subject to its CSP): records every violation.
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      (window as unknown as { __csp: string[] }).__csp ??= [];
-      (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
+  await context.addInitScript(`document.addEventListener('securitypolicyviolation', (e) => {
+    (window.__csp ??= []).push(e.violatedDirective + ' ' + e.blockedURI);
+  });`);
   contexts.push(context);
   return context;
 }
