@@ -44,7 +44,7 @@ const list = (key: string, item: string): Json => ({ type: 'object', properties:
 const COMMON_ERRORS = {
   '400': error('invalid: the body, query or file failed a check (code "invalid")'),
   '401': error('unauthenticated: no, malformed, expired or revoked credential'),
-  '403': error('forbidden: the credential is for another conference or its role may not do this'),
+  '403': error('forbidden: the credential is for another conference or its role may not do this, or the browser Origin is not allowed'),
   '404': error('not_found: no such conference, point or document'),
   '500': error('internal'),
 };
@@ -71,7 +71,8 @@ export function buildOpenApi(): Json {
         'Setup and records of multi-point online conferences. Every error answers `{ error: { code, message } }` with the ' +
         'codes of the socket protocol: invalid 400 (413 for a body or file over its limit), unauthenticated 401, forbidden 403, ' +
         'not_found 404, conflict 409, rate_limited 429, internal 500. Authenticate with `Authorization: Bearer <key>`: the ' +
-        "operator's admin key (CLI `admin-key`) or a join token issued for one conference, point and role.",
+        "operator's admin key (CLI `admin-key`) or a join token issued for one conference, point and role. Browsers may call " +
+        "it from the hub's own pages only, unless the hub lists other origins (`http.allowedOrigins`, DIEMCAU_ALLOWED_ORIGINS).",
     },
     servers: [{ url: '/api' }],
     components: {
