@@ -5,12 +5,12 @@ import { createLogger, type Logger } from './logger.ts';
 import { WorkerUnavailableError } from './media/worker-pool.ts';
 
 /** Issues a host join code per demo conference, so that a newcomer can walk in as the host. */
-async function announceDemo(hub: Hub, port: number, logger: Logger): Promise<void> {
+async function announceDemo(hub: Hub, port: number, tls: boolean, logger: Logger): Promise<void> {
   for (const conference of hub.conferences.list()) {
     const claims = { conferenceId: conference.id, pointId: conference.spec.centralPointId, role: 'host' as const };
     const { code } = await hub.credentials.issue(claims, 86_400);
     logger.info(
-      { conferenceId: conference.id, points: conference.spec.points.length, hostCode: code, url: `http://localhost:${port}/` },
+      { conferenceId: conference.id, points: conference.spec.points.length, hostCode: code, url: `${tls ? 'https' : 'http'}://localhost:${port}/` },
       'demo conference ready',
     );
   }
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   try {
     hub = await createHub(config, logger);
     const { port } = await hub.listen();
-    if (config.demo) await announceDemo(hub, port, logger);
+    if (config.demo) await announceDemo(hub, port, Boolean(config.tls.cert), logger);
   } catch (error) {
     if (error instanceof WorkerUnavailableError) {
       logger.fatal(error.message);

@@ -186,3 +186,18 @@ describe('TLS', () => {
     }
   });
 });
+
+describe('configuration', () => {
+  it('reads origins from a comma list, needs cert and key together, and names a missing file', async () => {
+    const { loadConfig, ConfigError } = await import('../../config/config.ts');
+    expect(loadConfig({ DIEMCAU_ALLOWED_ORIGINS: ' https://a.example ,https://b.example:8443,' }).http.allowedOrigins).toEqual([
+      'https://a.example',
+      'https://b.example:8443',
+    ]);
+    expect(loadConfig({}).http.allowedOrigins).toEqual([]);
+    expect(() => loadConfig({ DIEMCAU_TLS_CERT: '/tmp/hub.crt' })).toThrow(/tls.key: tls.cert and tls.key go together/);
+    const limits = loadConfig({ DIEMCAU_POINT_ACTIONS_PER_MINUTE: '7', DIEMCAU_FAILED_AUTH_PER_10_MINUTES: '9' }).limits;
+    expect(limits).toMatchObject({ pointActionsPerMinute: 7, failedAuthPer10Minutes: 9, joinsPerMinutePerAddress: 600 });
+    await expect(startHub({ DIEMCAU_TLS_CERT: '/nonexistent/hub.crt', DIEMCAU_TLS_KEY: '/nonexistent/hub.key' })).rejects.toThrow(ConfigError);
+  });
+});
