@@ -14,7 +14,8 @@ const sane = (x: number): boolean => Number.isFinite(x) && x > 0;
 
 it('floor switch runs in smoke mode, hub and bare baseline, audio and video', { timeout: 100_000 }, async () => {
   await run(process.execPath, ['--disable-warning=ExperimentalWarning', script('floor-switch'), '--smoke'], { timeout: 90_000 });
-  const floor = result('floor-switch-smoke') as { rows: Array<{ target: string; kind: string; samples: number; p50: number; p95: number }> };
+  const floor = result('floor-switch-smoke') as { udpCeilingPps: number; rows: Array<{ target: string; kind: string; samples: number; p50: number; p95: number }> };
+  expect(floor.udpCeilingPps).toBeGreaterThan(0);
   expect(floor.rows.map((r) => `${r.target}/${r.kind}`).sort()).toEqual(['bare/audio', 'bare/video', 'hub/audio', 'hub/video']);
   for (const row of floor.rows) {
     expect(row.samples).toBeGreaterThan(0);
@@ -25,11 +26,21 @@ it('floor switch runs in smoke mode, hub and bare baseline, audio and video', { 
 
 it('latency runs in smoke mode, send time carried in the media, hub and bare baseline', { timeout: 100_000 }, async () => {
   await run(process.execPath, ['--disable-warning=ExperimentalWarning', script('latency'), '--smoke'], { timeout: 90_000 });
-  const latency = result('latency-smoke') as { rows: Array<{ target: string; samples: number; p50Ms: number; p99Ms: number }> };
+  const latency = result('latency-smoke') as { udpCeilingPps: number; rows: Array<{ target: string; samples: number; p50Ms: number; p99Ms: number; ppsOverUdpCeiling: number }> };
+  expect(latency.udpCeilingPps).toBeGreaterThan(0);
   expect(latency.rows.map((r) => r.target).sort()).toEqual(['bare', 'hub']);
   for (const row of latency.rows) {
     expect(row.samples).toBeGreaterThan(0);
     expect(sane(row.p50Ms)).toBe(true);
     expect(sane(row.p99Ms)).toBe(true);
+    expect(sane(row.ppsOverUdpCeiling)).toBe(true);
   }
+});
+
+it('memory per point runs in smoke mode: hub process and worker, bare baseline', { timeout: 100_000 }, async () => {
+  await run(process.execPath, ['--disable-warning=ExperimentalWarning', '--expose-gc', script('memory'), '--smoke'], { timeout: 90_000 });
+  const memory = result('memory-smoke') as { udpCeilingPps: number; rows: Array<{ target: string; part: string; totalMiB: number }> };
+  expect(memory.udpCeilingPps).toBeGreaterThan(0);
+  expect(memory.rows.map((r) => `${r.target}/${r.part}`)).toEqual(['bare/process', 'bare/worker', 'hub/process', 'hub/worker']);
+  for (const row of memory.rows) expect(row.totalMiB).toBeGreaterThan(0);
 });

@@ -1,6 +1,8 @@
 // Control fan-out: one host action (a grant of the floor) delivered to N connected sockets, through the
 // hub, against a bare socket.io server broadcasting the same payload in the same run. Also the memory the
-// hub holds per connected point. Prints tables and writes test-results/bench/control.json.
+// hub holds per connected point, and the loopback UDP ceiling measured in the same run (for scale: the
+// messages here go over TCP, so the ratio says how far a fan-out of messages is from the machine's
+// datagram rate). Prints tables and writes test-results/bench/control.json.
 //
 //   npm run bench:control -- [--sockets 1000] [--rounds 20] [--smoke]
 import { createServer } from 'node:http';
@@ -13,7 +15,7 @@ import { loadConfig } from '../../config/config.ts';
 import { createHub } from '../../server/hub.ts';
 import { tempDataDir } from '../../test/helpers/data-dir.ts';
 import { connect, type SignalClient } from '../../test/helpers/signal-client.ts';
-import { machine, printTable, writeResult } from './lib/tools.ts';
+import { machine, printTable, udpCeiling, writeResult } from './lib/tools.ts';
 
 const { values } = parseArgs({
   options: { sockets: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '20' }, smoke: { type: 'boolean', default: false } },
@@ -30,7 +32,7 @@ const summary = (ms: number[]): { p50: number; p99: number; max: number } => {
 const round = (x: number): number => Math.round(x * 100) / 100;
 
 /** A bare socket.io server that broadcasts a floor-sized payload to every socket: the baseline. */
-async function bare(): Promise<number[]> {
+async function bare(): Promise<{ latencies: number[]; rounds: number[] }> {
   const http = createServer();
   const server = new Server(http);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -42,6 +44,7 @@ async function bare(): Promise<number[]> {
     clients.push(c);
   }
   const latencies: number[] = [];
+  const rounds: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     let got = 0;
     const start = performance.now();
@@ -54,14 +57,15 @@ async function bare(): Promise<number[]> {
     });
     server.emit('floor.updated', { pointId: 'bien-hoa', since: Date.now(), endsAt: Date.now() + 60_000, queue: [] });
     await done;
+    rounds.push(performance.now() - start);
     await sleep(50);
   }
   for (const c of clients) c.close();
   server.close();
-  return latencies;
+  return { latencies, rounds };
 }
 
-async function hub(): Promise<{ latencies: number[]; bytesPerPoint: number }> {
+async function hub(): Promise<{ latencies: number[]; rounds: number[]; bytesPerPoint: number }> {
   const config = loadConfig({
     DIEMCAU_HOST: '127.0.0.1', DIEMCAU_PORT: '0', DIEMCAU_LISTEN_IP: '127.0.0.1', DIEMCAU_WORKERS: '1',
     DIEMCAU_DATA_DIR: tempDataDir(), DIEMCAU_REQUESTS_PER_SECOND: '10000', DIEMCAU_JOINS_PER_MINUTE: '100000',
@@ -86,6 +90,7 @@ async function hub(): Promise<{ latencies: number[]; bytesPerPoint: number }> {
   const bytesPerPoint = (process.memoryUsage().rss - before) / SOCKETS;
 
   const latencies: number[] = [];
+  const rounds: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const target = remote[round % remote.length] as string;
     let got = 0;
@@ -100,31 +105,39 @@ async function hub(): Promise<{ latencies: number[]; bytesPerPoint: number }> {
     const granted = await host.request('floor.grant', { pointId: target, seconds: 60 });
     if (!granted.ok) throw new Error(granted.error.message);
     await done;
+    rounds.push(performance.now() - start);
     await host.request('floor.revoke', {});
     await sleep(100);
   }
   for (const c of [...clients, host]) c.close();
   await h.close('bench done');
-  return { latencies, bytesPerPoint };
+  return { latencies, rounds, bytesPerPoint };
 }
 
 console.log(`control fan-out: ${SOCKETS} sockets, ${ROUNDS} rounds${values.smoke ? ' (smoke)' : ''}`);
-const baseline = summary(await bare());
+const ceiling = await udpCeiling(values.smoke ? 1 : 3);
+console.log(`loopback UDP ceiling: ${ceiling} packets/s`);
+/** Messages a second over a median round: every socket's copy delivered, divided by the time the last one took. */
+const rate = (rounds: number[]): number => Math.round(SOCKETS / (quantile([...rounds].sort((a, b) => a - b), 0.5) / 1000));
+const bareRun = await bare();
+const baseline = summary(bareRun.latencies);
 const measured = await hub();
 const hubLatency = summary(measured.latencies);
 const rows = [
-  { target: 'bare socket.io', ...baseline },
-  { target: 'hub floor.grant', ...hubLatency },
+  { target: 'bare socket.io', ...baseline, messagesPerSecond: rate(bareRun.rounds), overUdpCeiling: round(rate(bareRun.rounds) / ceiling) },
+  { target: 'hub floor.grant', ...hubLatency, messagesPerSecond: rate(measured.rounds), overUdpCeiling: round(rate(measured.rounds) / ceiling) },
 ];
 printTable(rows);
-const ratios = { p50: round(hubLatency.p50 / baseline.p50), p99: round(hubLatency.p99 / baseline.p99) };
-console.log(`hub / bare: p50 ×${ratios.p50}, p99 ×${ratios.p99}`);
+const ratios = { p50: round(hubLatency.p50 / baseline.p50), p99: round(hubLatency.p99 / baseline.p99), messagesPerSecond: round(rate(measured.rounds) / rate(bareRun.rounds)) };
+console.log(`hub / bare: p50 ×${ratios.p50}, p99 ×${ratios.p99}, messages a second ×${ratios.messagesPerSecond}`);
 console.log(`memory per connected point (hub + client in one process, upper bound): ${Math.round(measured.bytesPerPoint / 1024)} KiB`);
 const file = writeResult(values.smoke ? 'control-smoke' : 'control', {
   scenario: 'control',
   machine: machine(),
   sockets: SOCKETS,
   rounds: ROUNDS,
+  udpCeilingPps: ceiling,
+  rows,
   latencyMs: { bare: baseline, hub: hubLatency },
   ratios,
   memoryPerPointBytes: Math.round(measured.bytesPerPoint),

@@ -1,9 +1,13 @@
 // Fan-out: one 2.5 Mbps VP8 + Opus broadcast to N points, through the hub's real protocol (socket.io
 // clients with plain RTP + SRTP receiving transports), and the same forwarding by a bare mediasoup script
-// in the same run; plus the machine's loopback UDP ceiling. Prints a table and writes
-// test-results/bench/fanout.json.
+// in the same run; plus the machine's loopback UDP ceiling. With --webrtc W, W full WebRTC receivers
+// (werift) join first (through the hub's protocol, or on the bare router) and stay for every size: their
+// join-to-first-packet times and the share of packets they get are reported apart from the plain points.
+// Sizes past what the cores forward still run to the end: the broadcast pauses while points join (a
+// saturated worker answers its control requests only every few seconds), and such rows are marked
+// saturated, with the share delivered. Worker memory (RSS) is read at every size. Prints tables and writes test-results/bench/fanout.json.
 //
-//   npm run bench:fanout -- [--points 50,100,200,400,800] [--seconds 8] [--workers 1,all] [--smoke]
+//   npm run bench:fanout -- [--points 50,100,200,400,800] [--seconds 8] [--workers 1,all] [--webrtc 20] [--smoke]
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import * as mediasoup from 'mediasoup';
@@ -17,14 +21,16 @@ import { tempDataDir } from '../../test/helpers/data-dir.ts';
 import { connect, type SignalClient, must } from '../../test/helpers/signal-client.ts';
 import { newSrtpKey, SRTP_SUITE } from '../../test/helpers/srtp.ts';
 import { AUDIO_PT, record, Replayer, VIDEO_PT, type Recording } from './lib/source.ts';
-import { cpuMicros, machine, printTable, Sink, udpCeiling, writeResult } from './lib/tools.ts';
+import { cpuMicros, machine, printTable, rssBytes, Sink, udpCeiling, writeResult } from './lib/tools.ts';
 import { AUDIO_SSRC, publishBroadcast, VIDEO_SSRC } from './lib/broadcast.ts';
+import { bareWebRtcReceiver, hubWebRtcReceiver, type WebRtcReceiver } from './lib/webrtc.ts';
 
 const { values } = parseArgs({
   options: {
     points: { type: 'string', default: '50,100,200,400,800' },
     seconds: { type: 'string', default: '8' },
     workers: { type: 'string', default: '1,all' },
+    webrtc: { type: 'string', default: '20' },
     smoke: { type: 'boolean', default: false },
   },
 });
@@ -32,6 +38,7 @@ const smoke = values.smoke;
 const POINTS = smoke ? [4] : values.points.split(',').map(Number);
 const WINDOW_S = smoke ? 1.5 : Number(values.seconds);
 const WORKER_MODES = smoke ? [1] : values.workers.split(',').map((w) => (w === 'all' ? os.availableParallelism() : Number(w)));
+const WEBRTC = smoke ? 1 : Number(values.webrtc);
 const silent = pino({ level: 'silent' });
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -42,6 +49,8 @@ interface Target {
   ingress: { ip: string; port: number; srtp: { cryptoSuite: string; keyBase64: string } };
   /** Brings the number of receiving points up to `n`. */
   grow(n: number): Promise<void>;
+  /** Adds one full WebRTC receiver. */
+  addWebRtc(): Promise<WebRtcReceiver>;
   close(): Promise<void>;
 }
 
@@ -60,6 +69,7 @@ async function bareTarget(workers: number, sinkPort: number): Promise<Target> {
   ];
   for (const router of routers.slice(1)) for (const p of producers) await first.pipeToRouter({ producerId: p.id, router });
   let count = 0;
+  const webrtc: WebRtcReceiver[] = [];
   return {
     name: 'bare',
     workerPids: pool.live().map((w) => w.pid),
@@ -72,7 +82,15 @@ async function bareTarget(workers: number, sinkPort: number): Promise<Target> {
         for (const p of producers) await t.consume({ producerId: p.id, rtpCapabilities: router.rtpCapabilities });
       }
     },
-    close: () => pool.close(),
+    addWebRtc: async () => {
+      const r = await bareWebRtcReceiver(routers[webrtc.length % routers.length] as types.Router, producers);
+      webrtc.push(r);
+      return r;
+    },
+    close: async () => {
+      await Promise.all(webrtc.map((r) => r.close()));
+      await pool.close();
+    },
   };
 }
 
@@ -96,11 +114,13 @@ async function hubTarget(workers: number, sinkPort: number): Promise<Target> {
 
   const remote = conference.spec.points.filter((p) => p.id !== conference.spec.centralPointId && !p.centralSide).map((p) => p.id);
   const clients: SignalClient[] = [host];
+  const webrtc: WebRtcReceiver[] = [];
   let resumed = 0;
+  let plain = 0;
   const grow = async (n: number): Promise<void> => {
-    const target = resumed + (n - (clients.length - 1)) * 2;
-    while (clients.length - 1 < n) {
-      const client = await connect(url, { token: await issue(remote[(clients.length - 1) % remote.length] as string, 'viewer') });
+    const target = resumed + (n - plain) * 2;
+    for (; plain < n; plain++) {
+      const client = await connect(url, { token: await issue(remote[plain % remote.length] as string, 'viewer') });
       clients.push(client);
       client.socket.on('media.consumer', (c) => {
         void must(client.request('media.resumeConsumer', { consumerId: c.consumerId })).then(() => resumed++);
@@ -109,16 +129,24 @@ async function hubTarget(workers: number, sinkPort: number): Promise<Target> {
       const recv = await must(client.request('media.createTransport', { direction: 'recv', type: 'plain' }));
       await must(client.request('media.connectTransport', { transportId: recv.id, ip: '127.0.0.1', port: sinkPort, srtpParameters: newSrtpKey() }));
     }
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 60_000;
     while (resumed < target && Date.now() < deadline) await sleep(50);
-    if (resumed < target) throw new Error(`only ${resumed}/${target} consumers resumed`);
+    if (resumed < target) console.warn(`only ${resumed}/${target} consumers resumed after 60 s; measuring anyway`);
   };
   return {
     name: 'hub',
     workerPids: hub.workers.health().map((w) => w.pid),
     ingress: broadcast,
     grow,
+    addWebRtc: async () => {
+      const client = await connect(url, { token: await issue(remote[webrtc.length % remote.length] as string, 'viewer') });
+      clients.push(client);
+      const r = await hubWebRtcReceiver(client);
+      webrtc.push(r);
+      return r;
+    },
     close: async () => {
+      await Promise.all(webrtc.map((r) => r.close()));
       for (const c of clients) c.close();
       await hub.close('bench done');
     },
@@ -133,41 +161,103 @@ interface Row {
   usPerPacket: number;
   deliveredPps: number;
   deliveredPercent: number;
+  /** Full WebRTC receivers present (besides the plain points), and the share of the source they got. */
+  webrtc: number;
+  webrtcDeliveredPercent: number | string;
+  /** Resident memory of the workers, MiB. */
+  workerRssMiB: number;
+  /** The worker CPU is at 95 % or more, or less than 95 % of the packets arrive. */
+  saturated: string;
 }
 
-async function measure(target: Target, recording: Recording, sink: Sink, workers: number): Promise<Row[]> {
+
+interface WebRtcJoins {
+  target: string;
+  workers: number;
+  receivers: number;
+  failures: number;
+  /** ms from starting to join to the first packet werift decrypted. */
+  firstPacketP50: number;
+  firstPacketMax: number;
+  /** ms to the first video packet (the next key frame of the recording: one a second). */
+  firstVideoP50: number;
+}
+
+async function measure(target: Target, recording: Recording, sink: Sink, workers: number): Promise<{ rows: Row[]; joins: WebRtcJoins }> {
   const replayer = new Replayer(recording, { ...target.ingress, audioSsrc: AUDIO_SSRC, videoSsrc: VIDEO_SSRC });
   replayer.start();
   const sourcePps = (recording.audio.length + recording.video.length) / recording.seconds;
   const rows: Row[] = [];
+  const receivers: WebRtcReceiver[] = [];
+  const starts: number[] = [];
+  const firsts: number[] = [];
+  let failures = 0;
   try {
+    await sleep(500);
+    for (let i = 0; i < WEBRTC; i++) {
+      const start = performance.now();
+      try {
+        const r = await target.addWebRtc();
+        receivers.push(r);
+        starts.push(start);
+        const at = await r.firstPacket(10_000);
+        if (at === null) failures++;
+        else firsts.push(at - start);
+      } catch (error) {
+        failures++;
+        console.warn(`WebRTC receiver ${i} failed: ${(error as Error).message}`);
+      }
+    }
+    const webrtcPackets = (): number => receivers.reduce((s, r) => s + r.total, 0);
     for (const n of POINTS) {
+      replayer.paused = true;
       await target.grow(n);
+      replayer.paused = false;
       await sleep(smoke ? 500 : 2000);
       const cpu0 = target.workerPids.reduce((s, pid) => s + cpuMicros(pid), 0);
       const sink0 = await sink.count();
+      const web0 = webrtcPackets();
       const t0 = performance.now();
       await sleep(WINDOW_S * 1000);
       const cpu1 = target.workerPids.reduce((s, pid) => s + cpuMicros(pid), 0);
       const sink1 = await sink.count();
+      const web = webrtcPackets() - web0;
       const seconds = (performance.now() - t0) / 1000;
       const packets = sink1.packets - sink0.packets;
       const pps = packets / seconds;
+      const cpuPercent = round((((cpu1 - cpu0) / 1e6 / seconds) * 100) / workers, 1);
+      const deliveredPercent = round((pps / (sourcePps * n)) * 100, 1);
+      const webrtcDeliveredPercent = receivers.length > 0 ? round((web / seconds / (sourcePps * receivers.length)) * 100, 1) : '-';
       rows.push({
         target: target.name,
         workers,
         points: n,
-        workerCpuPercent: round((((cpu1 - cpu0) / 1e6 / seconds) * 100) / workers, 1),
-        usPerPacket: round(packets > 0 ? (cpu1 - cpu0) / packets : NaN, 2),
+        workerCpuPercent: cpuPercent,
+        usPerPacket: round(packets + web > 0 ? (cpu1 - cpu0) / (packets + web) : NaN, 2),
         deliveredPps: Math.round(pps),
-        deliveredPercent: round((pps / (sourcePps * n)) * 100, 1),
+        deliveredPercent,
+        webrtc: receivers.length,
+        webrtcDeliveredPercent,
+        workerRssMiB: round(target.workerPids.reduce((s, pid) => s + rssBytes(pid), 0) / 2 ** 20, 1),
+        saturated: cpuPercent >= 95 || deliveredPercent < 95 ? 'yes' : 'no',
       });
       console.log(JSON.stringify(rows.at(-1)));
     }
   } finally {
     replayer.stop();
   }
-  return rows;
+  firsts.sort((a, b) => a - b);
+  const videos = receivers.flatMap((r, i) => (r.firstVideoAt === undefined ? [] : [r.firstVideoAt - (starts[i] ?? 0)])).sort((a, b) => a - b);
+  const joins: WebRtcJoins = {
+    target: target.name,
+    workers,
+    receivers: receivers.length,
+    failures,
+    firstPacketP50: round(firsts[Math.floor(firsts.length / 2)] ?? NaN, 1),
+    firstPacketMax: round(firsts.at(-1) ?? NaN, 1),
+    firstVideoP50: round(videos[Math.floor(videos.length / 2)] ?? NaN, 1),
+  };
+  return { rows, joins };
 }
 
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -193,12 +283,15 @@ async function main(): Promise<void> {
   console.log(`source: ${recording.video.length} VP8 + ${recording.audio.length} Opus packets over ${recording.seconds} s (${Math.round(sourcePps)} packets/s)`);
 
   const rows: Row[] = [];
+  const joins: WebRtcJoins[] = [];
   for (const workers of WORKER_MODES) {
     for (const make of [bareTarget, hubTarget]) {
       const sink = await Sink.start(46_000 + Math.floor(Math.random() * 1000));
       const target = await make(workers, sink.port);
       try {
-        rows.push(...(await measure(target, recording, sink, workers)));
+        const measured = await measure(target, recording, sink, workers);
+        rows.push(...measured.rows);
+        joins.push(measured.joins);
       } finally {
         await target.close();
         sink.stop();
@@ -216,6 +309,7 @@ async function main(): Promise<void> {
         workers: hub.workers,
         points: hub.points,
         hubOverBareUsPerPacket: bare ? round(hub.usPerPacket / bare.usPerPacket, 2) : NaN,
+        hubOverBareDeliveredPps: bare ? round(hub.deliveredPps / bare.deliveredPps, 2) : NaN,
         hubPpsOverUdpCeiling: round(hub.deliveredPps / ceiling, 3),
         barePpsOverUdpCeiling: bare ? round(bare.deliveredPps / ceiling, 3) : NaN,
       };
@@ -227,6 +321,10 @@ async function main(): Promise<void> {
   );
   console.log('');
   printTable(capacity);
+  if (WEBRTC > 0) {
+    console.log('\nWebRTC (werift) receivers: join to first packet, ms');
+    printTable(joins.map((j) => ({ ...j })));
+  }
   const file = writeResult(smoke ? 'fanout-smoke' : 'fanout', {
     scenario: 'fanout',
     machine: machine(),
@@ -234,7 +332,9 @@ async function main(): Promise<void> {
     sourcePacketsPerSecond: Math.round(sourcePps),
     udpCeilingPps: ceiling,
     windowSeconds: WINDOW_S,
+    webrtcReceivers: WEBRTC,
     rows,
+    webrtcJoins: joins,
     ratios,
     capacity,
   });

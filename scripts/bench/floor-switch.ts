@@ -5,7 +5,8 @@
 // switch is the first key frame). Baseline in the same run: a bare mediasoup router with the same eleven
 // simulcast senders and the same receivers on plain SRTP transports, where a "switch" closes the previous
 // stage consumers and creates (resume + requestKeyFrame) consumers of the new speaker on every receiver
-// transport. Prints p50/p95 and misses; writes test-results/bench/floor-switch.json.
+// transport. Prints p50/p95 and misses, the packets a second the receivers got during the switches against
+// the loopback UDP ceiling measured in the same run; writes test-results/bench/floor-switch.json.
 //
 //   node scripts/bench/floor-switch.ts [--receivers 20] [--switches 50] [--timeout-ms 5000] [--smoke]
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
@@ -20,7 +21,7 @@ import { createHub, type Hub } from '../../server/hub.ts';
 import { tempDataDir } from '../../test/helpers/data-dir.ts';
 import { HeadlessPoint, MediaReceiver, MediaSender, type ConsumerCounter } from '../../test/helpers/headless-point.ts';
 import { newSrtpKey, SRTP_SUITE } from '../../test/helpers/srtp.ts';
-import { machine, printTable, writeResult } from './lib/tools.ts';
+import { machine, printTable, udpCeiling, writeResult } from './lib/tools.ts';
 
 const { values } = parseArgs({
   options: {
@@ -259,19 +260,26 @@ interface Row {
   p95: number;
   max: number;
   misses: number;
+  /** Packets a second all receivers got over the switches (both kinds). */
+  receivedPps: number;
+  ppsOverUdpCeiling: number;
 }
 
-async function run(target: Target): Promise<Row[]> {
+async function run(target: Target, ceiling: number): Promise<Row[]> {
   const { districts } = target;
   // Let the senders' first Sender Reports arrive (simulcast layer choice), then a first grant not measured.
   await sleep(smoke ? 1000 : 2000);
   await oneSwitch(target, districts[0] as string);
   await sleep(300);
   const results: SwitchResult[] = [];
+  const received = (): number => target.receivers().reduce((sum, r) => sum + r.receiver.packets(), 0);
+  const packets0 = received();
+  const t0 = performance.now();
   for (let s = 1; s <= SWITCHES; s++) {
     results.push(await oneSwitch(target, districts[s % districts.length] as string));
     await sleep(100);
   }
+  const receivedPps = Math.round((received() - packets0) / ((performance.now() - t0) / 1000));
   return (['audio', 'video'] as const).map((kind) => {
     const all = results.flatMap((r) => r[kind]);
     const ok = all.filter((x): x is number => x !== null).sort((a, b) => a - b);
@@ -285,24 +293,28 @@ async function run(target: Target): Promise<Row[]> {
       p95: round(quantile(ok, 0.95)),
       max: round(ok.at(-1) ?? NaN),
       misses: all.length - ok.length,
+      receivedPps,
+      ppsOverUdpCeiling: round(receivedPps / ceiling, 3),
     };
   });
 }
 
 async function main(): Promise<void> {
   console.log(`floor switch: ${SWITCHES} switches, 11 publishing districts, ${VIEWERS} viewers + 11 technicians receiving${smoke ? ' (smoke)' : ''}`);
+  const ceiling = await udpCeiling(smoke ? 1 : 3);
+  console.log(`loopback UDP ceiling: ${ceiling} packets/s`);
   const rows: Row[] = [];
   const hub = await hubTarget();
   const districts = hub.districts;
   try {
-    rows.push(...(await run(hub)));
+    rows.push(...(await run(hub, ceiling)));
   } finally {
     await hub.close();
   }
   for (const row of rows) console.log(JSON.stringify(row));
   const bare = await bareTarget(districts);
   try {
-    rows.push(...(await run(bare)));
+    rows.push(...(await run(bare, ceiling)));
   } finally {
     await bare.close();
   }
@@ -322,6 +334,7 @@ async function main(): Promise<void> {
     mediasoup: mediasoup.version,
     unit: 'ms from just before the grant to the first packet of the new stage consumer (video: first key frame)',
     timeoutMs: TIMEOUT_MS,
+    udpCeilingPps: ceiling,
     rows,
     ratios,
   });

@@ -4,7 +4,8 @@
 // consumers resumed) and through a bare mediasoup router in the same run, to N receiving plain SRTP
 // transports. The receiving side notes each datagram's arrival time, decrypts it with its transport's key
 // and reads the send time back: arrival - send is the latency through the SFU plus loopback. One worker.
-// Prints p50/p99 per target and N; writes test-results/bench/latency.json.
+// Prints p50/p99 per target and N, and the packets a second delivered against the loopback UDP ceiling
+// measured in the same run; writes test-results/bench/latency.json.
 //
 //   node scripts/bench/latency.ts [--points 50,300] [--seconds 5] [--smoke]
 import { createSocket, type Socket } from 'node:dgram';
@@ -21,7 +22,7 @@ import { rtcpSenderReport } from '../../test/helpers/headless-point.ts';
 import { isRtcp } from '../../test/helpers/rtp.ts';
 import { connect, type SignalClient, must } from '../../test/helpers/signal-client.ts';
 import { newSrtpKey, rtpPayload, rtpSequenceNumber, rtpSsrc, SRTP_SUITE, SrtcpEncryptor, SrtpDecryptor, SrtpEncryptor, type SrtpKey } from '../../test/helpers/srtp.ts';
-import { machine, printTable, writeResult } from './lib/tools.ts';
+import { machine, printTable, udpCeiling, writeResult } from './lib/tools.ts';
 
 const { values } = parseArgs({
   options: {
@@ -259,9 +260,11 @@ interface Row {
   p99Ms: number;
   maxMs: number;
   deliveredPercent: number;
+  deliveredPps: number;
+  ppsOverUdpCeiling: number;
 }
 
-async function measure(make: (rx: LatencyReceiver) => Promise<{ target: Target; sender: TimestampSender }>): Promise<Row[]> {
+async function measure(make: (rx: LatencyReceiver) => Promise<{ target: Target; sender: TimestampSender }>, ceiling: number): Promise<Row[]> {
   const rx = await LatencyReceiver.open();
   const { target, sender } = await make(rx);
   sender.start();
@@ -282,6 +285,8 @@ async function measure(make: (rx: LatencyReceiver) => Promise<{ target: Target; 
         p99Ms: round(quantile(sorted, 0.99)),
         maxMs: round(sorted.at(-1) ?? NaN),
         deliveredPercent: round((w.packets / Math.max(1, sent * n)) * 100, 1),
+        deliveredPps: Math.round(w.packets / WINDOW_S),
+        ppsOverUdpCeiling: round(w.packets / WINDOW_S / ceiling, 3),
       });
       console.log(JSON.stringify(rows.at(-1)));
     }
@@ -295,9 +300,11 @@ async function measure(make: (rx: LatencyReceiver) => Promise<{ target: Target; 
 
 async function main(): Promise<void> {
   console.log(`latency: receivers ${POINTS.join(',')}, ${WINDOW_S} s windows, one Opus packet every ${PACKET_MS} ms${smoke ? ' (smoke)' : ''}`);
+  const ceiling = await udpCeiling(smoke ? 1 : 3);
+  console.log(`loopback UDP ceiling: ${ceiling} packets/s`);
   const rows: Row[] = [];
-  rows.push(...(await measure(bareTarget)));
-  rows.push(...(await measure(hubTarget)));
+  rows.push(...(await measure(bareTarget, ceiling)));
+  rows.push(...(await measure(hubTarget, ceiling)));
   console.log('');
   printTable(rows.map((r) => ({ ...r })));
   const ratios = rows
@@ -320,6 +327,7 @@ async function main(): Promise<void> {
     mediasoup: mediasoup.version,
     unit: 'ms from just before the send to arrival at the receiving socket (send time carried in the payload)',
     windowSeconds: WINDOW_S,
+    udpCeilingPps: ceiling,
     rows,
     ratios,
   });

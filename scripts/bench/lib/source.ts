@@ -104,6 +104,8 @@ export class Replayer {
   #timer: NodeJS.Timeout | undefined;
   #reports: NodeJS.Timeout | undefined;
   #started = 0;
+  /** While paused, packets whose time has come are skipped instead of sent (the pace is kept). */
+  paused = false;
 
   constructor(recording: Recording, target: ReplayTarget) {
     this.#target = target;
@@ -130,7 +132,7 @@ export class Replayer {
           const offset = ((packet.timestamp - first) >>> 0) / track.clockRate;
           if (cursor.loop * this.#loopSeconds + offset > elapsed) break;
           const timestamp = (packet.timestamp + Math.round(cursor.loop * this.#loopSeconds * track.clockRate)) >>> 0;
-          this.#send(track, packet, timestamp);
+          if (!this.paused) this.#send(track, packet, timestamp);
           cursor.index++;
           if (cursor.index >= track.packets.length) {
             cursor.index = 0;

@@ -80,6 +80,8 @@ export async function udpCeiling(seconds = 3, size = 1200): Promise<number> {
 }
 
 const CLK_TCK = 100;
+/** The 1-minute load average when the benchmark process started (this module is loaded first thing). */
+const loadAtStart = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
 
 /** User + system CPU time of a process so far, in microseconds (from /proc/<pid>/stat). */
 export function cpuMicros(pid: number): number {
@@ -87,6 +89,12 @@ export function cpuMicros(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1_000_000) / CLK_TCK;
+}
+
+/** Resident set size of a process, bytes (from /proc/<pid>/status). */
+export function rssBytes(pid: number): number {
+  const kib = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kib ?? 0) * 1024;
 }
 
 export function machine(): Record<string, string | number> {
@@ -97,8 +105,10 @@ export function machine(): Record<string, string | number> {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     kernel: os.release(),
     node: process.version,
-    /** Load before the run: well above 0 means something else was using the cores. */
-    loadAverage1m: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+    /** Load when the benchmark started: well above 0 means something else was using the cores. */
+    loadAverage1m: loadAtStart,
+    /** Load when this was called (the end of the run: includes the benchmark's own load). */
+    loadAverage1mAtEnd: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
