@@ -69,13 +69,18 @@ const RECORD_PEERS = `(() => {
   window.RTCPeerConnection = Recorded;
 })()`;
 
-export async function openPage(browser: Browser, url: string, errors: string[], label: string): Promise<Page> {
+/**
+ * A page in a fresh context with its peer connections recorded; page errors and console errors go to
+ * `errors`, console warnings (the client's "media failed", "ICE restart failed") to `log` when given.
+ */
+export async function openPage(browser: Browser, url: string, errors: string[], label: string, log?: (line: string) => void): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, permissions: ['camera', 'microphone'] });
   await context.addInitScript(RECORD_PEERS);
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(`${label}: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`${label} console: ${message.text().split('\n')[0]}`);
+    if (message.type() === 'warning') log?.(`${label} console: ${message.text().split('\n')[0]}`);
   });
   await page.goto(url);
   return page;
