@@ -4,10 +4,12 @@
 // consumers resumed) and through a bare mediasoup router in the same run, to N receiving plain SRTP
 // transports. The receiving side notes each datagram's arrival time, decrypts it with its transport's key
 // and reads the send time back: arrival - send is the latency through the SFU plus loopback. One worker.
+// With --webrtc W, W full WebRTC receivers (werift) join first and stay: for them arrival is when werift
+// hands out the decrypted packet (ICE, DTLS-SRTP and jitter-free JS path included), reported apart.
 // Prints p50/p99 per target and N, and the packets a second delivered against the loopback UDP ceiling
 // measured in the same run; writes test-results/bench/latency.json.
 //
-//   node scripts/bench/latency.ts [--points 50,300] [--seconds 5] [--smoke]
+//   node scripts/bench/latency.ts [--points 50,300] [--seconds 5] [--webrtc 10] [--smoke]
 import { createSocket, type Socket } from 'node:dgram';
 import { parseArgs } from 'node:util';
 import * as mediasoup from 'mediasoup';
@@ -23,17 +25,20 @@ import { isRtcp } from '../../test/helpers/rtp.ts';
 import { connect, type SignalClient, must } from '../../test/helpers/signal-client.ts';
 import { newSrtpKey, rtpPayload, rtpSequenceNumber, rtpSsrc, SRTP_SUITE, SrtcpEncryptor, SrtpDecryptor, SrtpEncryptor, type SrtpKey } from '../../test/helpers/srtp.ts';
 import { machine, printTable, udpCeiling, writeResult } from './lib/tools.ts';
+import { bareWebRtcReceiver, hubWebRtcReceiver, type WebRtcReceiver } from './lib/webrtc.ts';
 
 const { values } = parseArgs({
   options: {
     points: { type: 'string', default: '50,300' },
     seconds: { type: 'string', default: '5' },
+    webrtc: { type: 'string', default: '10' },
     smoke: { type: 'boolean', default: false },
   },
 });
 const smoke = values.smoke;
 const POINTS = smoke ? [4] : values.points.split(',').map(Number);
 const WINDOW_S = smoke ? 1.5 : Number(values.seconds);
+const WEBRTC = smoke ? 1 : Number(values.webrtc);
 const AUDIO_PT = 111;
 const AUDIO_SSRC = 1111;
 const PACKET_MS = 20;
@@ -155,6 +160,8 @@ interface Target {
   name: 'bare' | 'hub';
   /** Brings the number of receiving transports up to `n`. */
   grow(n: number): Promise<void>;
+  /** Adds one full WebRTC receiver. */
+  addWebRtc(): Promise<WebRtcReceiver>;
   close(): Promise<void>;
 }
 
@@ -182,6 +189,7 @@ async function bareTarget(rx: LatencyReceiver): Promise<{ target: Target; sender
           await consumer.resume();
         }
       },
+      addWebRtc: () => bareWebRtcReceiver(router, [producer]),
       close: () => pool.close(),
     },
   };
@@ -242,7 +250,12 @@ async function hubTarget(rx: LatencyReceiver): Promise<{ target: Target; sender:
       while (rx.receiving < n && Date.now() < deadline) await sleep(50);
       if (rx.receiving < n) throw new Error(`only ${rx.receiving}/${n} consumers pushed`);
     };
-    return { sender: new TimestampSender({ ip: send.ip, port: send.port }, key), target: { name: 'hub', grow, close } };
+    const addWebRtc = async (): Promise<WebRtcReceiver> => {
+      const client = await connect(url, { token: await issue(remote[(viewers + clients.length) % remote.length] as string, 'viewer') });
+      clients.push(client);
+      return hubWebRtcReceiver(client, 1);
+    };
+    return { sender: new TimestampSender({ ip: send.ip, port: send.port }, key), target: { name: 'hub', grow, addWebRtc, close } };
   } catch (error) {
     await close();
     throw error;
@@ -254,7 +267,12 @@ const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 
 
 interface Row {
   target: 'bare' | 'hub';
+  /** plain: SRTP plain transports (arrival stamped before decryption); webrtc: werift peers. */
+  kind: 'plain' | 'webrtc';
+  /** Plain receivers present. */
   points: number;
+  /** Receivers of this kind the samples come from. */
+  receivers: number;
   samples: number;
   p50Ms: number;
   p99Ms: number;
@@ -269,29 +287,63 @@ async function measure(make: (rx: LatencyReceiver) => Promise<{ target: Target; 
   const { target, sender } = await make(rx);
   sender.start();
   const rows: Row[] = [];
+  const receivers: WebRtcReceiver[] = [];
+  const web = { collecting: false, samples: [] as number[], packets: 0 };
   try {
+    for (let i = 0; i < WEBRTC; i++) {
+      const r = await target.addWebRtc();
+      receivers.push(r);
+      r.onRtp = (_kind, payload, at) => {
+        if (!web.collecting) return;
+        web.packets++;
+        const m = payload.indexOf(MAGIC);
+        if (m >= 0 && payload.length >= m + MAGIC.length + 8) web.samples.push(at - payload.readDoubleBE(m + MAGIC.length));
+      };
+    }
     for (const n of POINTS) {
       await target.grow(n);
       await sleep(smoke ? 500 : 1500);
       const sent0 = sender.sent;
+      Object.assign(web, { collecting: true, samples: [], packets: 0 });
       const w = await rx.window(WINDOW_S * 1000);
+      web.collecting = false;
       const sent = sender.sent - sent0;
       const sorted = w.samples.sort((a, b) => a - b);
       rows.push({
         target: target.name,
+        kind: 'plain',
         points: n,
+        receivers: n,
         samples: sorted.length,
         p50Ms: round(quantile(sorted, 0.5)),
         p99Ms: round(quantile(sorted, 0.99)),
         maxMs: round(sorted.at(-1) ?? NaN),
         deliveredPercent: round((w.packets / Math.max(1, sent * n)) * 100, 1),
         deliveredPps: Math.round(w.packets / WINDOW_S),
-        ppsOverUdpCeiling: round(w.packets / WINDOW_S / ceiling, 3),
+        ppsOverUdpCeiling: round(w.packets / WINDOW_S / ceiling, 4),
       });
       console.log(JSON.stringify(rows.at(-1)));
+      if (receivers.length > 0) {
+        const ws = web.samples.sort((a, b) => a - b);
+        rows.push({
+          target: target.name,
+          kind: 'webrtc',
+          points: n,
+          receivers: receivers.length,
+          samples: ws.length,
+          p50Ms: round(quantile(ws, 0.5)),
+          p99Ms: round(quantile(ws, 0.99)),
+          maxMs: round(ws.at(-1) ?? NaN),
+          deliveredPercent: round((web.packets / Math.max(1, sent * receivers.length)) * 100, 1),
+          deliveredPps: Math.round(web.packets / WINDOW_S),
+          ppsOverUdpCeiling: round(web.packets / WINDOW_S / ceiling, 4),
+        });
+        console.log(JSON.stringify(rows.at(-1)));
+      }
     }
   } finally {
     sender.stop();
+    await Promise.all(receivers.map((r) => r.close()));
     await target.close();
     rx.close();
   }
@@ -310,9 +362,10 @@ async function main(): Promise<void> {
   const ratios = rows
     .filter((r) => r.target === 'hub')
     .map((h) => {
-      const b = rows.find((r) => r.target === 'bare' && r.points === h.points);
+      const b = rows.find((r) => r.target === 'bare' && r.points === h.points && r.kind === h.kind);
       return {
         points: h.points,
+        kind: h.kind,
         hubOverBareP50: b ? round(h.p50Ms / b.p50Ms) : NaN,
         hubOverBareP99: b ? round(h.p99Ms / b.p99Ms) : NaN,
         hubMinusBareP50Ms: b ? round(h.p50Ms - b.p50Ms) : NaN,

@@ -30,14 +30,17 @@ export class WebRtcReceiver {
   /** performance.now() of the first packet of any kind, and of the first video packet. */
   firstPacketAt: number | undefined;
   firstVideoAt: number | undefined;
+  /** Called with every packet's payload (decrypted) and the time it came out of werift. */
+  onRtp: ((kind: 'audio' | 'video', payload: Buffer, at: number) => void) | undefined;
   #onFirst: Array<(at: number) => void> = [];
 
   private constructor(pc: RTCPeerConnection) {
     this.pc = pc;
     pc.onTrack.subscribe((track: MediaStreamTrack) => {
       const kind = track.kind as 'audio' | 'video';
-      track.onReceiveRtp.subscribe(() => {
+      track.onReceiveRtp.subscribe((rtp) => {
         this.packets[kind]++;
+        this.onRtp?.(kind, rtp.payload, performance.now());
         if (this.firstPacketAt === undefined) {
           const at = performance.now();
           this.firstPacketAt = at;
