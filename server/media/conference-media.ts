@@ -93,7 +93,14 @@ export class ConferenceMedia extends EventEmitter<ConferenceMediaEvents> {
    */
   async pipeEverywhere(producer: types.Producer, source: types.Router): Promise<void> {
     const routers = await this.routers();
-    await Promise.all(routers.map((target) => this.pipe(producer, source, target)));
+    await Promise.all(
+      routers.map((target) =>
+        this.pipe(producer, source, target).catch((error: unknown) => {
+          // A router whose worker died meanwhile needs no pipe (its replacement is piped to on `routeradded`).
+          if (!target.closed && !producer.closed) throw error;
+        }),
+      ),
+    );
   }
 
   /** Adds a microphone producer to its router's audio level observer. */
