@@ -19,28 +19,37 @@ export const FLOOD_LIMITED: readonly RequestName[] = ['question.submit', 'floor.
 
 /** Deepest nesting a payload may have; the protocol's own messages stay below 10. */
 const MAX_DEPTH = 32;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
- * Checks that a payload is plain JSON data: objects with the ordinary prototype (or none), arrays and
- * primitives, nested at most MAX_DEPTH. socket.io rebuilds binary attachments by assignment, so
- * `{"__proto__": <binary>}` arrives as an object whose *prototype* is a Buffer and no own key: zod's strict
- * check would see an empty object. Such payloads, and any binary, are refused here.
+ * A payload as plain JSON data, cleaned: objects with the ordinary prototype (or none), arrays and
+ * primitives, nested at most MAX_DEPTH, with NUL characters removed from every string and key (SQLite
+ * text ends at a NUL: a question stored with one would lose the rest) and lone surrogates made U+FFFD.
+ * socket.io rebuilds binary attachments by assignment, so `{"__proto__": <binary>}` arrives as an object
+ * whose *prototype* is a Buffer and no own key: zod's strict check would see an empty object. Such
+ * payloads, and any binary, are refused: the answer is the reason.
  */
-export function plainPayload(raw: unknown): string | null {
-  const stack: Array<[unknown, number]> = [[raw, 0]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop() as [unknown, number];
-    if (value === null || typeof value !== 'object') continue;
-    if (depth >= MAX_DEPTH) return `nested deeper than ${MAX_DEPTH}`;
-    if (Array.isArray(value)) {
-      for (const item of value) stack.push([item, depth + 1]);
-      continue;
-    }
+export function cleanPayload(raw: unknown): { value: unknown } | { reason: string } {
+  const clean = (text: string): string => text.replace(LONE_SURROGATE, '\uFFFD').replace(/\u0000/g, '');
+  const walk = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return clean(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth >= MAX_DEPTH) throw new Error(`nested deeper than ${MAX_DEPTH}`);
+    if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
     const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto !== Object.prototype && proto !== null) return 'binary data or a non-plain object';
-    for (const item of Object.values(value)) stack.push([item, depth + 1]);
+    if (proto !== Object.prototype && proto !== null) throw new Error('binary data or a non-plain object');
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      // defineProperty keeps a `__proto__` key an own property, so the strict schemas still refuse it.
+      Object.defineProperty(out, clean(key), { value: walk(item, depth + 1), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  };
+  try {
+    return { value: walk(raw, 0) };
+  } catch (error) {
+    return { reason: (error as Error).message };
   }
-  return null;
 }
 
 export function createRegistrar(options: RegistrarOptions) {
@@ -68,9 +77,9 @@ export function createRegistrar(options: RegistrarOptions) {
             throw rateLimited('too many requests from this point; slow down');
           });
           const spec = requests[name];
-          const notPlain = plainPayload(raw);
-          if (notPlain) throw invalid(`${name}: the payload must be plain JSON (${notPlain})`);
-          const parsed = spec.params.safeParse(raw);
+          const cleaned = cleanPayload(raw);
+          if ('reason' in cleaned) throw invalid(`${name}: the payload must be plain JSON (${cleaned.reason})`);
+          const parsed = spec.params.safeParse(cleaned.value);
           if (!parsed.success) throw invalid(describeIssue(parsed.error, name));
           if (!(spec.roles as readonly string[]).includes(session.role)) {
             throw forbidden(`${name} is not allowed for role ${session.role}`);

@@ -19,7 +19,7 @@ import { tempDataDir } from '../helpers/data-dir.ts';
 import { hubPort, processAlive, spawnHub, type HubProcess } from '../helpers/hub-process.ts';
 import { connect, type SignalClient } from '../helpers/signal-client.ts';
 import { startHub } from '../helpers/test-hub.ts';
-import { countBy, dumpDatabase, hostile, overTheWire, PROTO_KEYS, SEED } from './hostile.ts';
+import { countBy, dumpDatabase, hostile, ODD_STRINGS, oddString, overTheWire, PROTO_KEYS, SEED } from './hostile.ts';
 
 const CONF = 'mttq-giam-sat-bau-cu-dot-1';
 const POINT_AT: Record<Role, string> = {
@@ -208,16 +208,61 @@ describe('socket fuzz, hub as a child process', () => {
 });
 
 describe('plain payloads', () => {
-  it('refuses what socket.io rebuilds from a crafted `__proto__` attachment, binary, and deep nesting', async () => {
-    const { plainPayload } = await import('../../server/signal/registrar.ts');
+  it('refuses what socket.io rebuilds from a crafted `__proto__` attachment, binary, and deep nesting; cleans NUL', async () => {
+    const { cleanPayload } = await import('../../server/signal/registrar.ts');
     const crafted: Record<string, unknown> = {};
     Object.setPrototypeOf(crafted, Buffer.from('x'));
-    expect(plainPayload(crafted)).toMatch(/non-plain/);
-    expect(plainPayload({ a: [Buffer.from('x')] })).toMatch(/binary/);
+    expect(cleanPayload(crafted)).toEqual({ reason: expect.stringMatching(/non-plain/) });
+    expect(cleanPayload({ a: [Buffer.from('x')] })).toEqual({ reason: expect.stringMatching(/binary/) });
     let deep: unknown = 1;
     for (let i = 0; i < 40; i++) deep = [deep];
-    expect(plainPayload(deep)).toMatch(/nested deeper/);
-    expect(plainPayload(JSON.parse('{"__proto__": {"x": 1}, "a": [1, {"b": null}]}'))).toBeNull();
-    expect(plainPayload(Object.create(null))).toBeNull();
+    expect(cleanPayload(deep)).toEqual({ reason: expect.stringMatching(/nested deeper/) });
+    const proto = cleanPayload(JSON.parse('{"__proto__": {"x": 1}, "a": [1, {"b": null}]}')) as { value: object };
+    expect(Object.keys(proto.value)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(proto.value)).toBe(Object.prototype);
+    expect(cleanPayload({ 'k\u0000': 'a\u0000b\uD800' })).toEqual({ value: { k: 'ab\uFFFD' } });
+    expect(cleanPayload(Object.create(null))).toEqual({ value: {} });
   });
+});
+
+describe('odd text in valid fields', () => {
+  let hub: Hub;
+  let url: string;
+
+  beforeAll(async () => {
+    ({ hub, url } = await startHub({ DIEMCAU_REQUESTS_PER_SECOND: '10000', DIEMCAU_POINT_ACTIONS_PER_MINUTE: '100000' }));
+  });
+
+  afterAll(async () => {
+    await hub?.close('test done');
+  });
+
+  it('stores a question with any text exactly as the hub answered it, and as it reads back from the database', async () => {
+    const { token } = await hub.credentials.issue({ conferenceId: CONF, pointId: 'ha-noi', role: 'secretary' }, 600);
+    const secretary = await connect(url, { token });
+    const text = fc.oneof(fc.constantFrom(...ODD_STRINGS.filter((s) => s.trim().length > 0 && s.length <= 2000)), fc.string({ unit: 'binary', minLength: 1, maxLength: 200 }), oddString);
+    let accepted = 0;
+    let refused = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(text, text, async (asker, body) => {
+          const answer = await secretary.request('question.submit', { asker: asker.slice(0, 200), category: 'Khác', text: body.slice(0, 2000) });
+          if (!answer.ok) {
+            expect(answer.error.code).toBe('invalid');
+            refused++;
+            return;
+          }
+          accepted++;
+          const row = hub.db.get<{ asker: string; text: string }>('SELECT asker, text FROM questions WHERE id = ?', answer.data.id);
+          expect(row).toEqual({ asker: answer.data.asker, text: answer.data.text });
+          const listed = await secretary.request('question.list', {});
+          expect(listed.ok && listed.data.questions.find((q) => q.id === answer.data.id)).toMatchObject({ asker: answer.data.asker, text: answer.data.text });
+        }),
+        { seed: SEED, numRuns: Math.ceil(RUNS / 10), endOnFailure: true },
+      );
+    } finally {
+      secretary.close();
+    }
+    console.log(JSON.stringify({ fuzz: 'odd text round trip', seed: SEED, runs: Math.ceil(RUNS / 10), accepted, refused }));
+  }, 60_000);
 });
