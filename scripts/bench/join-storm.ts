@@ -127,9 +127,16 @@ async function hub(recording: Recording): Promise<Joiner> {
     workerPids: h.workers.health().map((w) => w.pid),
     storm: async (points, windowS) => {
       const workerData: StormClientsInput = { url, tokens, points, windowS, webrtc: WEBRTC, timeoutMs: TIMEOUT_MS };
-      thread = new Worker(new URL('./lib/storm-clients.ts', import.meta.url), { workerData });
-      const [message] = (await once(thread, 'message')) as [{ samples: Sample[] }];
-      return message.samples;
+      const t = new Worker(new URL('./lib/storm-clients.ts', import.meta.url), { workerData });
+      thread = t;
+      return new Promise<Sample[]>((resolve) => {
+        t.once('message', (message: { samples: Sample[] }) => resolve(message.samples));
+        t.once('error', (error) => {
+          console.error(`the storm's client thread failed: ${error.message}`);
+          thread = undefined;
+          resolve(Array.from({ length: points }, () => ({ kind: 'plain', ms: null, failedAt: 'client thread failed' })));
+        });
+      });
     },
     close: async () => {
       replayer.stop();
@@ -159,8 +166,12 @@ async function storm(make: (r: Recording) => Promise<Joiner>, recording: Recordi
   await sleep(1000);
   const cpu = (): number => joiner.workerPids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
   const cpu0 = cpu();
+  // The main thread holds the hub (or, for the baseline, mediasoup's JS side): its CPU per join.
+  const thread0 = process.threadCpuUsage();
   const t0 = performance.now();
   const samples = await joiner.storm(points, windowS);
+  const thread = process.threadCpuUsage(thread0);
+  const mainThreadMsPerJoin = Math.round(((thread.user + thread.system) / 1000 / points) * 100) / 100;
   const seconds = (performance.now() - t0) / 1000;
   const workerCpuPercent = round(((cpu() - cpu0) / 1e6 / seconds / joiner.workerPids.length) * 100);
   const closeStart = performance.now();
@@ -171,7 +182,7 @@ async function storm(make: (r: Recording) => Promise<Joiner>, recording: Recordi
     const ok = mine.map((s) => s.ms).filter((ms): ms is number => ms !== null).sort((a, b) => a - b);
     return { kind, joined: mine.length, p50: round(quantile(ok, 0.5)), p95: round(quantile(ok, 0.95)), p99: round(quantile(ok, 0.99)), max: round(ok.at(-1) ?? NaN), failures: mine.length - ok.length, failedAt: failureSteps(mine) };
   };
-  return { rows: [summarise('plain'), ...(WEBRTC > 0 ? [summarise('webrtc')] : [])], workerCpuPercent, stormSeconds: round(seconds), closeMs };
+  return { rows: [summarise('plain'), ...(WEBRTC > 0 ? [summarise('webrtc')] : [])], workerCpuPercent, mainThreadMsPerJoin, stormSeconds: round(seconds), closeMs };
 }
 
 async function main(): Promise<void> {
@@ -194,6 +205,8 @@ async function main(): Promise<void> {
     failures: number;
     failedAt: string;
     workerCpuPercent: number;
+    /** CPU of the hub's thread (bare: mediasoup's JS side) over the storm ÷ points, ms. */
+    mainThreadMsPerJoin: number;
     /** What the worker must forward once everyone has joined, against the loopback UDP ceiling. */
     offeredOverUdpCeiling: number;
   }
@@ -203,7 +216,7 @@ async function main(): Promise<void> {
       for (const [target, make] of ([['bare', bare], ['hub', hub]] as const).filter(([t]) => values.targets.split(',').includes(t))) {
         const r = await storm(make, recording, points, windowS);
         for (const row of r.rows) {
-          rows.push({ target, points, windowS, ...row, workerCpuPercent: r.workerCpuPercent, offeredOverUdpCeiling: Math.round(((points * sourcePps) / ceiling) * 100) / 100 });
+          rows.push({ target, points, windowS, ...row, workerCpuPercent: r.workerCpuPercent, mainThreadMsPerJoin: r.mainThreadMsPerJoin, offeredOverUdpCeiling: Math.round(((points * sourcePps) / ceiling) * 100) / 100 });
           console.log(JSON.stringify({ ...rows.at(-1), stormSeconds: r.stormSeconds, closeMs: r.closeMs }));
         }
       }

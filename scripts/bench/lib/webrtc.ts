@@ -123,6 +123,7 @@ export async function hubWebRtcReceiver(client: SignalClient, expected = 2, time
     pushed.push(c);
     arrived?.();
   });
+  all.catch(() => undefined); // awaited below; this only keeps an early timeout from going unhandled
   await must(client.request('media.setCapabilities', { rtpCapabilities: client.welcome.routerRtpCapabilities }));
   const info = await must(client.request('media.createTransport', { direction: 'recv', type: 'webrtc' }));
   if (info.type !== 'webrtc') throw new Error('expected a WebRTC transport');
