@@ -71,17 +71,22 @@ export function createSocketServer(
       await joins.consume(address).catch(() => {
         throw rateLimited('too many connection attempts from this address; wait a minute');
       });
-      const failed = await failures.get(address);
-      if (failed && failed.consumedPoints >= options.failedAuthPer10Minutes) {
-        throw rateLimited(`too many wrong join codes from this address; wait ${Math.ceil(failed.msBeforeNext / 60_000)} min`);
-      }
       const { auth, claims } = await (async () => {
+        const parsed = HandshakeAuth.safeParse(socket.handshake.auth);
+        // Only codes can be guessed: wrong codes count, and a signed token (even a stale one retrying)
+        // neither counts nor is locked out (a whole district may share one address behind NAT).
+        const guessable = !parsed.success || 'code' in parsed.data;
+        if (guessable) {
+          const failed = await failures.get(address);
+          if (failed && failed.consumedPoints >= options.failedAuthPer10Minutes) {
+            throw rateLimited(`too many wrong join codes from this address; wait ${Math.ceil(failed.msBeforeNext / 60_000)} min`);
+          }
+        }
         try {
-          const parsed = HandshakeAuth.safeParse(socket.handshake.auth);
           if (!parsed.success) throw unauthenticated('a join token or join code is required');
           return { auth: parsed.data, claims: await deps.credentials.verify(parsed.data) };
         } catch (error) {
-          if (error instanceof HubError && error.code === 'unauthenticated') await failures.penalty(address, 1);
+          if (guessable && error instanceof HubError && error.code === 'unauthenticated') await failures.penalty(address, 1);
           throw error;
         }
       })();
