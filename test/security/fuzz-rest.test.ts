@@ -17,7 +17,7 @@ import { startHub } from '../helpers/test-hub.ts';
 import { countBy, dumpDatabase, hostile, ODD_STRINGS, SEED } from './hostile.ts';
 
 const CONF = 'mttq-giam-sat-bau-cu-dot-1';
-const RUNS = Number(process.env.FUZZ_RUNS ?? 2500) / 2;
+const RUNS = Number(process.env.FUZZ_RUNS ?? 2000) / 2;
 
 let hub: Hub;
 let base: string;

@@ -31,7 +31,7 @@ const POINT_AT: Record<Role, string> = {
 };
 const ROLES = Object.keys(POINT_AT) as Role[];
 const NAMES = Object.keys(requests) as RequestName[];
-const RUNS = Number(process.env.FUZZ_RUNS ?? 2500);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 const ANSWER_MS = 5000;
 
 /** The top-level keys a request's params know, from its JSON schema (empty for unions). */
