@@ -70,9 +70,9 @@ const SIMULCAST: RTCRtpEncodingParameters[] = [
 const PROGRAMME: RTCRtpEncodingParameters[] = [{ maxBitrate: 2_500_000 }];
 
 /** A transport 'disconnected' this long gets an ICE restart. */
-const DISCONNECTED_GRACE_MS = 3000;
+const DISCONNECTED_GRACE_MS = 5000;
 /** An ICE restart that has not brought the transport back to 'connected' after this long has failed. */
-const ICE_RESTART_TIMEOUT_MS = 8000;
+const ICE_RESTART_TIMEOUT_MS = 15_000;
 
 export class MediaClient extends Emitter<MediaEvents> {
   readonly #signal: Signal;
