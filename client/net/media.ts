@@ -298,6 +298,7 @@ export class MediaClient extends Emitter<MediaEvents> {
         }
       }, ICE_RESTART_TIMEOUT_MS);
       this.iceRestarts++;
+      console.warn(`ICE restart of the ${transport.direction} transport (${transport.connectionState})`);
       this.#signal
         .request('media.restartIce', { transportId: transport.id })
         .then(({ iceParameters }) => {
