@@ -321,13 +321,13 @@ describe.skipIf(reason !== undefined)('network faults: browser points behind imp
     await sleep(1000);
     expect(await received()).toBeGreaterThan(p0);
     await display.screenshot({ path: join(OUT, 'display-after-outage.png') });
-    figures['60 s display outage'] = {
+    figures[`${DISPLAY_CUT_MS / 1000} s display outage`] = {
       'display video at the end of the cut': stuck,
       'cut end to first video packet (s)': round(firsts.packets / 1000),
       'cut end to first decoded frame (s)': round(firsts.frames / 1000),
       'cut end to display playing again (s)': round(playingMs / 1000),
       link: await displayLink.stats(),
     };
-    console.info('display after a 60 s cut:', JSON.stringify(figures['60 s display outage']));
+    console.info('display after a 60 s cut:', JSON.stringify(figures[`${DISPLAY_CUT_MS / 1000} s display outage`]));
   }, TEST_MS);
 });
