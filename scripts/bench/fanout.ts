@@ -161,6 +161,8 @@ interface Row {
   usPerPacket: number;
   deliveredPps: number;
   deliveredPercent: number;
+  /** What the replayer sent in the window against the recording's pace (below 100: the source was starved). */
+  sourceSentPercent: number;
   /** Full WebRTC receivers present (besides the plain points), and the share of the source they got. */
   webrtc: number;
   webrtcDeliveredPercent: number | string;
@@ -217,17 +219,20 @@ async function measure(target: Target, recording: Recording, sink: Sink, workers
       const cpu0 = target.workerPids.reduce((s, pid) => s + cpuMicros(pid), 0);
       const sink0 = await sink.count();
       const web0 = webrtcPackets();
+      const sent0 = replayer.sent;
       const t0 = performance.now();
       await sleep(WINDOW_S * 1000);
       const cpu1 = target.workerPids.reduce((s, pid) => s + cpuMicros(pid), 0);
       const sink1 = await sink.count();
       const web = webrtcPackets() - web0;
+      // What the source really sent in the window: a starved replayer sends less, which is not loss.
+      const sent = replayer.sent - sent0;
       const seconds = (performance.now() - t0) / 1000;
       const packets = sink1.packets - sink0.packets;
       const pps = packets / seconds;
       const cpuPercent = round((((cpu1 - cpu0) / 1e6 / seconds) * 100) / workers, 1);
-      const deliveredPercent = round((pps / (sourcePps * n)) * 100, 1);
-      const webrtcDeliveredPercent = receivers.length > 0 ? round((web / seconds / (sourcePps * receivers.length)) * 100, 1) : '-';
+      const deliveredPercent = round((packets / Math.max(1, sent * n)) * 100, 1);
+      const webrtcDeliveredPercent = receivers.length > 0 ? round((web / Math.max(1, sent * receivers.length)) * 100, 1) : '-';
       rows.push({
         target: target.name,
         workers,
@@ -236,6 +241,7 @@ async function measure(target: Target, recording: Recording, sink: Sink, workers
         usPerPacket: round(packets + web > 0 ? (cpu1 - cpu0) / (packets + web) : NaN, 2),
         deliveredPps: Math.round(pps),
         deliveredPercent,
+        sourceSentPercent: round((sent / seconds / sourcePps) * 100, 1),
         webrtc: receivers.length,
         webrtcDeliveredPercent,
         workerRssMiB: round(target.workerPids.reduce((s, pid) => s + rssBytes(pid), 0) / 2 ** 20, 1),

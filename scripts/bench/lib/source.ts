@@ -106,6 +106,8 @@ export class Replayer {
   #started = 0;
   /** While paused, packets whose time has come are skipped instead of sent (the pace is kept). */
   paused = false;
+  /** Packets handed to the socket so far (RTP, both kinds). */
+  sent = 0;
 
   constructor(recording: Recording, target: ReplayTarget) {
     this.#target = target;
@@ -156,6 +158,7 @@ export class Replayer {
     const fields = { payloadType: packet.payloadType, marker: packet.marker, sequenceNumber: track.seq++ & 0xffff, timestamp, ssrc: track.ssrc, payload: packet.payload };
     const wire = this.#srtp ? this.#srtp.protect(fields) : plainRtp(fields);
     track.sent++;
+    this.sent++;
     track.octets += packet.payload.length;
     track.lastTimestamp = timestamp;
     this.#socket.send(wire, this.#target.port, this.#target.ip);
