@@ -62,6 +62,21 @@ export const ConfigSchema = z
       })
       .strict()
       .refine((t) => (t.cert === '') === (t.key === ''), { path: ['key'], message: 'tls.cert and tls.key go together' }),
+    turn: z
+      .object({
+        /** turn:host:port?transport=udp / turns:… addresses for clients; empty: no TURN. */
+        urls: z.union([
+          z.array(z.string().regex(/^turns?:/, 'must start with turn: or turns:')),
+          z.string().transform((v) => v.split(',').map((u) => u.trim()).filter((u) => u.length > 0)),
+        ]).pipe(z.array(z.string().regex(/^turns?:/, 'must start with turn: or turns:'))),
+        /** coturn's static-auth-secret (use-auth-secret): credentials are derived from it per point. */
+        secret: z.string(),
+        ttlSeconds: z.coerce.number().int().min(60).max(7 * 86_400),
+        /** Clients use relayed candidates only. */
+        relayOnly: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
+      })
+      .strict()
+      .refine((t) => t.urls.length === 0 || t.secret.length >= 16, { path: ['secret'], message: 'at least 16 characters when turn.urls is set' }),
     media: z
       .object({
         /** mediasoup workers (one per core); "auto" = the number of cores. */
@@ -109,6 +124,10 @@ export const ENV_KEYS = {
   DIEMCAU_ALLOWED_ORIGINS: 'http.allowedOrigins',
   DIEMCAU_TLS_CERT: 'tls.cert',
   DIEMCAU_TLS_KEY: 'tls.key',
+  DIEMCAU_TURN_URLS: 'turn.urls',
+  DIEMCAU_TURN_SECRET: 'turn.secret',
+  DIEMCAU_TURN_TTL_SECONDS: 'turn.ttlSeconds',
+  DIEMCAU_TURN_RELAY_ONLY: 'turn.relayOnly',
   DIEMCAU_WORKERS: 'media.workers',
   DIEMCAU_WORKER_LOG_LEVEL: 'media.workerLogLevel',
   DIEMCAU_LISTEN_IP: 'media.listenIp',

@@ -74,7 +74,7 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
   const io = createSocketServer(
     httpServer,
     { registry: conferences, credentials, logger },
-    { ...config.limits, allowedOrigins: config.http.allowedOrigins },
+    { ...config.limits, allowedOrigins: config.http.allowedOrigins, turn: config.turn },
   );
 
   let closing: Promise<void> | undefined;

@@ -107,6 +107,16 @@ export type SrtpParameters = z.infer<typeof SrtpParameters>;
 /** A WebRTC transport's ICE username and password (new ones after an ICE restart). */
 export const IceParameters = z.object({ usernameFragment: z.string(), password: z.string(), iceLite: z.boolean().optional() });
 
+/** TURN servers for the client's side of a WebRTC transport (points behind strict firewalls), when the hub has them. */
+export const IceSettings = z.object({
+  iceServers: z
+    .array(z.object({ urls: z.array(z.string().max(256)).min(1).max(8), username: z.string().max(256), credential: z.string().max(256) }))
+    .max(4)
+    .optional(),
+  iceTransportPolicy: z.enum(['all', 'relay']).optional(),
+});
+export type IceSettings = z.infer<typeof IceSettings>;
+
 export const WebRtcTransportInfo = z.object({
   type: z.literal('webrtc'),
   id,
@@ -123,6 +133,7 @@ export const WebRtcTransportInfo = z.object({
     }),
   ),
   dtlsParameters: DtlsParameters,
+  ...IceSettings.shape,
 });
 
 /** Plain RTP transport, for hardware encoders, ffmpeg and load generators: SRTP always on. */

@@ -20,9 +20,24 @@ describe('configuration', () => {
     [{ DIEMCAU_LOG_LEVEL: 'loud' }, 'logLevel (from DIEMCAU_LOG_LEVEL)'],
     [{ DIEMCAU_LISTEN_IP: 'localhost' }, 'media.listenIp (from DIEMCAU_LISTEN_IP)'],
     [{ DIEMCAU_RTC_MIN_PORT: '45000', DIEMCAU_RTC_MAX_PORT: '44000' }, 'media.rtcMaxPort'],
+    [{ DIEMCAU_TURN_URLS: 'stun:127.0.0.1:3478' }, 'turn.urls'],
+    [{ DIEMCAU_TURN_URLS: 'turn:127.0.0.1:3478' }, 'turn.secret'],
   ])('rejects %o naming %s', (env, key) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(key);
+  });
+
+  it('reads TURN servers as a comma list and derives coturn credentials per point', async () => {
+    const { createHmac } = await import('node:crypto');
+    const { iceSettingsFor } = await import('../server/auth/turn.ts');
+    const config = loadConfig({ DIEMCAU_TURN_URLS: 'turn:a.example:3478?transport=udp, turns:a.example:5349', DIEMCAU_TURN_SECRET: 'x'.repeat(16) });
+    expect(config.turn.urls).toEqual(['turn:a.example:3478?transport=udp', 'turns:a.example:5349']);
+    const ice = iceSettingsFor(config.turn, 'xuan-loc', 1_000_000);
+    const server = ice.iceServers?.[0];
+    expect(server?.username).toBe(`${1000 + 86_400}:xuan-loc`);
+    expect(server?.credential).toBe(createHmac('sha1', 'x'.repeat(16)).update(server?.username ?? '').digest('base64'));
+    expect(ice.iceTransportPolicy).toBe('all');
+    expect(iceSettingsFor(loadConfig({}).turn, 'xuan-loc')).toEqual({});
   });
 
   it('rejects a configuration file with unknown keys', async () => {

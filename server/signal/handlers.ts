@@ -1,6 +1,7 @@
 // One handler per request, a few lines each: the registrar has already parsed the params and checked
 // the role; the conference checks the rest where the action happens.
 import type { z } from 'zod';
+import type { IceSettings } from '../../shared/media.ts';
 import { requests, type RequestName, type RequestResult } from '../../shared/protocol.ts';
 import type { CredentialIssuer } from '../auth/credentials.ts';
 import type { Conference } from '../conference/conference.ts';
@@ -10,6 +11,8 @@ export interface HandlerContext {
   conference: Conference;
   session: Session;
   credentials: CredentialIssuer;
+  /** TURN servers for this session's WebRTC transports (none when the hub has no TURN configured). */
+  ice: IceSettings;
 }
 
 type Params<K extends RequestName> = z.output<(typeof requests)[K]['params']>;
@@ -23,7 +26,10 @@ export const handlers: Handlers = {
     await conference.setCapabilities(session, p.rtpCapabilities);
     return {};
   },
-  'media.createTransport': ({ conference, session }, p) => conference.createTransport(session, p.direction, p.type),
+  'media.createTransport': async ({ conference, session, ice }, p) => {
+    const info = await conference.createTransport(session, p.direction, p.type);
+    return info.type === 'webrtc' ? { ...info, ...ice } : info;
+  },
   'media.connectTransport': async ({ conference, session }, p) => {
     await conference.connectTransport(session, p);
     return {};

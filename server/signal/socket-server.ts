@@ -7,6 +7,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server, type Socket } from 'socket.io';
 import { HandshakeAuth, type ClientToServerEvents, type EventName, type EventPayload, type ServerToClientEvents } from '../../shared/protocol.ts';
 import type { CredentialIssuer } from '../auth/credentials.ts';
+import { iceSettingsFor, type TurnSettings } from '../auth/turn.ts';
 import type { ConferenceRegistry } from '../conference/registry.ts';
 import type { Session, SessionSink } from '../conference/session.ts';
 import { HubError, notFound, rateLimited, toWireError, unauthenticated } from '../errors.ts';
@@ -32,6 +33,8 @@ export interface SocketServerOptions {
   failedAuthPer10Minutes: number;
   /** Browser origins allowed besides the hub's own. */
   allowedOrigins: readonly string[];
+  /** TURN servers handed to clients with their WebRTC transports. */
+  turn: TurnSettings;
 }
 
 function sinkFor(socket: Socket): SessionSink {
@@ -54,6 +57,10 @@ export function createSocketServer(
   const allowed = options.allowedOrigins;
   const io: HubSocketServer = new Server(httpServer, {
     serveClient: false,
+    // A dead link is noticed within 20 s (socket.io's defaults: up to 45 s), so a point that lost its
+    // network is shown offline, and frees its slot, sooner; generous enough for a loaded room PC.
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
     maxHttpBufferSize: options.maxMessageBytes,
     // Polling answers carry CORS headers for listed origins only; the WebSocket upgrade is checked below.
     cors: { origin: allowed.length > 0 ? [...allowed] : false },
@@ -126,7 +133,7 @@ export function createSocketServer(
       session.logger.info({ reason }, 'socket disconnected');
       conference.leave(session);
     });
-    register(socket, { conference, session, credentials: deps.credentials });
+    register(socket, { conference, session, credentials: deps.credentials, ice: iceSettingsFor(options.turn, session.pointId) });
     socket.emit('session.welcome', welcome);
   });
 

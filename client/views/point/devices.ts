@@ -14,6 +14,7 @@ export class SelfPreview {
   readonly #video = videoElement('preview-video');
   readonly #muted = h('p', { class: 'muted-by-host', attrs: { role: 'status' } });
   readonly #ctx: AppContext;
+  #levelPending = false;
 
   constructor(ctx: AppContext) {
     this.#ctx = ctx;
@@ -42,7 +43,13 @@ export class SelfPreview {
   #reportLevel(): void {
     const { store, signal, media } = this.#ctx;
     if (store.self?.role !== 'technician' || !signal.socket.connected || !media.localStream?.getAudioTracks().length) return;
-    signal.request('media.reportLevel', { volume: Math.round(this.meter.level) }).catch((error: unknown) => console.warn('level report refused', error));
+    // One report in flight at a time: on a dead link they would otherwise pile up and time out in bursts.
+    if (this.#levelPending) return;
+    this.#levelPending = true;
+    signal
+      .request('media.reportLevel', { volume: Math.round(this.meter.level) })
+      .catch((error: unknown) => console.warn('level report refused', error))
+      .finally(() => (this.#levelPending = false));
   }
 
   render(): void {
