@@ -5,22 +5,21 @@
 // playing (frames advancing), the speaking point taking the stage and the stage returning to the centre
 // when its time runs out, and a question going from a point to the host and back answered.
 // Screenshots of every view are saved under test-results/e2e/.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Role } from '../../shared/domain.ts';
 import type { Hub } from '../../server/hub.ts';
 
+import { ensureClientBuilt, launch, waitPlaying } from '../helpers/browser.ts';
 import { startHub } from '../helpers/test-hub.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = join(ROOT, 'test-results/e2e');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 const CONFERENCE = 'dong-nai-tap-huan-bau-cu';
 const CENTRE = 'tinh-dong-nai';
@@ -36,19 +35,6 @@ const SPEAKER = 'xuan-loc';
 const ASKER = 'long-khanh';
 const GRANT_SECONDS = 10;
 
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
-
 let hub: Hub;
 let url: string;
 let browser: Browser;
@@ -58,24 +44,6 @@ const points = new Map<string, Page>();
 const pageErrors: string[] = [];
 const started = Date.now();
 const timings: Record<string, number> = {};
-
-/** Builds the client when dist/client is missing or older than any file under client/. */
-function ensureClientBuilt(): void {
-  const stamp = join(ROOT, 'dist/client/index.html');
-  const newest = (dir: string): number =>
-    Math.max(
-      0,
-      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
-        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
-      ),
-    );
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newest(join(ROOT, 'client'))) return;
-  execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  writeFileSync(join(ROOT, 'dist/client/.built'), '');
-}
 
 async function credential(pointId: string, role: Role): Promise<{ token: string; code: string }> {
   return hub.credentials.issue({ conferenceId: CONFERENCE, pointId, role }, 3600);
@@ -94,45 +62,6 @@ async function open(label: string, path: string): Promise<Page> {
 
 const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(OUT, `${name}.png`) });
 
-interface Playback {
-  pointId: string;
-  width: number;
-  frames: number;
-  advancedSeconds: number;
-}
-
-/**
- * Whether the <video> matched by `selector` is really playing: frames delivered by
- * requestVideoFrameCallback and currentTime moving over about a second, with a decoded size.
- */
-async function playback(page: Page, selector: string): Promise<Playback | null> {
-  const script = `(async () => {
-    const v = document.querySelector(${JSON.stringify(selector)});
-    if (!v || v.hidden) return null;
-    const t0 = v.currentTime;
-    let frames = 0;
-    await new Promise((resolve) => {
-      const count = () => { frames++; if (frames < 12) v.requestVideoFrameCallback(count); else resolve(); };
-      v.requestVideoFrameCallback(count);
-      setTimeout(resolve, 1500);
-    });
-    return { pointId: v.dataset.pointId || '', width: v.videoWidth, frames, advancedSeconds: v.currentTime - t0 };
-  })()`;
-  return (await page.evaluate(script)) as Playback | null;
-}
-
-/** Waits until the video at `selector` shows `pointId` and plays. */
-async function waitPlaying(page: Page, selector: string, pointId: string, timeoutMs = 30_000): Promise<Playback> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Playback | null = null;
-  while (Date.now() < deadline) {
-    last = await playback(page, selector);
-    if (last && last.pointId === pointId && last.width > 0 && last.frames >= 5 && last.advancedSeconds > 0.2) return last;
-    await page.waitForTimeout(300);
-  }
-  throw new Error(`${selector} never played ${pointId}; last seen ${JSON.stringify(last)}`);
-}
-
 const mark = (name: string): void => {
   timings[name] = Math.round((Date.now() - started) / 100) / 10;
 };
@@ -141,7 +70,7 @@ beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
   ensureClientBuilt();
   ({ hub, url } = await startHub());
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  browser = await launch();
   mark('ready');
 }, 120_000);
 

@@ -6,11 +6,7 @@
 //    page reconnects (the point with its session token: its join code was single-use) and the display
 //    plays again.
 // Times are measured and printed, and asserted only within generous bounds.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain.ts';
 import { CredentialIssuer } from '../../server/auth/credentials.ts';
@@ -18,43 +14,21 @@ import type { Hub } from '../../server/hub.ts';
 import { Database } from '../../server/store/db.ts';
 import { tempDataDir } from '../helpers/data-dir.ts';
 import { hubPort, spawnHub, type HubProcess } from '../helpers/hub-process.ts';
+import { ensureClientBuilt, launch } from '../helpers/browser.ts';
 import { startHub } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const CONFERENCE = 'dong-nai-tap-huan-bau-cu';
 const CENTRE = 'tinh-dong-nai';
 const ROOM = 'bien-hoa';
 const POINT = 'long-khanh';
 const BOUND_MS = 45_000;
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
 const MAIN = '.stage video[data-slot="main"]';
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 const results: Record<string, unknown> = {};
-
-function ensureClientBuilt(): void {
-  const stamp = join(ROOT, 'dist/client/index.html');
-  const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newest(join(ROOT, 'client'))) return;
-  execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  writeFileSync(join(ROOT, 'dist/client/.built'), '');
-}
 
 async function open(url: string, label: string, path: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, permissions: ['camera', 'microphone'] });
@@ -110,7 +84,7 @@ async function playsAgain(page: Page, pointId: string, oldTrack: string | null, 
 
 beforeAll(async () => {
   ensureClientBuilt();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  browser = await launch();
 }, 120_000);
 
 afterAll(async () => {

@@ -23,7 +23,7 @@ import type { Hub } from '../../server/hub.ts';
 import { NetLink, unsupportedReason } from '../../scripts/netem/link.ts';
 import { startHub } from '../helpers/test-hub.ts';
 import { sleep } from '../helpers/wait.ts';
-import { ensureClientBuilt, launch, openPage, playback, rtpTotals, sdps, waitPlaying } from './browser.ts';
+import { ensureClientBuilt, launch, openPage, playback, rtpTotals, sdps, waitPlaying } from '../helpers/browser.ts';
 
 const reason = unsupportedReason();
 if (reason) console.warn(`SKIPPED test/network/faults.test.ts: ${reason}`);

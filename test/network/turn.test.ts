@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
 import { startHub } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { ensureClientBuilt, launch, openPage, waitPlaying } from './browser.ts';
+import { ensureClientBuilt, launch, openPage, waitPlaying } from '../helpers/browser.ts';
 
 const TURNSERVER = process.env['TURNSERVER_PATH'] ?? '/usr/bin/turnserver';
 const CONFERENCE = 'dong-nai-tap-huan-bau-cu';

@@ -3,22 +3,16 @@
 // display, join form), markup in a question (text, asker, unit) shown as literal text at the host, and a
 // single-use join code across reloads: the same PC reloads with its stored session token, another PC
 // with the same code gets the join form saying the code was used.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Role } from '../../shared/domain.ts';
 import type { Hub } from '../../server/hub.ts';
 import { connect, must, type SignalClient } from '../helpers/signal-client.ts';
+import { ensureClientBuilt, launch } from '../helpers/browser.ts';
 import { startHub } from '../helpers/test-hub.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const CONF = 'dong-nai-tap-huan-bau-cu';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
 const MARKUP = '<img src=x onerror="window.__pwned=1"><b>đậm</b><script>window.__pwned=2</script>';
 
 let hub: Hub;
@@ -30,11 +24,9 @@ const errors: string[] = [];
 const signals: SignalClient[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/client/index.html'))) {
-    execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  }
+  ensureClientBuilt();
   ({ hub, url } = await startHub());
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  browser = await launch();
 }, 120_000);
 
 afterAll(async () => {

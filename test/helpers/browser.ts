@@ -1,7 +1,7 @@
-// Chromium for the network-fault tests: Debian's browser started in the root namespace or inside a test
-// namespace (through NetLink.wrapper, playwright still drives it over its pipe), pages whose
-// RTCPeerConnections are recorded so that a test reads their WebRTC statistics, and checks that a
-// <video> really plays. The flags and the client build are those of test/e2e/browser-client.test.ts.
+// Chromium for the browser tests: Debian's browser with fake camera and microphone, started here or inside
+// a test network namespace (through NetLink.wrapper; playwright still drives it over its pipe), the
+// client built when its sources changed, pages whose RTCPeerConnections are recorded so that a test reads
+// their WebRTC statistics, and checks that a <video> really plays.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -165,7 +165,7 @@ const plays = (p: Playback | null, pointId?: string): boolean =>
   !!p && (pointId === undefined || p.pointId === pointId) && p.width > 0 && p.frames >= 5 && p.advancedSeconds > 0.2;
 
 /** Waits until the video at `selector` (showing `pointId`, when given) plays. */
-export async function waitPlaying(page: Page, selector: string, pointId: string | undefined, timeoutMs: number): Promise<Playback> {
+export async function waitPlaying(page: Page, selector: string, pointId: string | undefined, timeoutMs = 30_000): Promise<Playback> {
   const deadline = Date.now() + timeoutMs;
   let last: Playback | null = null;
   while (Date.now() < deadline) {
