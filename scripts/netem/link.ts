@@ -109,6 +109,8 @@ export interface Impairment {
   /** Round-trip delay in ms (half each way). */
   rttMs?: number;
   cut?: boolean;
+  /** Drop UDP only, both ways (a firewall closing UDP); TCP keeps flowing. */
+  cutUdp?: boolean;
 }
 
 const open = new Set<NetLink>();
@@ -213,6 +215,7 @@ export class NetLink {
     if (impairment.loss !== undefined) await this.#ok(`loss ${impairment.loss}`);
     if (impairment.rttMs !== undefined) await this.#ok(`delay ${impairment.rttMs / 2}`);
     if (impairment.cut !== undefined) await this.#ok(`cut ${impairment.cut ? 'on' : 'off'}`);
+    if (impairment.cutUdp !== undefined) await this.#ok(`cut udp ${impairment.cutUdp ? 'on' : 'off'}`);
   }
 
   async stats(): Promise<LinkStats> {

@@ -15,6 +15,7 @@
  *   loss [in|out] <fraction>     random loss, e.g. "loss 0.1" (both directions)      -> ok
  *   delay [in|out] <ms>          one-way delay, e.g. "delay 100" (RTT 200 ms)          -> ok
  *   cut on | cut off             drop everything, queued packets included             -> ok
+ *   cut udp on | cut udp off     drop UDP only (a firewall closing UDP; TCP still flows) -> ok
  *   stats                        -> "in <forwarded> <lost> <cut> out <forwarded> <lost> <cut>"
  * Exits at end of stdin; the devices disappear with the process.
  *
@@ -54,6 +55,14 @@ struct direction {
 };
 
 static int cut;
+static int cut_udp;
+
+/* Whether an IPv4 or IPv6 packet carries UDP (no IPv6 extension headers are followed). */
+static int is_udp(const unsigned char *p, ssize_t n) {
+  if (n >= 20 && (p[0] >> 4) == 4) return p[9] == 17;
+  if (n >= 40 && (p[0] >> 4) == 6) return p[6] == 17;
+  return 0;
+}
 static uint64_t rng;
 
 static uint64_t now_us(void) {
@@ -87,7 +96,7 @@ static void take(struct direction *d) {
     unsigned char buf[MAXPKT];
     ssize_t n = read(d->from, buf, sizeof buf);
     if (n <= 0) return;
-    if (cut) { d->cut++; continue; }
+    if (cut || (cut_udp && is_udp(buf, n))) { d->cut++; continue; }
     if (d->loss > 0 && uniform() < d->loss) { d->lost++; continue; }
     if (d->count == QLEN) { d->overflow++; continue; }
     struct packet *p = &d->queue[(d->head + d->count) % QLEN];
@@ -104,7 +113,7 @@ static int64_t give(struct direction *d) {
   while (d->count > 0) {
     struct packet *p = &d->queue[d->head];
     if (p->due_us > t) return (int64_t)(p->due_us - t);
-    if (cut) d->cut++;
+    if (cut || (cut_udp && is_udp(p->data, p->len))) d->cut++;
     else if (write(d->to, p->data, (size_t)p->len) == p->len) d->forwarded++;
     else d->overflow++;
     d->head = (d->head + 1) % QLEN;
@@ -128,6 +137,9 @@ static void command(char *line, struct direction *dirs) {
   if (strcmp(verb, "stats") == 0) {
     printf("in %lu %lu %lu out %lu %lu %lu\n", dirs[0].forwarded, dirs[0].lost, dirs[0].cut + dirs[0].overflow,
            dirs[1].forwarded, dirs[1].lost, dirs[1].cut + dirs[1].overflow);
+  } else if (strcmp(verb, "cut") == 0 && n == 3 && strcmp(a, "udp") == 0 && (strcmp(b, "on") == 0 || strcmp(b, "off") == 0)) {
+    cut_udp = strcmp(b, "on") == 0;
+    printf("ok\n");
   } else if (strcmp(verb, "cut") == 0 && n == 2 && (strcmp(a, "on") == 0 || strcmp(a, "off") == 0)) {
     cut = strcmp(a, "on") == 0;
     printf("ok\n");

@@ -175,3 +175,20 @@ export async function waitPlaying(page: Page, selector: string, pointId: string 
   }
   throw new Error(`${selector} never played ${pointId ?? 'anything'}; last seen ${JSON.stringify(last)}`);
 }
+
+/** The selected ICE pair of every connected peer connection on the page: local candidate type and protocol. */
+export async function selectedPairs(page: Page): Promise<Array<{ type: string; protocol: string }>> {
+  return (await page.evaluate(`(async () => {
+    const pairs = [];
+    for (const pc of window.__peers || []) {
+      if (pc.connectionState !== 'connected') continue;
+      const stats = [...(await pc.getStats()).values()];
+      const byId = new Map(stats.map((s) => [s.id, s]));
+      for (const t of stats.filter((s) => s.type === 'transport' && s.selectedCandidatePairId)) {
+        const local = byId.get(byId.get(t.selectedCandidatePairId)?.localCandidateId);
+        if (local) pairs.push({ type: local.candidateType, protocol: local.protocol });
+      }
+    }
+    return pairs;
+  })()`)) as Array<{ type: string; protocol: string }>;
+}

@@ -71,7 +71,8 @@ describe.skipIf(reason !== undefined)('impaired TUN link between a namespace and
     expect(lostOut / lossy.sent).toBeLessThan(0.13);
     expect(lossy.sent - lossy.received).toBe(lostOut + lostIn);
     expect(lossy.rttMs[0]).toBeGreaterThanOrEqual(199);
-    expect(median(lossy.rttMs)).toBeLessThan(260);
+    // Not seconds more (the bound leaves room for a loaded machine: this checks the tool, not the timing).
+    expect(median(lossy.rttMs)).toBeLessThan(500);
   });
 
   it('a cut drops everything, and the link carries again once it ends', async () => {

@@ -5,13 +5,13 @@
 // allocated with the credential the hub derived.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Hub } from '../../server/hub.ts';
 import { startHub } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { ensureClientBuilt, launch, openPage, waitPlaying } from '../helpers/browser.ts';
+import { ensureClientBuilt, launch, openPage, selectedPairs, waitPlaying } from '../helpers/browser.ts';
 
 const TURNSERVER = process.env['TURNSERVER_PATH'] ?? '/usr/bin/turnserver';
 const CONFERENCE = 'dong-nai-tap-huan-bau-cu';
@@ -34,23 +34,6 @@ async function freeUdpPort(): Promise<number> {
   const { port } = socket.address();
   await new Promise<void>((resolve) => socket.close(() => resolve()));
   return port;
-}
-
-/** The candidate types of the selected pair of every connected peer connection on the page. */
-async function selectedPairs(page: Page): Promise<Array<{ local: string; remote: string }>> {
-  return (await page.evaluate(`(async () => {
-    const pairs = [];
-    for (const pc of window.__peers || []) {
-      if (pc.connectionState !== 'connected') continue;
-      const stats = [...(await pc.getStats()).values()];
-      const byId = new Map(stats.map((s) => [s.id, s]));
-      for (const t of stats.filter((s) => s.type === 'transport' && s.selectedCandidatePairId)) {
-        const pair = byId.get(t.selectedCandidatePairId);
-        pairs.push({ local: byId.get(pair.localCandidateId)?.candidateType, remote: byId.get(pair.remoteCandidateId)?.candidateType });
-      }
-    }
-    return pairs;
-  })()`)) as Array<{ local: string; remote: string }>;
 }
 
 describe('TURN: a relay-only client reaches the hub through coturn', () => {
@@ -111,7 +94,7 @@ describe('TURN: a relay-only client reaches the hub through coturn', () => {
 
     const pairs = await selectedPairs(display);
     expect(pairs.length).toBeGreaterThan(0);
-    for (const pair of pairs) expect(pair.local).toBe('relay');
+    for (const pair of pairs) expect(pair.type).toBe('relay');
     // coturn allocated for this point with the username the hub derived (expiry:pointId).
     expect(turnLog).toMatch(new RegExp(`user <\\d+:${ROOM}>`));
     expect(pageErrors).toEqual([]);
