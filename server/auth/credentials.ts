@@ -5,7 +5,7 @@
 // (host, cohost, technician, secretary) is good for one join: that join redeems it and the device goes on
 // with the session token from its welcome, so a code read off a printed sheet later is useless. Viewer
 // codes (room displays, press: receive only) stay reusable until they expire.
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt, webcrypto } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { Role } from '../../shared/domain.ts';
@@ -51,13 +51,15 @@ export const displayCode = (code: string): string => `${code.slice(0, 4)}-${code
 const hashCode = (code: string): string => createHash('sha256').update(normaliseCode(code)).digest('hex');
 
 export class CredentialIssuer {
-  readonly #secret: Uint8Array;
+  /** The signing key, imported once: jose would import raw bytes again on every sign and verify. */
+  readonly #secret: Promise<webcrypto.CryptoKey>;
   readonly #db: Database;
 
   /** `secret` signs tokens; "auto" uses one drawn at the first start and kept in the database. */
   constructor(db: Database, secret: string) {
     this.#db = db;
-    this.#secret = new TextEncoder().encode(secret === 'auto' ? this.#storedSecret() : secret);
+    const raw = new TextEncoder().encode(secret === 'auto' ? this.#storedSecret() : secret);
+    this.#secret = webcrypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 
   #storedSecret(): string {
@@ -85,7 +87,7 @@ export class CredentialIssuer {
           .setIssuedAt()
           .setJti(jti)
           .setExpirationTime(Math.floor(expiresAt / 1000))
-          .sign(this.#secret);
+          .sign(await this.#secret);
         return { claims, jti, token };
       }),
     );
@@ -127,7 +129,7 @@ export class CredentialIssuer {
     }
     let payload;
     try {
-      ({ payload } = await jwtVerify(auth.token, this.#secret, { issuer: ISSUER, algorithms: ['HS256'] }));
+      ({ payload } = await jwtVerify(auth.token, await this.#secret, { issuer: ISSUER, algorithms: ['HS256'] }));
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('token expired');
       throw unauthenticated('invalid token');
@@ -155,7 +157,7 @@ export class CredentialIssuer {
       .setIssuedAt()
       .setJti(row.id)
       .setExpirationTime(Math.floor(row.expires_at / 1000))
-      .sign(this.#secret);
+      .sign(await this.#secret);
   }
 
   /**
