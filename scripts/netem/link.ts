@@ -9,13 +9,11 @@
 // Namespaces are named diemcau-<pid>-<N>; the ones left by a process that no longer runs (a crashed test)
 // are deleted, with whatever still runs inside, before a new one is made. close() and process exit tear down.
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { compiledTool, LineReader } from '../lib/c-tool.ts';
 
-const source = fileURLToPath(new URL('./tun-link.c', import.meta.url));
-const cacheDir = join(process.env.XDG_CACHE_HOME ?? join(os.homedir(), '.cache'), 'diemcau', 'netem');
 const PREFIX = 'diemcau-';
 
 /** Why network-fault tests cannot run here, or undefined when they can (root and /dev/net/tun). */
@@ -35,14 +33,7 @@ export function unsupportedReason(): string | undefined {
 }
 
 /** Path of tun-link, compiled from tun-link.c when missing or older than its source. */
-export function tunLinkTool(): string {
-  const bin = join(cacheDir, 'tun-link');
-  if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(source).mtimeMs) {
-    mkdirSync(cacheDir, { recursive: true });
-    execFileSync('cc', ['-O2', '-Wall', '-o', bin, source], { stdio: 'inherit' });
-  }
-  return bin;
-}
+export const tunLinkTool = (): string => compiledTool(new URL('./tun-link.c', import.meta.url), 'netem');
 
 const ip = (...args: string[]): string => execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -127,8 +118,7 @@ export class NetLink {
   readonly nsAddress: string;
   readonly #child: ChildProcessWithoutNullStreams;
   readonly #dir: string;
-  #lines: string[] = [];
-  #waiters: Array<(line: string) => void> = [];
+  readonly #out: LineReader;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -138,21 +128,7 @@ export class NetLink {
     this.nsAddress = `10.78.${index}.2`;
     this.#child = child;
     this.#dir = mkdtempSync(join(os.tmpdir(), `${ns}-`));
-    child.stdout.setEncoding('utf8');
-    let partial = '';
-    child.stdout.on('data', (chunk: string) => {
-      partial += chunk;
-      const lines = partial.split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        const waiter = this.#waiters.shift();
-        if (waiter) waiter(line);
-        else this.#lines.push(line);
-      }
-    });
-    child.on('exit', () => {
-      for (const waiter of this.#waiters.splice(0)) waiter('exited');
-    });
+    this.#out = new LineReader(child);
   }
 
   /** Makes a namespace and its link; `seed` fixes the loss pattern. */
@@ -171,7 +147,7 @@ export class NetLink {
     const link = new NetLink(ns, index, child);
     open.add(link);
     try {
-      const ready = await link.#next();
+      const ready = await link.#out.next();
       if (ready !== 'ready') throw new Error(`tun-link did not start: ${ready}`);
       ip('addr', 'add', link.rootAddress, 'peer', link.nsAddress, 'dev', rootDev);
       ip('link', 'set', rootDev, 'up');
@@ -187,18 +163,11 @@ export class NetLink {
     return link;
   }
 
-  #next(): Promise<string> {
-    const line = this.#lines.shift();
-    if (line !== undefined) return Promise.resolve(line);
-    if (this.#child.exitCode !== null) return Promise.resolve('exited');
-    return new Promise((resolve) => this.#waiters.push(resolve));
-  }
-
   /** Sends one command and returns the tool's answer; commands run one at a time. */
   #command(line: string): Promise<string> {
     const run = async (): Promise<string> => {
       this.#child.stdin.write(`${line}\n`);
-      return this.#next();
+      return this.#out.next();
     };
     const result = this.#queue.then(run, run);
     this.#queue = result;

@@ -69,7 +69,9 @@ describe.skipIf(reason !== undefined)('impaired TUN link between a namespace and
     expect(ratio).toBeLessThan(0.87);
     expect(lostOut / lossy.sent).toBeGreaterThan(0.07);
     expect(lostOut / lossy.sent).toBeLessThan(0.13);
-    expect(lossy.sent - lossy.received).toBe(lostOut + lostIn);
+    // The tool's own counts agree with what the echo missed, but for the odd other packet it also carried
+    // and lost (IPv6 neighbour discovery on the namespace's side).
+    expect(Math.abs(lostOut + lostIn - (lossy.sent - lossy.received))).toBeLessThanOrEqual(3);
     expect(lossy.rttMs[0]).toBeGreaterThanOrEqual(199);
     // Not seconds more (the bound leaves room for a loaded machine: this checks the tool, not the timing).
     expect(median(lossy.rttMs)).toBeLessThan(500);

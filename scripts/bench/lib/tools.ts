@@ -1,66 +1,40 @@
 // Benchmark plumbing: the compiled UDP sink/blaster, CPU time of a process from /proc, the machine's
 // description, and where results go.
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compiledTool, LineReader } from '../../lib/c-tool.ts';
 
-const source = fileURLToPath(new URL('./udp-tool.c', import.meta.url));
-const cacheDir = join(process.env.XDG_CACHE_HOME ?? join(os.homedir(), '.cache'), 'diemcau', 'bench');
 export const resultsDir = fileURLToPath(new URL('../../../test-results/bench/', import.meta.url));
 
 /** Path of udp-tool, compiled from udp-tool.c when missing or older than its source. */
-export function udpTool(): string {
-  const bin = join(cacheDir, 'udp-tool');
-  if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(source).mtimeMs) {
-    mkdirSync(cacheDir, { recursive: true });
-    execFileSync('cc', ['-O2', '-Wall', '-o', bin, source], { stdio: 'inherit' });
-  }
-  return bin;
-}
+export const udpTool = (): string => compiledTool(new URL('./udp-tool.c', import.meta.url), 'bench');
 
 /** A UDP sink on 127.0.0.1:port counting what it receives, in its own process. */
 export class Sink {
   readonly port: number;
   readonly #child: ChildProcessWithoutNullStreams;
-  #lines: string[] = [];
-  #waiters: Array<(line: string) => void> = [];
+  readonly #out: LineReader;
 
   private constructor(port: number, child: ChildProcessWithoutNullStreams) {
     this.port = port;
     this.#child = child;
-    child.stdout.setEncoding('utf8');
-    let partial = '';
-    child.stdout.on('data', (chunk: string) => {
-      partial += chunk;
-      const lines = partial.split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        const waiter = this.#waiters.shift();
-        if (waiter) waiter(line);
-        else this.#lines.push(line);
-      }
-    });
+    this.#out = new LineReader(child);
   }
 
   static async start(port: number): Promise<Sink> {
     const sink = new Sink(port, spawn(udpTool(), ['sink', String(port)]));
-    const ready = await sink.#next();
+    const ready = await sink.#out.next();
     if (ready !== 'ready') throw new Error(`udp sink did not start: ${ready}`);
     return sink;
-  }
-
-  #next(): Promise<string> {
-    const line = this.#lines.shift();
-    if (line !== undefined) return Promise.resolve(line);
-    return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
   /** Packets and bytes received so far. */
   async count(): Promise<{ packets: number; bytes: number }> {
     this.#child.stdin.write('\n');
-    const [packets, bytes] = (await this.#next()).split(' ').map(Number);
+    const [packets, bytes] = (await this.#out.next()).split(' ').map(Number);
     return { packets: packets ?? 0, bytes: bytes ?? 0 };
   }
 
