@@ -102,6 +102,8 @@ export interface Impairment {
   cut?: boolean;
   /** Drop UDP only, both ways (a firewall closing UDP); TCP keeps flowing. */
   cutUdp?: boolean;
+  /** A cut spares TCP to or from this port (e.g. the hub's, so signalling survives a media outage); 0: none. */
+  keepTcpPort?: number;
 }
 
 const open = new Set<NetLink>();
@@ -184,6 +186,7 @@ export class NetLink {
     if (impairment.loss !== undefined) await this.#ok(`loss ${impairment.loss}`);
     if (impairment.rttMs !== undefined) await this.#ok(`delay ${impairment.rttMs / 2}`);
     if (impairment.cut !== undefined) await this.#ok(`cut ${impairment.cut ? 'on' : 'off'}`);
+    if (impairment.keepTcpPort !== undefined) await this.#ok(`keep tcp ${impairment.keepTcpPort}`);
     if (impairment.cutUdp !== undefined) await this.#ok(`cut udp ${impairment.cutUdp ? 'on' : 'off'}`);
   }
 

@@ -16,6 +16,7 @@
  *   delay [in|out] <ms>          one-way delay, e.g. "delay 100" (RTT 200 ms)          -> ok
  *   cut on | cut off             drop everything, queued packets included             -> ok
  *   cut udp on | cut udp off     drop UDP only (a firewall closing UDP; TCP still flows) -> ok
+ *   keep tcp <port>              a cut spares TCP to or from this port (signalling); 0 = none -> ok
  *   stats                        -> "in <forwarded> <lost> <cut> out <forwarded> <lost> <cut>"
  * Exits at end of stdin; the devices disappear with the process.
  *
@@ -56,6 +57,26 @@ struct direction {
 
 static int cut;
 static int cut_udp;
+static int keep_tcp_port;
+
+/* Whether a packet is TCP to or from `port` (IPv4, or IPv6 without extension headers). */
+static int is_tcp_port(const unsigned char *p, ssize_t n, int port) {
+  if (port <= 0) return 0;
+  int off;
+  if (n >= 20 && (p[0] >> 4) == 4 && p[9] == 6) off = (p[0] & 0x0f) * 4;
+  else if (n >= 40 && (p[0] >> 4) == 6 && p[6] == 6) off = 40;
+  else return 0;
+  if (n < off + 4) return 0;
+  int src = (p[off] << 8) | p[off + 1], dst = (p[off + 2] << 8) | p[off + 3];
+  return src == port || dst == port;
+}
+
+/* Whether the current conditions drop this packet outright. */
+static int is_udp(const unsigned char *p, ssize_t n);
+static int dropped(const unsigned char *p, ssize_t n) {
+  if (cut) return !is_tcp_port(p, n, keep_tcp_port);
+  return cut_udp && is_udp(p, n);
+}
 
 /* Whether an IPv4 or IPv6 packet carries UDP (no IPv6 extension headers are followed). */
 static int is_udp(const unsigned char *p, ssize_t n) {
@@ -96,7 +117,7 @@ static void take(struct direction *d) {
     unsigned char buf[MAXPKT];
     ssize_t n = read(d->from, buf, sizeof buf);
     if (n <= 0) return;
-    if (cut || (cut_udp && is_udp(buf, n))) { d->cut++; continue; }
+    if (dropped(buf, n)) { d->cut++; continue; }
     if (d->loss > 0 && uniform() < d->loss) { d->lost++; continue; }
     if (d->count == QLEN) { d->overflow++; continue; }
     struct packet *p = &d->queue[(d->head + d->count) % QLEN];
@@ -113,7 +134,7 @@ static int64_t give(struct direction *d) {
   while (d->count > 0) {
     struct packet *p = &d->queue[d->head];
     if (p->due_us > t) return (int64_t)(p->due_us - t);
-    if (cut || (cut_udp && is_udp(p->data, p->len))) d->cut++;
+    if (dropped(p->data, p->len)) d->cut++;
     else if (write(d->to, p->data, (size_t)p->len) == p->len) d->forwarded++;
     else d->overflow++;
     d->head = (d->head + 1) % QLEN;
@@ -137,6 +158,9 @@ static void command(char *line, struct direction *dirs) {
   if (strcmp(verb, "stats") == 0) {
     printf("in %lu %lu %lu out %lu %lu %lu\n", dirs[0].forwarded, dirs[0].lost, dirs[0].cut + dirs[0].overflow,
            dirs[1].forwarded, dirs[1].lost, dirs[1].cut + dirs[1].overflow);
+  } else if (strcmp(verb, "keep") == 0 && n == 3 && strcmp(a, "tcp") == 0) {
+    keep_tcp_port = atoi(b);
+    printf("ok\n");
   } else if (strcmp(verb, "cut") == 0 && n == 3 && strcmp(a, "udp") == 0 && (strcmp(b, "on") == 0 || strcmp(b, "off") == 0)) {
     cut_udp = strcmp(b, "on") == 0;
     printf("ok\n");
