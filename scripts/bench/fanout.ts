@@ -20,9 +20,9 @@ import { createHub, type Hub } from '../../server/hub.ts';
 import { tempDataDir } from '../../test/helpers/data-dir.ts';
 import { connect, type SignalClient, must } from '../../test/helpers/signal-client.ts';
 import { newSrtpKey, SRTP_SUITE } from '../../test/helpers/srtp.ts';
-import { AUDIO_PT, record, Replayer, VIDEO_PT, type Recording } from './lib/source.ts';
+import { record, Replayer, type Recording } from './lib/source.ts';
 import { cpuMicros, machine, printTable, rssBytes, Sink, udpCeiling, writeResult } from './lib/tools.ts';
-import { AUDIO_SSRC, publishBroadcast, VIDEO_SSRC } from './lib/broadcast.ts';
+import { AUDIO_SSRC, bareBroadcast, publishBroadcast, VIDEO_SSRC } from './lib/broadcast.ts';
 import { bareWebRtcReceiver, hubWebRtcReceiver, type WebRtcReceiver } from './lib/webrtc.ts';
 
 const { values } = parseArgs({
@@ -58,22 +58,13 @@ async function bareTarget(workers: number, sinkPort: number): Promise<Target> {
   const pool = await WorkerPool.start({ count: workers, logLevel: 'error' }, silent);
   const routers = await Promise.all(pool.live().map((w) => w.createRouter({ mediaCodecs })));
   const first = routers[0] as types.Router;
-  const key = newSrtpKey();
-  const ingress = await first.createPlainTransport({
-    listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true, enableSrtp: true, srtpCryptoSuite: SRTP_SUITE,
-  });
-  await ingress.connect({ srtpParameters: key });
-  const producers = [
-    await ingress.produce({ kind: 'audio', rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: AUDIO_SSRC }] } }),
-    await ingress.produce({ kind: 'video', rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: VIDEO_PT, clockRate: 90000 }], encodings: [{ ssrc: VIDEO_SSRC }] } }),
-  ];
-  for (const router of routers.slice(1)) for (const p of producers) await first.pipeToRouter({ producerId: p.id, router });
+  const { ingress, producers } = await bareBroadcast(first, routers.slice(1));
   let count = 0;
   const webrtc: WebRtcReceiver[] = [];
   return {
     name: 'bare',
     workerPids: pool.live().map((w) => w.pid),
-    ingress: { ip: '127.0.0.1', port: ingress.tuple.localPort, srtp: key },
+    ingress,
     grow: async (n) => {
       for (; count < n; count++) {
         const router = routers[count % routers.length] as types.Router;

@@ -24,9 +24,9 @@ import { createHub, type Hub } from '../../server/hub.ts';
 import { tempDataDir } from '../../test/helpers/data-dir.ts';
 import { connect } from '../../test/helpers/signal-client.ts';
 import { newSrtpKey, SRTP_SUITE } from '../../test/helpers/srtp.ts';
-import { AUDIO_PT, record, Replayer, VIDEO_PT, type Recording } from './lib/source.ts';
+import { record, Replayer, type Recording } from './lib/source.ts';
 import { cpuMicros, machine, printTable, udpCeiling, writeResult } from './lib/tools.ts';
-import { AUDIO_SSRC, publishBroadcast, VIDEO_SSRC } from './lib/broadcast.ts';
+import { AUDIO_SSRC, bareBroadcast, publishBroadcast, VIDEO_SSRC } from './lib/broadcast.ts';
 import { bareWebRtcReceiver, type WebRtcReceiver } from './lib/webrtc.ts';
 import { runStorm, type Sample, type StormJoins } from './lib/storm.ts';
 import type { StormClientsInput } from './lib/storm-clients.ts';
@@ -65,16 +65,9 @@ async function bare(recording: Recording): Promise<Joiner> {
   const pool = await WorkerPool.start({ count: WORKERS, logLevel: 'error' }, silent);
   const routers = await Promise.all(pool.live().map((w) => w.createRouter({ mediaCodecs })));
   const router = routers[0] as types.Router;
-  const key = newSrtpKey();
-  const ingress = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true, enableSrtp: true, srtpCryptoSuite: SRTP_SUITE });
-  await ingress.connect({ srtpParameters: key });
-  const producers: types.Producer[] = [
-    await ingress.produce({ kind: 'audio', rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: AUDIO_SSRC }] } }),
-    await ingress.produce({ kind: 'video', rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: VIDEO_PT, clockRate: 90000 }], encodings: [{ ssrc: VIDEO_SSRC }] } }),
-  ];
-  for (const other of routers.slice(1)) for (const p of producers) await router.pipeToRouter({ producerId: p.id, router: other });
+  const { ingress, producers } = await bareBroadcast(router, routers.slice(1));
   const on = (index: number): types.Router => routers[index % routers.length] as types.Router;
-  const replayer = new Replayer(recording, { ip: '127.0.0.1', port: ingress.tuple.localPort, srtp: key, audioSsrc: AUDIO_SSRC, videoSsrc: VIDEO_SSRC });
+  const replayer = new Replayer(recording, { ...ingress, audioSsrc: AUDIO_SSRC, videoSsrc: VIDEO_SSRC });
   replayer.start();
   const receivers: WebRtcReceiver[] = [];
   const joins: StormJoins = {

@@ -10,7 +10,6 @@
 //   npm run bench:memory -- [--points 300] [--smoke]
 import { parseArgs } from 'node:util';
 import * as mediasoup from 'mediasoup';
-import type { types } from 'mediasoup';
 import { pino } from 'pino';
 import { CredentialIssuer } from '../../server/auth/credentials.ts';
 import { mediaCodecs } from '../../server/media/codecs.ts';
@@ -20,8 +19,8 @@ import { tempDataDir } from '../../test/helpers/data-dir.ts';
 import { hubPort, spawnHub } from '../../test/helpers/hub-process.ts';
 import { connect, must, type SignalClient } from '../../test/helpers/signal-client.ts';
 import { newSrtpKey, SRTP_SUITE } from '../../test/helpers/srtp.ts';
-import { AUDIO_SSRC, publishBroadcast, VIDEO_SSRC } from './lib/broadcast.ts';
-import { AUDIO_PT, record, Replayer, VIDEO_PT, type Recording } from './lib/source.ts';
+import { AUDIO_SSRC, bareBroadcast, publishBroadcast, VIDEO_SSRC } from './lib/broadcast.ts';
+import { record, Replayer, type Recording } from './lib/source.ts';
 import { machine, printTable, rssBytes, Sink, udpCeiling, writeResult } from './lib/tools.ts';
 
 const { values } = parseArgs({ options: { points: { type: 'string', default: '300' }, smoke: { type: 'boolean', default: false } } });
@@ -41,14 +40,8 @@ async function bare(recording: Recording, sinkPort: number): Promise<{ before: R
   const pool = await WorkerPool.start({ count: 1, logLevel: 'error' }, pino({ level: 'silent' }));
   const workerPid = pool.live()[0]?.pid ?? 0;
   const router = await pool.next().createRouter({ mediaCodecs });
-  const key = newSrtpKey();
-  const ingress = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true, enableSrtp: true, srtpCryptoSuite: SRTP_SUITE });
-  await ingress.connect({ srtpParameters: key });
-  const producers: types.Producer[] = [
-    await ingress.produce({ kind: 'audio', rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: AUDIO_SSRC }] } }),
-    await ingress.produce({ kind: 'video', rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: VIDEO_PT, clockRate: 90000 }], encodings: [{ ssrc: VIDEO_SSRC }] } }),
-  ];
-  const replayer = new Replayer(recording, { ip: '127.0.0.1', port: ingress.tuple.localPort, srtp: key, audioSsrc: AUDIO_SSRC, videoSsrc: VIDEO_SSRC });
+  const { ingress, producers } = await bareBroadcast(router);
+  const replayer = new Replayer(recording, { ...ingress, audioSsrc: AUDIO_SSRC, videoSsrc: VIDEO_SSRC });
   replayer.start();
   const read = async (): Promise<Reading> => {
     await sleep(SETTLE_MS);
