@@ -70,12 +70,9 @@ export interface WeriftReceiver {
   close(): Promise<void>;
 }
 
-/** Negotiates a werift peer that receives `consumers` from `transport`, and connects the transport. */
-export async function connectWeriftReceiver(
-  transport: types.WebRtcTransport,
-  consumers: types.Consumer[],
-): Promise<WeriftReceiver> {
-  const pc = new RTCPeerConnection({
+/** A werift peer that receives Opus and VP8 (with NACK, PLI and FIR) over loopback IPv4. */
+export function receivingPeer(): RTCPeerConnection {
+  return new RTCPeerConnection({
     codecs: {
       audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
       video: [
@@ -89,6 +86,14 @@ export async function connectWeriftReceiver(
     iceUseIpv6: false,
     iceAdditionalHostAddresses: ['127.0.0.1'],
   });
+}
+
+/** Negotiates a werift peer that receives `consumers` from `transport`, and connects the transport. */
+export async function connectWeriftReceiver(
+  transport: types.WebRtcTransport,
+  consumers: types.Consumer[],
+): Promise<WeriftReceiver> {
+  const pc = receivingPeer();
   const packets: WeriftReceiver['packets'] = { audio: [], video: [] };
   pc.onTrack.subscribe((track: MediaStreamTrack) => {
     track.onReceiveRtp.subscribe((rtp) => {

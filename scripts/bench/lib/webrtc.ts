@@ -3,11 +3,11 @@
 // with an SDP answer, DTLS parameters sent back, consumers resumed), and one on a bare router for the
 // baseline. Each counts the packets werift decrypts and notes when the first one arrived.
 import type { types } from 'mediasoup';
-import { RTCPeerConnection, RTCRtpCodecParameters, type MediaStreamTrack } from 'werift';
+import type { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import type { DtlsParameters } from '../../../shared/media.ts';
 import type { EventPayload } from '../../../shared/protocol.ts';
 import { must, type SignalClient } from '../../../test/helpers/signal-client.ts';
-import { consumerOffer } from '../../../test/helpers/werift-receiver.ts';
+import { consumerOffer, receivingPeer } from '../../../test/helpers/werift-receiver.ts';
 
 /** What the SDP offer needs of a transport: a mediasoup WebRtcTransport or the hub's TransportInfo. */
 export interface OfferTransport {
@@ -72,20 +72,7 @@ export class WebRtcReceiver {
    * `connect` (the remote side's role: setup:active in the answer means werift is the DTLS client).
    */
   static async negotiate(transport: OfferTransport, consumers: OfferConsumer[], connect: (dtls: DtlsParameters) => Promise<void>): Promise<WebRtcReceiver> {
-    const pc = new RTCPeerConnection({
-      codecs: {
-        audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
-        video: [
-          new RTCRtpCodecParameters({
-            mimeType: 'video/VP8',
-            clockRate: 90000,
-            rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
-          }),
-        ],
-      },
-      iceUseIpv6: false,
-      iceAdditionalHostAddresses: ['127.0.0.1'],
-    });
+    const pc = receivingPeer();
     const receiver = new WebRtcReceiver(pc);
     const offer = consumerOffer(transport as unknown as types.WebRtcTransport, consumers as unknown as types.Consumer[]);
     await pc.setRemoteDescription({ type: 'offer', sdp: offer });
