@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain.ts';
 import type { Hub } from '../../server/hub.ts';
 
-import { ensureClientBuilt, launch, waitPlaying } from '../helpers/browser.ts';
+import { ensureClientBuilt, launch, openPage, waitPlaying } from '../helpers/browser.ts';
 import { startHub } from '../helpers/test-hub.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,16 +49,9 @@ async function credential(pointId: string, role: Role): Promise<{ token: string;
   return hub.credentials.issue({ conferenceId: CONFERENCE, pointId, role }, 3600);
 }
 
-async function open(label: string, path: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, permissions: ['camera', 'microphone'] });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(`${label}: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`${label} console: ${message.text()}`);
-  });
-  await page.goto(`${url}${path}`);
-  return page;
-}
+/** A page in its own context, at full HD for the screenshots. */
+const open = (label: string, path: string): Promise<Page> =>
+  openPage(browser, `${url}${path}`, pageErrors, label, undefined, { width: 1920, height: 1080 });
 
 const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(OUT, `${name}.png`) });
 

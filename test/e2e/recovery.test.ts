@@ -14,7 +14,7 @@ import type { Hub } from '../../server/hub.ts';
 import { Database } from '../../server/store/db.ts';
 import { tempDataDir } from '../helpers/data-dir.ts';
 import { hubPort, spawnHub, type HubProcess } from '../helpers/hub-process.ts';
-import { ensureClientBuilt, launch } from '../helpers/browser.ts';
+import { ensureClientBuilt, launch, openPage } from '../helpers/browser.ts';
 import { startHub } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -31,14 +31,8 @@ const pageErrors: string[] = [];
 const results: Record<string, unknown> = {};
 
 async function open(url: string, label: string, path: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, permissions: ['camera', 'microphone'] });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(`${label}: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`${label} console: ${message.text()}`);
-  });
-  await page.goto(`${url}${path}`);
+  const page = await openPage(browser, `${url}${path}`, pageErrors, label);
+  contexts.push(page.context());
   return page;
 }
 

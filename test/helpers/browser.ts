@@ -73,8 +73,15 @@ const RECORD_PEERS = `(() => {
  * A page in a fresh context with its peer connections recorded; page errors and console errors go to
  * `errors`, console warnings (the client's "media failed", "ICE restart failed") to `log` when given.
  */
-export async function openPage(browser: Browser, url: string, errors: string[], label: string, log?: (line: string) => void): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, permissions: ['camera', 'microphone'] });
+export async function openPage(
+  browser: Browser,
+  url: string,
+  errors: string[],
+  label: string,
+  log?: (line: string) => void,
+  viewport = { width: 1280, height: 720 },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, permissions: ['camera', 'microphone'] });
   await context.addInitScript(RECORD_PEERS);
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(`${label}: ${error.message}`));
