@@ -9,16 +9,11 @@ import { requests, type RequestName } from '../../shared/protocol.ts';
 import type { Hub } from '../../server/hub.ts';
 import { connect, JoinRefused, nextEvent, type SignalClient } from '../helpers/signal-client.ts';
 
+import { MTTQ_CONFERENCE, MTTQ_POINT_FOR_ROLE } from '../helpers/demo-points.ts';
 import { startHub } from '../helpers/test-hub.ts';
 
-const CONF = 'mttq-giam-sat-bau-cu-dot-1';
-const POINT_AT: Record<Role, string> = {
-  host: 'trung-uong',
-  cohost: 'ban-cong-tac-phia-nam',
-  technician: 'ha-noi',
-  secretary: 'ha-noi',
-  viewer: 'ha-noi',
-};
+const CONF = MTTQ_CONFERENCE;
+const POINT_AT = MTTQ_POINT_FOR_ROLE;
 const ROLES = Object.keys(POINT_AT) as Role[];
 
 let hub: Hub;

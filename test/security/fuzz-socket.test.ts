@@ -18,17 +18,12 @@ import { Database } from '../../server/store/db.ts';
 import { tempDataDir } from '../helpers/data-dir.ts';
 import { hubPort, processAlive, spawnHub, type HubProcess } from '../helpers/hub-process.ts';
 import { connect, type SignalClient } from '../helpers/signal-client.ts';
+import { MTTQ_CONFERENCE, MTTQ_POINT_FOR_ROLE } from '../helpers/demo-points.ts';
 import { startHub } from '../helpers/test-hub.ts';
 import { countBy, dumpDatabase, hostile, ODD_STRINGS, oddString, overTheWire, PROTO_KEYS, SEED } from './hostile.ts';
 
-const CONF = 'mttq-giam-sat-bau-cu-dot-1';
-const POINT_AT: Record<Role, string> = {
-  host: 'trung-uong',
-  cohost: 'ban-cong-tac-phia-nam',
-  technician: 'ha-noi',
-  secretary: 'ha-noi',
-  viewer: 'ha-noi',
-};
+const CONF = MTTQ_CONFERENCE;
+const POINT_AT = MTTQ_POINT_FOR_ROLE;
 const ROLES = Object.keys(POINT_AT) as Role[];
 const NAMES = Object.keys(requests) as RequestName[];
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
