@@ -1,9 +1,9 @@
 // One handler per request, a few lines each: the registrar has already parsed the params and checked
 // the role; the conference checks the rest where the action happens.
 import type { z } from 'zod';
-import type { IceSettings } from '../../shared/media.ts';
 import { requests, type RequestName, type RequestResult } from '../../shared/protocol.ts';
 import type { CredentialIssuer } from '../auth/credentials.ts';
+import { iceSettingsFor, type TurnSettings } from '../auth/turn.ts';
 import type { Conference } from '../conference/conference.ts';
 import type { Session } from '../conference/session.ts';
 
@@ -11,8 +11,8 @@ export interface HandlerContext {
   conference: Conference;
   session: Session;
   credentials: CredentialIssuer;
-  /** TURN servers for this session's WebRTC transports (none when the hub has no TURN configured). */
-  ice: IceSettings;
+  /** The hub's TURN servers: each WebRTC transport gets fresh credentials for the session's point. */
+  turn: TurnSettings;
 }
 
 type Params<K extends RequestName> = z.output<(typeof requests)[K]['params']>;
@@ -26,9 +26,9 @@ export const handlers: Handlers = {
     await conference.setCapabilities(session, p.rtpCapabilities);
     return {};
   },
-  'media.createTransport': async ({ conference, session, ice }, p) => {
+  'media.createTransport': async ({ conference, session, turn }, p) => {
     const info = await conference.createTransport(session, p.direction, p.type);
-    return info.type === 'webrtc' ? { ...info, ...ice } : info;
+    return info.type === 'webrtc' ? { ...info, ...iceSettingsFor(turn, session.pointId) } : info;
   },
   'media.connectTransport': async ({ conference, session }, p) => {
     await conference.connectTransport(session, p);

@@ -7,7 +7,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server, type Socket } from 'socket.io';
 import { HandshakeAuth, type ClientToServerEvents, type EventName, type EventPayload, type ServerToClientEvents } from '../../shared/protocol.ts';
 import type { CredentialIssuer } from '../auth/credentials.ts';
-import { iceSettingsFor, type TurnSettings } from '../auth/turn.ts';
+import type { TurnSettings } from '../auth/turn.ts';
 import type { ConferenceRegistry } from '../conference/registry.ts';
 import type { Session, SessionSink } from '../conference/session.ts';
 import { HubError, notFound, rateLimited, toWireError, unauthenticated } from '../errors.ts';
@@ -133,7 +133,7 @@ export function createSocketServer(
       session.logger.info({ reason }, 'socket disconnected');
       conference.leave(session);
     });
-    register(socket, { conference, session, credentials: deps.credentials, ice: iceSettingsFor(options.turn, session.pointId) });
+    register(socket, { conference, session, credentials: deps.credentials, turn: options.turn });
     socket.emit('session.welcome', welcome);
   });
 
