@@ -1,8 +1,9 @@
 // The conference as clients see it: roles, points, floor and connection state.
 import { z } from 'zod';
 import { AgendaItem, AgendaView } from './records.ts';
+import { ALL_ROLES, LIMITS } from './rules.ts';
 
-export const Role = z.enum(['host', 'cohost', 'technician', 'secretary', 'viewer']);
+export const Role = z.enum(ALL_ROLES);
 export type Role = z.infer<typeof Role>;
 
 export const PointLevel = z.enum(['central', 'province', 'district', 'commune']);
@@ -19,20 +20,20 @@ export type MediaSource = z.infer<typeof MediaSource>;
 
 /** Static description of a point, as loaded from config/ or the store. */
 export const PointSpec = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
+  id: z.string().regex(LIMITS.idPattern),
   name: z.string().min(1).max(200),
   level: PointLevel,
-  parentId: z.string().max(64).nullable().default(null),
+  parentId: z.string().max(LIMITS.idMax).nullable().default(null),
   /** A central-side point other than the main hall (its operators are co-hosts). */
   centralSide: z.boolean().default(false),
   venue: z.string().max(300).default(''),
   presiding: z.string().max(200).default(''),
-  expectedAttendance: z.number().int().min(0).max(100_000).default(0),
+  expectedAttendance: z.number().int().min(0).max(LIMITS.attendanceMax).default(0),
 });
 export type PointSpec = z.infer<typeof PointSpec>;
 
 export const ConferenceSpec = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
+  id: z.string().regex(LIMITS.idPattern),
   title: z.string().min(1).max(500),
   content: z.string().max(5000).default(''),
   organiser: z.string().max(300).default(''),
@@ -40,12 +41,17 @@ export const ConferenceSpec = z.object({
   status: ConferenceStatus.default('scheduled'),
   banner: z.string().max(500).default(''),
   /** Default length of a grant of the floor. */
-  floorSeconds: z.number().int().min(10).max(3600).default(300),
+  floorSeconds: z
+    .number()
+    .int()
+    .min(LIMITS.conferenceFloorSecondsMin)
+    .max(LIMITS.floorSecondsMax)
+    .default(LIMITS.conferenceFloorSecondsDefault),
   /** The main central point: where the host sits and the programme comes from. */
   centralPointId: z.string(),
   points: z.array(PointSpec).min(1).max(2000),
   /** Categories a secretary files questions under. */
-  questionCategories: z.array(z.string().min(1).max(100)).min(1).max(50).default(['Khác']),
+  questionCategories: z.array(z.string().min(1).max(LIMITS.categoryMax)).min(1).max(50).default(['Khác']),
   agenda: z.array(AgendaItem).max(200).default([]),
 });
 export type ConferenceSpec = z.infer<typeof ConferenceSpec>;

@@ -1,12 +1,11 @@
 // What the seed plans do around the video: questions collected and classified at the points and moderated
 // at the centre, attendance and roll call, readiness tests, the agenda and documents.
 import { z } from 'zod';
+import { LIMITS } from './rules.ts';
 
 export const QuestionStatus = z.enum(['submitted', 'queued', 'answering', 'answered', 'dismissed', 'merged']);
 export type QuestionStatus = z.infer<typeof QuestionStatus>;
 
-/** Limits on what a point may write. */
-export const QUESTION_TEXT_MAX = 2000;
 
 export const QuestionView = z.object({
   id: z.string(),
@@ -70,10 +69,19 @@ export const ReadinessMeasurement = z.object({
 });
 export type ReadinessMeasurement = z.infer<typeof ReadinessMeasurement>;
 
+/** One thing that keeps a point from being ready: what, on which direction of the link, measured against the limit. */
+export const ReadinessReason = z.object({
+  code: z.enum(['signalling_slow', 'bitrate_low', 'loss_high', 'round_trip_high', 'jitter_high', 'microphone_silent']),
+  direction: z.enum(['send', 'receive']).nullable(),
+  value: z.number(),
+  limit: z.number(),
+});
+export type ReadinessReason = z.infer<typeof ReadinessReason>;
+
 export const ReadinessView = z.object({
   pointId: z.string(),
   state: z.enum(['ready', 'not_ready', 'not_tested']),
-  reasons: z.array(z.string()),
+  reasons: z.array(ReadinessReason),
   testedAt: z.number().nullable(),
   measurement: ReadinessMeasurement.nullable(),
   /** What the hub saw of the same connection (its transport statistics), when it had any. */
@@ -82,7 +90,7 @@ export const ReadinessView = z.object({
 export type ReadinessView = z.infer<typeof ReadinessView>;
 
 export const AgendaItem = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
+  id: z.string().regex(LIMITS.idPattern),
   title: z.string().min(1).max(500),
   /** The point whose rapporteur presents it (often the centre). */
   rapporteurPointId: z.string().nullable().default(null),

@@ -1,6 +1,7 @@
 // Questions, attendance, roll calls, readiness results, connection history, documents and the event log
 // of every control action, in the database.
 import type { Role } from '../../shared/domain.ts';
+import { type ActionDetail, type ActionName, type Actor, LoggedAction, type LoggedEvent } from '../../shared/event-log.ts';
 import type {
   AttendanceView,
   DocumentView,
@@ -46,14 +47,8 @@ const toQuestion = (r: QuestionRow): QuestionView => ({
   updatedAt: r.updated_at,
 });
 
-export interface EventRecord {
-  seq: number;
-  at: number;
-  actorPoint: string | null;
-  actorRole: Role | null;
-  action: string;
-  detail: Record<string, unknown>;
-}
+/** One row of the event log as stored (the union of actions is in shared/event-log.ts). */
+export type EventRecord = LoggedEvent;
 
 export class RecordStore {
   readonly #db: Database;
@@ -218,7 +213,8 @@ export class RecordStore {
 
   // --- Event log ---------------------------------------------------------------------------------------
 
-  log(conferenceId: string, actor: { pointId: string; role: Role } | null, action: string, detail: Record<string, unknown>): void {
+  /** Appends one action to the log; call it inside the transaction that stores the state it changed. */
+  log<A extends ActionName>(conferenceId: string, actor: Actor, action: A, detail: ActionDetail<A>): void {
     this.#db.run(
       'INSERT INTO events (conference_id, at, actor_point, actor_role, action, detail) VALUES (?, ?, ?, ?, ?, ?)',
       conferenceId,
@@ -236,6 +232,10 @@ export class RecordStore {
         'SELECT * FROM events WHERE conference_id = ? ORDER BY seq',
         conferenceId,
       )
-      .map((e) => ({ seq: e.seq, at: e.at, actorPoint: e.actor_point, actorRole: e.actor_role, action: e.action, detail: JSON.parse(e.detail) as Record<string, unknown> }));
+      .flatMap((e) => {
+        // Every row was written through log(), so it parses; a row that does not is skipped, not guessed at.
+        const parsed = LoggedAction.safeParse({ action: e.action, detail: JSON.parse(e.detail) as unknown });
+        return parsed.success ? [{ seq: e.seq, at: e.at, actorPoint: e.actor_point, actorRole: e.actor_role, ...parsed.data }] : [];
+      });
   }
 }

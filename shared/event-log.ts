@@ -1,0 +1,50 @@
+// The event log's one union of actions with their details: what the domain writes (in the same
+// transaction as the state it changes) and what the report reads, with no guessing of field types.
+import { z } from 'zod';
+import { ConferenceStatus, Role } from './domain.ts';
+import { ReadinessReason } from './records.ts';
+
+const entry = <A extends string, S extends z.ZodRawShape>(action: A, detail: S) =>
+  z.object({ action: z.literal(action), detail: z.object(detail) });
+
+const pointId = z.string();
+const questionId = z.string();
+
+export const LoggedAction = z.discriminatedUnion('action', [
+  entry('conference.status', { from: ConferenceStatus, to: ConferenceStatus }),
+  entry('points.import', { count: z.number() }),
+  entry('point.mute', { pointId, kind: z.enum(['audio', 'video']), muted: z.boolean() }),
+  entry('floor.request', { note: z.string() }),
+  entry('floor.cancel', {}),
+  entry('floor.grant', { pointId, seconds: z.number() }),
+  entry('floor.revoke', { pointId: pointId.nullable() }),
+  entry('floor.extend', { pointId: pointId.nullable(), seconds: z.number() }),
+  entry('floor.expire', { pointId: pointId.nullable() }),
+  entry('floor.reorder', { pointId, position: z.number() }),
+  entry('floor.drop', { pointId }),
+  entry('question.submit', { questionId, category: z.string() }),
+  entry('question.edit', { questionId }),
+  entry('question.accept', { questionId }),
+  entry('question.reorder', { questionId, position: z.number() }),
+  entry('question.categorise', { questionId, category: z.string() }),
+  entry('question.merge', { questionId, intoId: questionId }),
+  entry('question.answering', { questionId, giveFloor: z.boolean() }),
+  entry('question.answered', { questionId, mode: z.enum(['live', 'written']) }),
+  entry('question.dismiss', { questionId, reason: z.string() }),
+  entry('attendance.report', { present: z.number(), groups: z.record(z.string(), z.number()) }),
+  entry('rollcall.start', { rollCallId: z.string(), seconds: z.number() }),
+  entry('rollcall.confirm', { rollCallId: z.string() }),
+  entry('readiness.report', { state: z.enum(['ready', 'not_ready']), reasons: z.array(ReadinessReason) }),
+  entry('agenda.goto', { itemId: z.string().nullable() }),
+  entry('document.upload', { documentId: z.string(), name: z.string(), size: z.number() }),
+]);
+export type LoggedAction = z.infer<typeof LoggedAction>;
+export type ActionName = LoggedAction['action'];
+export type ActionDetail<A extends ActionName> = Extract<LoggedAction, { action: A }>['detail'];
+
+/** Who acted: a point in a role, or null for the hub itself (a timer) or the operator (admin key, CLI). */
+export const Actor = z.object({ pointId: z.string(), role: Role }).nullable();
+export type Actor = z.infer<typeof Actor>;
+
+/** One row of the log as stored. */
+export type LoggedEvent = LoggedAction & { seq: number; at: number; actorPoint: string | null; actorRole: Role | null };
