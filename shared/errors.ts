@@ -105,6 +105,8 @@ export const REASONS = {
   'question.not_submitted': reason('conflict', 'status'),
   'question.not_queued': reason('conflict', 'status'),
   'question.closed': reason('conflict', 'status'),
+  /** Only a submitted or queued question can be taken up for answering. */
+  'question.not_waiting': reason('conflict', 'status'),
   'question.merge_self': reason('invalid'),
   'question.merge_target_closed': reason('conflict', 'status'),
   'question.category_unknown': reason('invalid', 'category'),
