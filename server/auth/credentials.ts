@@ -10,7 +10,8 @@ import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { Role } from '../../shared/domain.ts';
 import type { HandshakeAuth } from '../../shared/protocol.ts';
-import { unauthenticated } from '../errors.ts';
+import { CODE_ALPHABET, displayCode, isSingleUse, LIMITS, normaliseCode } from '../../shared/rules.ts';
+import { refuse } from '../errors.ts';
 import type { Database } from '../store/db.ts';
 
 export const Claims = z.object({ conferenceId: z.string(), pointId: z.string(), role: Role });
@@ -23,30 +24,13 @@ export interface Issued {
 }
 
 const ISSUER = 'diemcau';
-/** Crockford base32 without I, L, O, U: nothing a technician can misread on a printed sheet. */
-const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const CODE_LENGTH = 8;
-/** Roles whose join code is redeemed by its first join. */
-export const SINGLE_USE_ROLES: readonly Claims['role'][] = ['host', 'cohost', 'technician', 'secretary'];
 export const CODE_USED_MESSAGE = 'this join code has already been used; ask the host for a new code';
-
-/** Normalises what a person typed: case, spaces and dashes do not matter, O/I/L read as 0/1/1. */
-export function normaliseCode(input: string): string {
-  return input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
-}
 
 function newCode(): string {
   let code = '';
-  for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  for (let i = 0; i < LIMITS.joinCodeLength; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
   return code;
 }
-
-/** Groups a code for display: ABCD-EFGH. */
-export const displayCode = (code: string): string => `${code.slice(0, 4)}-${code.slice(4)}`;
 
 const hashCode = (code: string): string => createHash('sha256').update(normaliseCode(code)).digest('hex');
 
@@ -121,21 +105,21 @@ export class CredentialIssuer {
         revoked_at: number | null;
         redeemed_at: number | null;
       }>('SELECT * FROM credentials WHERE code_hash = ?', hashCode(auth.code));
-      if (!row || row.revoked_at !== null) throw unauthenticated('unknown join code');
-      if (row.expires_at <= Date.now()) throw unauthenticated('join code expired');
+      if (!row || row.revoked_at !== null) throw refuse('join.code_unknown', {}, 'unknown join code');
+      if (row.expires_at <= Date.now()) throw refuse('join.code_expired', {}, 'join code expired');
       const claims = Claims.parse({ conferenceId: row.conference_id, pointId: row.point_id, role: row.role });
-      if (row.redeemed_at !== null && SINGLE_USE_ROLES.includes(claims.role)) throw unauthenticated(CODE_USED_MESSAGE);
+      if (row.redeemed_at !== null && isSingleUse(claims.role)) throw refuse('join.code_used', {}, CODE_USED_MESSAGE);
       return claims;
     }
     let payload;
     try {
       ({ payload } = await jwtVerify(auth.token, await this.#secret, { issuer: ISSUER, algorithms: ['HS256'] }));
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw unauthenticated('token expired');
-      throw unauthenticated('invalid token');
+      if (error instanceof joseErrors.JWTExpired) throw refuse('token.expired', {}, 'token expired');
+      throw refuse('token.invalid', {}, 'invalid token');
     }
     const row = this.#db.get<{ revoked_at: number | null }>('SELECT revoked_at FROM credentials WHERE id = ?', payload.jti ?? '');
-    if (!row || row.revoked_at !== null) throw unauthenticated('token revoked');
+    if (!row || row.revoked_at !== null) throw refuse('token.revoked', {}, 'token revoked');
     return Claims.parse(payload);
   }
 
@@ -149,7 +133,7 @@ export class CredentialIssuer {
       'SELECT * FROM credentials WHERE code_hash = ?',
       hashCode(auth.code),
     );
-    if (!row) throw unauthenticated('unknown join code');
+    if (!row) throw refuse('join.code_unknown', {}, 'unknown join code');
     const claims = Claims.parse({ conferenceId: row.conference_id, pointId: row.point_id, role: row.role });
     return new SignJWT({ ...claims })
       .setProtectedHeader({ alg: 'HS256' })
@@ -166,13 +150,13 @@ export class CredentialIssuer {
    * not redeemed: the returned function does nothing.
    */
   redeem(auth: HandshakeAuth, claims: Claims): () => void {
-    if (!('code' in auth) || !SINGLE_USE_ROLES.includes(claims.role)) return () => undefined;
+    if (!('code' in auth) || !isSingleUse(claims.role)) return () => undefined;
     const at = Date.now();
     const hash = hashCode(auth.code);
     const result = this.#db.sql
       .prepare('UPDATE credentials SET redeemed_at = ? WHERE code_hash = ? AND redeemed_at IS NULL AND revoked_at IS NULL')
       .run(at, hash);
-    if (Number(result.changes) !== 1) throw unauthenticated(CODE_USED_MESSAGE);
+    if (Number(result.changes) !== 1) throw refuse('join.code_used', {}, CODE_USED_MESSAGE);
     return () => this.#db.run('UPDATE credentials SET redeemed_at = NULL WHERE code_hash = ? AND redeemed_at = ?', hash, at);
   }
 

@@ -2,17 +2,18 @@
 // token acts only in its own conference and only in the roles a route allows.
 import type { Request } from 'express';
 import type { Role } from '../../shared/domain.ts';
+import type { Actor } from '../../shared/event-log.ts';
+import { ALL_ROLES } from '../../shared/rules.ts';
 import type { Claims, CredentialIssuer } from '../auth/credentials.ts';
 import type { Conference } from '../conference/conference.ts';
 import type { ConferenceRegistry } from '../conference/registry.ts';
-import { forbidden, notFound, unauthenticated } from '../errors.ts';
+import { refuse } from '../errors.ts';
 import type { Database } from '../store/db.ts';
 import { isAdminKey } from './admin-key.ts';
 
 export type Principal = { kind: 'admin' } | { kind: 'point'; claims: Claims };
 
-/** Who acted, as the event log records it: a point and role, or null for the operator (admin). */
-export type Actor = { pointId: string; role: Role } | null;
+export type { Actor };
 
 export interface Access {
   conference: Conference;
@@ -20,7 +21,7 @@ export interface Access {
   actor: Actor;
 }
 
-export const ANY_ROLE: readonly Role[] = ['host', 'cohost', 'technician', 'secretary', 'viewer'];
+export const ANY_ROLE: readonly Role[] = ALL_ROLES;
 
 export class Gate {
   readonly #db: Database;
@@ -35,9 +36,9 @@ export class Gate {
 
   async principal(req: Request): Promise<Principal> {
     const header = req.get('authorization');
-    if (!header) throw unauthenticated('missing Authorization: Bearer header');
+    if (!header) throw refuse('auth.header_missing', {}, 'missing Authorization: Bearer header');
     const match = /^Bearer[ ]+(\S{10,4096})$/i.exec(header.trim());
-    if (!match) throw unauthenticated('malformed Authorization header');
+    if (!match) throw refuse('auth.header_malformed', {}, 'malformed Authorization header');
     const secret = match[1] as string;
     if (isAdminKey(this.#db, secret)) return { kind: 'admin' };
     return { kind: 'point', claims: await this.#credentials.verify({ token: secret }) };
@@ -45,7 +46,7 @@ export class Gate {
 
   async admin(req: Request): Promise<void> {
     const principal = await this.principal(req);
-    if (principal.kind !== 'admin') throw forbidden('this needs the admin key');
+    if (principal.kind !== 'admin') throw refuse('auth.admin_only', {}, 'this needs the admin key');
   }
 
   /** The caller may act on conference `id` in one of `roles` (the admin always may). */
@@ -53,11 +54,11 @@ export class Gate {
     const principal = await this.principal(req);
     if (principal.kind === 'point') {
       const { claims } = principal;
-      if (claims.conferenceId !== id) throw forbidden('this credential belongs to another conference');
-      if (!roles.includes(claims.role)) throw forbidden(`role ${claims.role} may not do this`);
+      if (claims.conferenceId !== id) throw refuse('auth.other_conference', {}, 'this credential belongs to another conference');
+      if (!roles.includes(claims.role)) throw refuse('role.not_allowed', { role: claims.role }, `role ${claims.role} may not do this`);
     }
     const conference = this.#conferences.get(id);
-    if (!conference) throw notFound(`no conference ${id}`);
+    if (!conference) throw refuse('conference.unknown', { conferenceId: id }, `no conference ${id}`);
     const actor = principal.kind === 'admin' ? null : { pointId: principal.claims.pointId, role: principal.claims.role };
     return { conference, principal, actor };
   }

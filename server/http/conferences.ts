@@ -3,10 +3,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { Role } from '../../shared/domain.ts';
 import { requests } from '../../shared/protocol.ts';
+import { CONTROLLERS, LIMITS, MODERATORS, roleBelongsAt } from '../../shared/rules.ts';
 import type { CredentialIssuer } from '../auth/credentials.ts';
 import type { Conference } from '../conference/conference.ts';
 import type { ConferenceRegistry } from '../conference/registry.ts';
-import { HubError, invalid } from '../errors.ts';
+import { refuse } from '../errors.ts';
 import type { ConferenceStore } from '../store/conferences.ts';
 import type { Gate } from './auth.ts';
 import { parseOr } from './errors.ts';
@@ -24,7 +25,7 @@ export const IssueBody = requests['credentials.issue'].params;
 export const BulkIssueBody = z
   .object({
     roles: z.array(Role).min(1).max(5).refine((r) => new Set(r).size === r.length, 'a role appears twice'),
-    ttlSeconds: z.number().int().min(60).max(30 * 86_400).default(86_400),
+    ttlSeconds: z.number().int().min(LIMITS.tokenTtlSecondsMin).max(LIMITS.tokenTtlSecondsMax).default(LIMITS.tokenTtlSecondsDefault),
   })
   .strict();
 
@@ -47,15 +48,10 @@ export const IssuedCredential = z.object({
 });
 export type IssuedCredential = z.infer<typeof IssuedCredential>;
 
-/** Roles that may act at `pointId` (where assertRoleAtPoint lets them). */
+/** Whether `role` belongs at point `pointId` of the conference (shared/rules.ts). */
 export function fits(conference: Conference, pointId: string, role: Role): boolean {
-  try {
-    conference.assertRoleAtPoint(pointId, role);
-    return true;
-  } catch (error) {
-    if (error instanceof HubError && error.code === 'forbidden') return false;
-    throw error;
-  }
+  const point = conference.spec.points.find((p) => p.id === pointId);
+  return point !== undefined && roleBelongsAt(role, point, conference.spec.centralPointId);
 }
 
 /** One fresh credential per point and fitting role, in point order. */
@@ -97,36 +93,40 @@ export function conferenceRoutes({ gate, conferences, store, credentials }: Conf
   });
 
   router.get('/conferences/:id', async (req, res) => {
-    const { conference } = await gate.conference(req, req.params.id, ['host', 'cohost']);
+    const { conference } = await gate.conference(req, req.params.id, MODERATORS);
     res.json(conference.view());
   });
 
   router.post('/conferences/:id/points', async (req, res) => {
-    const { conference, actor } = await gate.conference(req, req.params.id, ['host']);
+    const { conference, actor } = await gate.conference(req, req.params.id, CONTROLLERS);
     let points;
     if (req.is('text/csv')) {
-      if (typeof req.body !== 'string') throw invalid('send the CSV as the body');
+      if (typeof req.body !== 'string') throw refuse('import.body', {}, 'send the CSV as the body');
       points = parsePointsCsv(req.body);
     } else if (req.is('application/json')) {
       points = parsePointsJson(req.body);
     } else {
-      throw invalid('send points as application/json (an array) or text/csv');
+      throw refuse('import.content_type', {}, 'send points as application/json (an array) or text/csv');
     }
-    if (conference.spec.points.length + points.length > MAX_POINTS) throw invalid(`a conference has at most ${MAX_POINTS} points`);
+    if (conference.spec.points.length + points.length > MAX_POINTS) {
+      throw refuse('points.too_many', { max: MAX_POINTS }, `a conference has at most ${MAX_POINTS} points`);
+    }
     const views = conference.addPoints(points, actor);
     res.status(201).json({ points: views });
   });
 
   router.post('/conferences/:id/credentials', async (req, res) => {
-    const { conference } = await gate.conference(req, req.params.id, ['host']);
+    const { conference } = await gate.conference(req, req.params.id, CONTROLLERS);
     const body = parseOr(IssueBody, req.body, 'credential');
-    conference.assertRoleAtPoint(body.pointId, body.role);
+    if (!fits(conference, body.pointId, body.role)) {
+      throw refuse('role.wrong_point', { role: body.role, pointId: body.pointId }, `role ${body.role} does not belong at point ${body.pointId}`);
+    }
     const issued = await credentials.issue({ conferenceId: conference.id, pointId: body.pointId, role: body.role }, body.ttlSeconds);
     res.status(201).json(issued);
   });
 
   router.post('/conferences/:id/credentials/bulk', async (req, res) => {
-    const { conference } = await gate.conference(req, req.params.id, ['host']);
+    const { conference } = await gate.conference(req, req.params.id, CONTROLLERS);
     const body = parseOr(BulkIssueBody, req.body, 'credentials');
     res.status(201).json({ credentials: await issueForPoints(credentials, conference, body.roles, body.ttlSeconds) });
   });

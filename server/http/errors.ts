@@ -4,7 +4,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import type { z } from 'zod';
 import type { ErrorCode, WireError } from '../../shared/errors.ts';
-import { describeIssue, HubError, invalid, notFound, toWireError } from '../errors.ts';
+import { describeIssue, HubError, issueField, refuse, toWireError, wireError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
 export const STATUS: Record<ErrorCode, number> = {
@@ -21,7 +21,7 @@ export const STATUS: Record<ErrorCode, number> = {
 export function parseOr<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw invalid(describeIssue(result.error, what));
+  throw refuse('request.malformed', { request: what, field: issueField(result.error) }, describeIssue(result.error, what));
 }
 
 export function sendError(res: Response, status: number, wire: WireError): void {
@@ -38,23 +38,26 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const bodyError = error as { type?: unknown; status?: unknown };
     if (bodyError.type === 'entity.too.large') {
-      sendError(res, 413, { code: 'invalid', message: 'request body too large' });
+      sendError(res, 413, wireError('request.body_too_large', {}, 'request body too large'));
       return;
     }
     if (typeof bodyError.type === 'string' && typeof bodyError.status === 'number' && bodyError.status < 500) {
       // body-parser: malformed JSON, bad charset, ...
-      sendError(res, 400, { code: 'invalid', message: bodyError.type === 'entity.parse.failed' ? 'malformed JSON' : 'unreadable body' });
+      const json = bodyError.type === 'entity.parse.failed';
+      sendError(res, 400, json ? wireError('request.json_malformed', {}, 'malformed JSON') : wireError('request.body_unreadable', {}, 'unreadable body'));
       return;
     }
     const routerStatus = error instanceof HubError ? undefined : bodyError.status;
     if (error instanceof URIError || (typeof routerStatus === 'number' && routerStatus >= 400 && routerStatus < 500)) {
       // The router's own refusals, e.g. a path parameter with broken percent-encoding ("%E0%A4%A").
-      sendError(res, 400, { code: 'invalid', message: error instanceof URIError ? 'malformed percent-encoding in the address' : 'malformed request' });
+      const message = error instanceof URIError ? 'malformed percent-encoding in the address' : 'malformed request';
+      sendError(res, 400, wireError('request.address_malformed', {}, message));
       return;
     }
     if (error instanceof multer.MulterError) {
       const tooLarge = error.code === 'LIMIT_FILE_SIZE';
-      sendError(res, tooLarge ? 413 : 400, { code: 'invalid', message: tooLarge ? 'file too large' : `upload: ${error.message}` });
+      const wire = tooLarge ? wireError('document.too_large', {}, 'file too large') : wireError('document.upload', { detail: error.code }, `upload: ${error.message}`);
+      sendError(res, tooLarge ? 413 : 400, wire);
       return;
     }
     const { wire, internal } = toWireError(error);
@@ -64,5 +67,5 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 }
 
 export const notFoundHandler: RequestHandler = (req) => {
-  throw notFound(`no route ${req.method} ${req.path}`);
+  throw refuse('request.no_route', { method: req.method, path: req.path }, `no route ${req.method} ${req.path}`);
 };

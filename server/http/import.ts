@@ -4,8 +4,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { PointSpec } from '../../shared/domain.ts';
-import { describeIssue, invalid } from '../errors.ts';
-
+import { describeIssue, issueField, refuse } from '../errors.ts';
 
 /** At most this many points in one import (and in one conference, as ConferenceSpec says). */
 export const MAX_POINTS = 2000;
@@ -19,7 +18,7 @@ export const PointList = z.array(PointSpec).min(1).max(MAX_POINTS);
 /** Points from a JSON body: an array of PointSpec. */
 export function parsePointsJson(value: unknown): PointSpec[] {
   const result = PointList.safeParse(value);
-  if (!result.success) throw invalid(describeIssue(result.error, 'points'));
+  if (!result.success) throw refuse('spec.invalid', { field: issueField(result.error) }, describeIssue(result.error, 'points'));
   return result.data;
 }
 
@@ -32,19 +31,21 @@ export function parsePointsCsv(text: string): PointSpec[] {
   try {
     rows = parse(text, { bom: true, trim: true, skip_empty_lines: true, max_record_size: 64 * 1024 }) as string[][];
   } catch (error) {
-    if (error instanceof CsvError) throw invalid(`points CSV: ${error.message}`);
+    if (error instanceof CsvError) throw refuse('csv.malformed', { line: typeof error.lines === 'number' ? error.lines : 0 }, `points CSV: ${error.message}`);
     throw error;
   }
   const [header, ...data] = rows;
-  if (!header) throw invalid('points CSV: empty');
+  if (!header) throw refuse('csv.empty', {}, 'points CSV: empty');
   const columns = header.map((h) => h.trim());
   for (const c of columns) {
-    if (!(POINT_CSV_COLUMNS as readonly string[]).includes(c)) throw invalid(`points CSV: unknown column "${c.slice(0, 40)}"`);
+    if (!(POINT_CSV_COLUMNS as readonly string[]).includes(c)) {
+      throw refuse('csv.unknown_column', { column: c.slice(0, 40) }, `points CSV: unknown column "${c.slice(0, 40)}"`);
+    }
   }
-  if (new Set(columns).size !== columns.length) throw invalid('points CSV: a column appears twice');
-  for (const c of REQUIRED) if (!columns.includes(c)) throw invalid(`points CSV: missing column ${c}`);
-  if (data.length === 0) throw invalid('points CSV: no rows');
-  if (data.length > MAX_POINTS) throw invalid(`points CSV: more than ${MAX_POINTS} rows`);
+  if (new Set(columns).size !== columns.length) throw refuse('csv.duplicate_column', {}, 'points CSV: a column appears twice');
+  for (const c of REQUIRED) if (!columns.includes(c)) throw refuse('csv.missing_column', { column: c }, `points CSV: missing column ${c}`);
+  if (data.length === 0) throw refuse('csv.no_rows', {}, 'points CSV: no rows');
+  if (data.length > MAX_POINTS) throw refuse('csv.too_many_rows', { max: MAX_POINTS }, `points CSV: more than ${MAX_POINTS} rows`);
 
   return data.map((cells, i) => {
     const row = i + 1;
@@ -59,12 +60,14 @@ export function parsePointsCsv(text: string): PointSpec[] {
           const v = cell.toLowerCase();
           if (TRUE.has(v)) value.centralSide = true;
           else if (FALSE.has(v)) value.centralSide = false;
-          else throw invalid(`points CSV row ${row}: centralSide must be true or false`);
+          else throw refuse('csv.not_boolean', { row, column }, `points CSV row ${row}: centralSide must be true or false`);
           break;
         }
         case 'expectedAttendance':
           if (cell === '') break;
-          if (!/^\d{1,9}$/.test(cell)) throw invalid(`points CSV row ${row}: expectedAttendance must be a whole number`);
+          if (!/^\d{1,9}$/.test(cell)) {
+            throw refuse('csv.not_number', { row, column }, `points CSV row ${row}: expectedAttendance must be a whole number`);
+          }
           value.expectedAttendance = Number(cell);
           break;
         default:
@@ -72,7 +75,9 @@ export function parsePointsCsv(text: string): PointSpec[] {
       }
     });
     const result = PointSpec.safeParse(value);
-    if (!result.success) throw invalid(describeIssue(result.error, `points CSV row ${row}`));
+    if (!result.success) {
+      throw refuse('csv.row_invalid', { row, field: issueField(result.error) }, describeIssue(result.error, `points CSV row ${row}`));
+    }
     return result.data;
   });
 }

@@ -2,7 +2,7 @@
 // own (same host and port as the Host header) nor listed in `http.allowedOrigins` is refused. Requests
 // without an Origin (the CLI, curl, Node clients, same-origin GETs) are not browser cross-origin calls.
 import type { RequestHandler } from 'express';
-import { forbidden } from '../errors.ts';
+import { refuse } from '../errors.ts';
 
 /** True when a request with this Origin and Host may be served. */
 export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
@@ -21,7 +21,7 @@ export function originAllowed(origin: string | undefined, host: string | undefin
 export function corsGuard(allowed: readonly string[]): RequestHandler {
   return (req, res, next) => {
     const origin = req.get('origin');
-    if (!originAllowed(origin, req.get('host'), allowed)) throw forbidden(`requests from origin ${origin} are not allowed`);
+    if (!originAllowed(origin, req.get('host'), allowed)) throw refuse('auth.origin', { origin: String(origin) }, `requests from origin ${origin} are not allowed`);
     if (origin !== undefined && allowed.length > 0 && (allowed.includes(origin) || allowed.includes('*'))) {
       res.vary('Origin');
       res.set({

@@ -4,7 +4,7 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Socket } from 'socket.io';
 import { requests, type RequestName, type Result } from '../../shared/protocol.ts';
-import { describeIssue, forbidden, invalid, rateLimited, toWireError } from '../errors.ts';
+import { describeIssue, issueField, refuse, toWireError, wireError } from '../errors.ts';
 import { handlers, type HandlerContext } from './handlers.ts';
 
 export interface RegistrarOptions {
@@ -72,21 +72,26 @@ export function createRegistrar(options: RegistrarOptions) {
         const reply = ack as (result: Result<unknown>) => void;
         const raw = args[0];
         try {
-          if (args.length !== 2) throw invalid(`${name}: send one payload and an acknowledgement`);
+          if (args.length !== 2) throw refuse('request.arguments', { request: name }, `${name}: send one payload and an acknowledgement`);
           await limiter.consume(limitKey).catch(() => {
-            throw rateLimited('too many requests from this point; slow down');
+            throw refuse('rate.requests', {}, 'too many requests from this point; slow down');
           });
           const spec = requests[name];
           const cleaned = cleanPayload(raw);
-          if ('reason' in cleaned) throw invalid(`${name}: the payload must be plain JSON (${cleaned.reason})`);
+          if ('reason' in cleaned) {
+            throw refuse('request.not_plain', { request: name }, `${name}: the payload must be plain JSON (${cleaned.reason})`);
+          }
           const parsed = spec.params.safeParse(cleaned.value);
-          if (!parsed.success) throw invalid(describeIssue(parsed.error, name));
+          if (!parsed.success) {
+            throw refuse('request.malformed', { request: name, field: issueField(parsed.error) }, describeIssue(parsed.error, name));
+          }
           if (!(spec.roles as readonly string[]).includes(session.role)) {
-            throw forbidden(`${name} is not allowed for role ${session.role}`);
+            throw refuse('request.role', { request: name, role: session.role }, `${name} is not allowed for role ${session.role}`);
           }
           if (FLOOD_LIMITED.includes(name)) {
             await actions.consume(`${name}:${ctx.conference.id}:${session.pointId}`).catch(() => {
-              throw rateLimited(`too many ${name} from this point; at most ${options.pointActionsPerMinute} a minute`);
+              const perMinute = options.pointActionsPerMinute;
+              throw refuse('rate.point_actions', { request: name, perMinute }, `too many ${name} from this point; at most ${perMinute} a minute`);
             });
           }
           const handler = handlers[name] as (c: HandlerContext, p: unknown) => unknown;
@@ -94,7 +99,7 @@ export function createRegistrar(options: RegistrarOptions) {
         } catch (error) {
           const { wire, internal } = toWireError(error);
           if (internal) session.logger.error({ err: error, request: name }, 'request failed');
-          else session.logger.debug({ request: name, code: wire.code, reason: wire.message }, 'request refused');
+          else session.logger.debug({ request: name, code: wire.code, reason: wire.reason, detail: wire.message }, 'request refused');
           reply({ ok: false, error: wire });
         }
       });
@@ -105,7 +110,7 @@ export function createRegistrar(options: RegistrarOptions) {
       if ((names as string[]).includes(event)) return;
       const ack = args[args.length - 1];
       if (typeof ack === 'function') {
-        (ack as (r: Result<never>) => void)({ ok: false, error: { code: 'invalid', message: `unknown request ${event}` } });
+        (ack as (r: Result<never>) => void)({ ok: false, error: wireError('request.unknown', { request: event }, `unknown request ${event}`) });
       }
     });
   };

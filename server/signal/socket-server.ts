@@ -10,7 +10,7 @@ import type { CredentialIssuer } from '../auth/credentials.ts';
 import type { TurnSettings } from '../auth/turn.ts';
 import type { ConferenceRegistry } from '../conference/registry.ts';
 import type { Session, SessionSink } from '../conference/session.ts';
-import { HubError, notFound, rateLimited, toWireError, unauthenticated } from '../errors.ts';
+import { HubError, refuse, toWireError } from '../errors.ts';
 import { originAllowed } from '../http/origin.ts';
 import type { Logger } from '../logger.ts';
 import { createRegistrar } from './registrar.ts';
@@ -42,8 +42,8 @@ function sinkFor(socket: Socket): SessionSink {
     emit<K extends EventName>(event: K, payload: EventPayload<K>): void {
       socket.emit(event, payload);
     },
-    end(reason, message): void {
-      socket.emit('session.ended', { reason, message });
+    end(reason): void {
+      socket.emit('session.ended', { reason });
       socket.disconnect(true);
     },
   };
@@ -76,7 +76,7 @@ export function createSocketServer(
     const address = socket.handshake.address;
     try {
       await joins.consume(address).catch(() => {
-        throw rateLimited('too many connection attempts from this address; wait a minute');
+        throw refuse('rate.connections', {}, 'too many connection attempts from this address; wait a minute');
       });
       const { auth, claims } = await (async () => {
         const parsed = HandshakeAuth.safeParse(socket.handshake.auth);
@@ -86,11 +86,12 @@ export function createSocketServer(
         if (guessable) {
           const failed = await failures.get(address);
           if (failed && failed.consumedPoints >= options.failedAuthPer10Minutes) {
-            throw rateLimited(`too many wrong join codes from this address; wait ${Math.ceil(failed.msBeforeNext / 60_000)} min`);
+            const minutes = Math.ceil(failed.msBeforeNext / 60_000);
+            throw refuse('rate.wrong_codes', { minutes }, `too many wrong join codes from this address; wait ${minutes} min`);
           }
         }
         try {
-          if (!parsed.success) throw unauthenticated('a join token or join code is required');
+          if (!parsed.success) throw refuse('join.credential_missing', {}, 'a join token or join code is required');
           return { auth: parsed.data, claims: await deps.credentials.verify(parsed.data) };
         } catch (error) {
           if (guessable && error instanceof HubError && error.code === 'unauthenticated') await failures.penalty(address, 1);
@@ -98,7 +99,7 @@ export function createSocketServer(
         }
       })();
       const conference = deps.registry.get(claims.conferenceId);
-      if (!conference) throw notFound('this conference is not on this hub');
+      if (!conference) throw refuse('join.conference_unknown', { conferenceId: claims.conferenceId }, 'this conference is not on this hub');
       const release = deps.credentials.redeem(auth, claims);
       let joined;
       try {
@@ -117,7 +118,7 @@ export function createSocketServer(
     } catch (error) {
       const { wire, internal } = toWireError(error);
       if (internal) log.error({ err: error }, 'join failed');
-      else log.info({ address, code: wire.code, reason: wire.message }, 'join refused');
+      else log.info({ address, code: wire.code, reason: wire.reason, detail: wire.message }, 'join refused');
       next(Object.assign(new Error(wire.message), { data: wire }));
     }
   });
