@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { events, requests } from '../shared/protocol.ts';
+import { REASONS } from '../shared/errors.ts';
 
 /** A compact TypeScript-like rendering of a JSON schema, good enough to read at a glance. */
 function render(schema: Record<string, unknown>, depth = 0): string {
@@ -46,8 +47,9 @@ export function protocolDoc(): string {
     'host); it fixes the conference, the point and the role. On connection the hub sends `session.welcome`.',
     '',
     'Every request is `emit(name, params, ack)`; the ack receives `{ ok: true, data }` or',
-    '`{ ok: false, error: { code, message } }` with `code` one of `invalid`, `unauthenticated`, `forbidden`,',
-    '`not_found`, `conflict`, `rate_limited`, `internal`.',
+    '`{ ok: false, error: { code, reason, params, message } }`: `code` is one of `invalid`, `unauthenticated`, `forbidden`,',
+    '`not_found`, `conflict`, `rate_limited`, `internal`; `reason` is the stable cause (table below) with its `params`;',
+    '`message` is an English line for logs and scripts, never shown to users (clients translate `reason`).',
     '',
     '## Requests (client → hub)',
     '',
@@ -60,6 +62,10 @@ export function protocolDoc(): string {
   lines.push('', '## Events (hub → client)', '', '| event | payload |', '|---|---|');
   for (const [name, schema] of Object.entries(events)) {
     lines.push(`| \`${name}\` | \`${shape(schema, 'output')}\` |`);
+  }
+  lines.push('', '## Refusal reasons', '', '| reason | code | params |', '|---|---|---|');
+  for (const [name, reason] of Object.entries(REASONS)) {
+    lines.push(`| \`${name}\` | \`${reason.code}\` | ${reason.params.map((p) => `\`${p}\``).join(', ')} |`);
   }
   return `${lines.join('\n')}\n`;
 }

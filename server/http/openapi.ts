@@ -68,8 +68,9 @@ export function buildOpenApi(): Json {
       title: 'diemcau REST API',
       version: '1',
       description:
-        'Setup and records of multi-point online conferences. Every error answers `{ error: { code, message } }` with the ' +
-        'codes of the socket protocol: invalid 400 (413 for a body or file over its limit), unauthenticated 401, forbidden 403, ' +
+        'Setup and records of multi-point online conferences. Every error answers `{ error: { code, reason, params, message } }` ' +
+        'with the reasons of the socket protocol (docs/protocol.md; `message` is English for scripts, clients translate `reason`) ' +
+        'and its codes: invalid 400 (413 for a body or file over its limit), unauthenticated 401, forbidden 403, ' +
         'not_found 404, conflict 409, rate_limited 429, internal 500. Authenticate with `Authorization: Bearer <key>`: the ' +
         "operator's admin key (CLI `admin-key`) or a join token issued for one conference, point and role. Browsers may call " +
         "it from the hub's own pages only, unless the hub lists other origins (`http.allowedOrigins`, DIEMCAU_ALLOWED_ORIGINS).",
