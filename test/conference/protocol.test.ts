@@ -104,7 +104,7 @@ describe('every request × every role', () => {
       const result = (await client.raw(name, SAMPLE[name])) as { ok: boolean; error?: { code: string } };
       const allowed = (requests[name].roles as readonly string[]).includes(role);
       if (allowed) expect(result.ok ? 'ok' : result.error?.code).not.toBe('forbidden');
-      else expect(result).toEqual({ ok: false, error: { code: 'forbidden', message: expect.any(String) } });
+      else expect(result).toEqual({ ok: false, error: { code: 'forbidden', reason: 'request.role', params: { request: name, role }, message: expect.any(String) } });
     } finally {
       client.close();
       resetFloor();
@@ -187,7 +187,7 @@ describe('hostile input', () => {
     const tech = await join('technician', 'tay-ninh');
     const host = await join('host');
     const before = JSON.stringify(conference?.view().floor);
-    const invalid = { ok: false, error: { code: 'invalid', message: expect.any(String) } };
+    const invalid = { ok: false, error: { code: 'invalid', reason: expect.any(String), params: expect.any(Object), message: expect.any(String) } };
 
     for (const payload of [
       'floor',
@@ -210,7 +210,10 @@ describe('hostile input', () => {
     expect(await host.raw('floor.grant', { pointId: 'x'.repeat(65) })).toEqual(invalid);
     expect(await host.raw('floor.grant', { pointId: 'khong-co' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await host.raw('point.mute', { pointId: 'tay-ninh', kind: 'smell', muted: true })).toEqual(invalid);
-    expect(await host.raw('no.such.request', {})).toEqual({ ok: false, error: { code: 'invalid', message: 'unknown request no.such.request' } });
+    expect(await host.raw('no.such.request', {})).toEqual({
+      ok: false,
+      error: { code: 'invalid', reason: 'request.unknown', params: { request: 'no.such.request' }, message: 'unknown request no.such.request' },
+    });
     expect(await host.raw('media.produce', { transportId: 'x', kind: 'audio', source: 'microphone', rtpParameters: { codecs: [] } })).toEqual(invalid);
     // A request with no acknowledgement is ignored.
     (tech.socket.emit as (...a: unknown[]) => void)('floor.request', { note: 'no ack' });

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ErrorCode } from '../../shared/errors.ts';
+import { ErrorCode, REASONS, type Reason } from '../../shared/errors.ts';
 import type { Hub } from '../../server/hub.ts';
 import { rotateAdminKey } from '../../server/http/admin-key.ts';
 import { STATUS } from '../../server/http/errors.ts';
@@ -129,9 +129,10 @@ describe('REST fuzz', () => {
         expect(text, what).not.toMatch(STACK);
         if (res.status >= 400) {
           expect(res.headers.get('content-type'), what).toMatch(/^application\/json/);
-          const parsed = JSON.parse(text) as { error: { code: ErrorCode; message: string } };
-          expect(parsed, what).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+          const parsed = JSON.parse(text) as { error: { code: ErrorCode; reason: Reason; message: string } };
+          expect(parsed, what).toEqual({ error: { code: expect.any(String), reason: expect.any(String), params: expect.any(Object), message: expect.any(String) } });
           expect(ErrorCode.options, what).toContain(parsed.error.code);
+          expect(REASONS[parsed.error.reason]?.code, what).toBe(parsed.error.code);
           expect([STATUS[parsed.error.code], 413], what).toContain(res.status);
         } else {
           // Only reads succeed: garbage never creates anything.
