@@ -13,12 +13,16 @@ import { Server } from 'socket.io';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../config/config.ts';
 import { createHub } from '../../server/hub.ts';
-import { tempDataDir } from '../../test/helpers/data-dir.ts';
-import { connect, type SignalClient } from '../../test/helpers/signal-client.ts';
+import { tempDataDir } from '../lib/data-dir.ts';
+import { connect, type HubClient } from '../lib/hub-client.ts';
 import { machine, printTable, udpCeiling, writeResult } from './lib/tools.ts';
 
 const { values } = parseArgs({
-  options: { sockets: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '20' }, smoke: { type: 'boolean', default: false } },
+  options: {
+    sockets: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '20' },
+    smoke: { type: 'boolean', default: false },
+  },
 });
 const SOCKETS = values.smoke ? 20 : Number(values.sockets);
 const ROUNDS = values.smoke ? 3 : Number(values.rounds);
@@ -76,11 +80,13 @@ async function hub(): Promise<{ latencies: number[]; rounds: number[]; bytesPerP
   const conference = h.conferences.get(conferenceId);
   if (!conference) throw new Error('demo conference missing');
   const remote = conference.spec.points.filter((p) => p.level === 'province').map((p) => p.id);
-  const host = await connect(url, { token: (await h.credentials.issue({ conferenceId, pointId: 'trung-uong', role: 'host' }, 3600)).token });
+  const host = await connect(url, {
+    token: (await h.credentials.issue({ conferenceId, pointId: 'trung-uong', role: 'host' }, 3600)).token,
+  });
 
   globalThis.gc?.();
   const before = process.memoryUsage().rss;
-  const clients: SignalClient[] = [];
+  const clients: HubClient[] = [];
   for (let i = 0; i < SOCKETS; i++) {
     const { token } = await h.credentials.issue({ conferenceId, pointId: remote[i % remote.length] as string, role: 'viewer' }, 3600);
     clients.push(await connect(url, { token }));
@@ -125,10 +131,19 @@ const measured = await hub();
 const hubLatency = summary(measured.latencies);
 const rows = [
   { target: 'bare socket.io', ...baseline, messagesPerSecond: rate(bareRun.rounds), overUdpCeiling: round(rate(bareRun.rounds) / ceiling) },
-  { target: 'hub floor.grant', ...hubLatency, messagesPerSecond: rate(measured.rounds), overUdpCeiling: round(rate(measured.rounds) / ceiling) },
+  {
+    target: 'hub floor.grant',
+    ...hubLatency,
+    messagesPerSecond: rate(measured.rounds),
+    overUdpCeiling: round(rate(measured.rounds) / ceiling),
+  },
 ];
 printTable(rows);
-const ratios = { p50: round(hubLatency.p50 / baseline.p50), p99: round(hubLatency.p99 / baseline.p99), messagesPerSecond: round(rate(measured.rounds) / rate(bareRun.rounds)) };
+const ratios = {
+  p50: round(hubLatency.p50 / baseline.p50),
+  p99: round(hubLatency.p99 / baseline.p99),
+  messagesPerSecond: round(rate(measured.rounds) / rate(bareRun.rounds)),
+};
 console.log(`hub / bare: p50 ×${ratios.p50}, p99 ×${ratios.p99}, messages a second ×${ratios.messagesPerSecond}`);
 console.log(`memory per connected point (hub + client in one process, upper bound): ${Math.round(measured.bytesPerPoint / 1024)} KiB`);
 const file = writeResult(values.smoke ? 'control-smoke' : 'control', {

@@ -17,9 +17,9 @@ import { loadConfig } from '../../config/config.ts';
 import { mediaCodecs } from '../../server/media/codecs.ts';
 import { WorkerPool } from '../../server/media/worker-pool.ts';
 import { createHub, type Hub } from '../../server/hub.ts';
-import { tempDataDir } from '../../test/helpers/data-dir.ts';
-import { connect, type SignalClient, must } from '../../test/helpers/signal-client.ts';
-import { newSrtpKey, SRTP_SUITE } from '../../test/helpers/srtp.ts';
+import { tempDataDir } from '../lib/data-dir.ts';
+import { connect, type HubClient, must } from '../lib/hub-client.ts';
+import { newSrtpKey, SRTP_SUITE } from '../lib/srtp.ts';
 import { record, Replayer, type Recording } from './lib/source.ts';
 import { cpuMicros, machine, printTable, rssBytes, Sink, udpCeiling, writeResult } from './lib/tools.ts';
 import { AUDIO_SSRC, bareBroadcast, publishBroadcast, VIDEO_SSRC } from './lib/broadcast.ts';
@@ -68,7 +68,13 @@ async function bareTarget(workers: number, sinkPort: number): Promise<Target> {
     grow: async (n) => {
       for (; count < n; count++) {
         const router = routers[count % routers.length] as types.Router;
-        const t = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false, enableSrtp: true, srtpCryptoSuite: SRTP_SUITE });
+        const t = await router.createPlainTransport({
+          listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+          rtcpMux: true,
+          comedia: false,
+          enableSrtp: true,
+          srtpCryptoSuite: SRTP_SUITE,
+        });
         await t.connect({ ip: '127.0.0.1', port: sinkPort, srtpParameters: newSrtpKey() });
         for (const p of producers) await t.consume({ producerId: p.id, rtpCapabilities: router.rtpCapabilities });
       }
@@ -104,7 +110,7 @@ async function hubTarget(workers: number, sinkPort: number): Promise<Target> {
   const broadcast = await publishBroadcast(host);
 
   const remote = conference.spec.points.filter((p) => p.id !== conference.spec.centralPointId && !p.centralSide).map((p) => p.id);
-  const clients: SignalClient[] = [host];
+  const clients: HubClient[] = [host];
   const webrtc: WebRtcReceiver[] = [];
   let resumed = 0;
   let plain = 0;
@@ -118,7 +124,9 @@ async function hubTarget(workers: number, sinkPort: number): Promise<Target> {
       });
       await must(client.request('media.setCapabilities', { rtpCapabilities: client.welcome.routerRtpCapabilities }));
       const recv = await must(client.request('media.createTransport', { direction: 'recv', type: 'plain' }));
-      await must(client.request('media.connectTransport', { transportId: recv.id, ip: '127.0.0.1', port: sinkPort, srtpParameters: newSrtpKey() }));
+      await must(
+        client.request('media.connectTransport', { transportId: recv.id, ip: '127.0.0.1', port: sinkPort, srtpParameters: newSrtpKey() }),
+      );
     }
     const deadline = Date.now() + 60_000;
     while (resumed < target && Date.now() < deadline) await sleep(50);
@@ -244,7 +252,9 @@ async function measure(target: Target, recording: Recording, sink: Sink, workers
     replayer.stop();
   }
   firsts.sort((a, b) => a - b);
-  const videos = receivers.flatMap((r, i) => (r.firstVideoAt === undefined ? [] : [r.firstVideoAt - (starts[i] ?? 0)])).sort((a, b) => a - b);
+  const videos = receivers
+    .flatMap((r, i) => (r.firstVideoAt === undefined ? [] : [r.firstVideoAt - (starts[i] ?? 0)]))
+    .sort((a, b) => a - b);
   const joins: WebRtcJoins = {
     target: target.name,
     workers,
@@ -266,18 +276,22 @@ function pointsAt85(rows: Row[]): number | null {
   const n = usable.length;
   const mx = usable.reduce((s, r) => s + r.points, 0) / n;
   const my = usable.reduce((s, r) => s + r.workerCpuPercent, 0) / n;
-  const slope = usable.reduce((s, r) => s + (r.points - mx) * (r.workerCpuPercent - my), 0) / usable.reduce((s, r) => s + (r.points - mx) ** 2, 0);
+  const slope =
+    usable.reduce((s, r) => s + (r.points - mx) * (r.workerCpuPercent - my), 0) / usable.reduce((s, r) => s + (r.points - mx) ** 2, 0);
   if (!(slope > 0)) return null;
   return Math.floor((85 - (my - slope * mx)) / slope);
 }
 
 async function main(): Promise<void> {
-  console.log(`fan-out benchmark: points ${POINTS.join(',')}, ${WINDOW_S} s windows, workers ${WORKER_MODES.join(',')}${smoke ? ' (smoke)' : ''}`);
+  console.log(
+    `fan-out benchmark: points ${POINTS.join(',')}, ${WINDOW_S} s windows, workers ${WORKER_MODES.join(',')}${smoke ? ' (smoke)' : ''}`,
+  );
   const ceiling = await udpCeiling(smoke ? 1 : 3);
   console.log(`loopback UDP ceiling: ${ceiling} packets/s (1200-byte datagrams, one sender, one receiver)`);
   const recording = await record(smoke ? 2 : 4);
   const sourcePps = (recording.audio.length + recording.video.length) / recording.seconds;
-  console.log(`source: ${recording.video.length} VP8 + ${recording.audio.length} Opus packets over ${recording.seconds} s (${Math.round(sourcePps)} packets/s)`);
+  const packets = `${recording.video.length} VP8 + ${recording.audio.length} Opus packets`;
+  console.log(`source: ${packets} over ${recording.seconds} s (${Math.round(sourcePps)} packets/s)`);
 
   const rows: Row[] = [];
   const joins: WebRtcJoins[] = [];
@@ -314,7 +328,11 @@ async function main(): Promise<void> {
   console.log('');
   printTable(ratios);
   const capacity = WORKER_MODES.flatMap((workers) =>
-    (['bare', 'hub'] as const).map((target) => ({ target, workers, pointsAt85PercentCpu: pointsAt85(rows.filter((r) => r.target === target && r.workers === workers)) ?? 'n/a' })),
+    (['bare', 'hub'] as const).map((target) => ({
+      target,
+      workers,
+      pointsAt85PercentCpu: pointsAt85(rows.filter((r) => r.target === target && r.workers === workers)) ?? 'n/a',
+    })),
   );
   console.log('');
   printTable(capacity);

@@ -18,9 +18,11 @@ import { loadConfig } from '../../config/config.ts';
 import { mediaCodecs } from '../../server/media/codecs.ts';
 import { WorkerPool } from '../../server/media/worker-pool.ts';
 import { createHub, type Hub } from '../../server/hub.ts';
-import { tempDataDir } from '../../test/helpers/data-dir.ts';
-import { HeadlessPoint, MediaReceiver, MediaSender, type ConsumerCounter } from '../../test/helpers/headless-point.ts';
-import { newSrtpKey, SRTP_SUITE } from '../../test/helpers/srtp.ts';
+import { tempDataDir } from '../lib/data-dir.ts';
+import { HeadlessPoint } from '../lib/headless/point.ts';
+import { MediaReceiver, type ConsumerCounter } from '../lib/headless/receiver.ts';
+import { MediaSender } from '../lib/headless/sender.ts';
+import { newSrtpKey, SRTP_SUITE } from '../lib/srtp.ts';
 import { machine, printTable, udpCeiling, writeResult } from './lib/tools.ts';
 
 const { values } = parseArgs({
@@ -143,17 +145,37 @@ async function bareTarget(districts: string[]): Promise<Target> {
     const producers = new Map<string, { audio: types.Producer; video: types.Producer }>();
     // The same eleven publishers as the hub's technicians: Opus + three-layer VP8 simulcast over SRTP.
     for (const pointId of districts) {
-      const t = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true, enableSrtp: true, srtpCryptoSuite: SRTP_SUITE });
+      const t = await router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+        rtcpMux: true,
+        comedia: true,
+        enableSrtp: true,
+        srtpCryptoSuite: SRTP_SUITE,
+      });
       const key = newSrtpKey();
       await t.connect({ srtpParameters: key });
       const cname = `${pointId}-${randomSsrc().toString(16)}`;
       const audioSsrc = randomSsrc();
       const ssrcs = [randomSsrc(), randomSsrc(), randomSsrc()] as const;
-      const audio = await t.produce({ kind: 'audio', rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: opusPt, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: audioSsrc }], rtcp: { cname } } });
+      const audio = await t.produce({
+        kind: 'audio',
+        rtpParameters: {
+          codecs: [{ mimeType: 'audio/opus', payloadType: opusPt, clockRate: 48000, channels: 2 }],
+          encodings: [{ ssrc: audioSsrc }],
+          rtcp: { cname },
+        },
+      });
       const video = await t.produce({
         kind: 'video',
         rtpParameters: {
-          codecs: [{ mimeType: 'video/VP8', payloadType: vp8Pt, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }],
+          codecs: [
+            {
+              mimeType: 'video/VP8',
+              payloadType: vp8Pt,
+              clockRate: 90000,
+              rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
+            },
+          ],
           encodings: ssrcs.map((ssrc) => ({ ssrc, scalabilityMode: 'L1T1' })),
           rtcp: { cname },
         },
@@ -174,13 +196,24 @@ async function bareTarget(districts: string[]): Promise<Target> {
     const at = [...districts, ...Array.from({ length: VIEWERS }, (_, i) => viewerPoint(districts, i))];
     for (const pointId of at) {
       const receiver = await MediaReceiver.open();
-      const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false, enableSrtp: true, srtpCryptoSuite: SRTP_SUITE });
+      const transport = await router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+        rtcpMux: true,
+        comedia: false,
+        enableSrtp: true,
+        srtpCryptoSuite: SRTP_SUITE,
+      });
       receiver.setKey(transport.srtpParameters as { cryptoSuite: string; keyBase64: string });
       await transport.connect({ ip: receiver.ip, port: receiver.port, srtpParameters: newSrtpKey() });
       receivers.push({ pointId, receiver, transport, consumers: [] });
     }
     const consume = async (r: (typeof receivers)[number], speaker: string, producer: types.Producer): Promise<void> => {
-      const consumer = await r.transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: true, preferredLayers: { spatialLayer: 2 } });
+      const consumer = await r.transport.consume({
+        producerId: producer.id,
+        rtpCapabilities: router.rtpCapabilities,
+        paused: true,
+        preferredLayers: { spatialLayer: 2 },
+      });
       r.consumers.push(consumer);
       const encoding = consumer.rtpParameters.encodings?.[0];
       r.receiver.add({
@@ -300,7 +333,9 @@ async function run(target: Target, ceiling: number): Promise<Row[]> {
 }
 
 async function main(): Promise<void> {
-  console.log(`floor switch: ${SWITCHES} switches, 11 publishing districts, ${VIEWERS} viewers + 11 technicians receiving${smoke ? ' (smoke)' : ''}`);
+  console.log(
+    `floor switch: ${SWITCHES} switches, 11 publishing districts, ${VIEWERS} viewers + 11 technicians receiving${smoke ? ' (smoke)' : ''}`,
+  );
   const ceiling = await udpCeiling(smoke ? 1 : 3);
   console.log(`loopback UDP ceiling: ${ceiling} packets/s`);
   const rows: Row[] = [];

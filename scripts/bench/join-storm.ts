@@ -21,9 +21,9 @@ import { loadConfig } from '../../config/config.ts';
 import { mediaCodecs } from '../../server/media/codecs.ts';
 import { WorkerPool } from '../../server/media/worker-pool.ts';
 import { createHub, type Hub } from '../../server/hub.ts';
-import { tempDataDir } from '../../test/helpers/data-dir.ts';
-import { connect } from '../../test/helpers/signal-client.ts';
-import { newSrtpKey, SRTP_SUITE } from '../../test/helpers/srtp.ts';
+import { tempDataDir } from '../lib/data-dir.ts';
+import { connect } from '../lib/hub-client.ts';
+import { newSrtpKey, SRTP_SUITE } from '../lib/srtp.ts';
 import { record, Replayer, type Recording } from './lib/source.ts';
 import { cpuMicros, machine, printTable, udpCeiling, writeResult } from './lib/tools.ts';
 import { AUDIO_SSRC, bareBroadcast, publishBroadcast, VIDEO_SSRC } from './lib/broadcast.ts';
@@ -73,7 +73,13 @@ async function bare(recording: Recording): Promise<Joiner> {
   const joins: StormJoins = {
     join: async (index, port, progress) => {
       progress.step = 'createTransport';
-      const t = await on(index).createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false, enableSrtp: true, srtpCryptoSuite: SRTP_SUITE });
+      const t = await on(index).createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+        rtcpMux: true,
+        comedia: false,
+        enableSrtp: true,
+        srtpCryptoSuite: SRTP_SUITE,
+      });
       progress.step = 'connectTransport';
       await t.connect({ ip: '127.0.0.1', port, srtpParameters: newSrtpKey() });
       progress.step = 'consume';
@@ -99,8 +105,13 @@ async function bare(recording: Recording): Promise<Joiner> {
 
 async function hub(recording: Recording): Promise<Joiner> {
   const config = loadConfig({
-    DIEMCAU_HOST: '127.0.0.1', DIEMCAU_PORT: '0', DIEMCAU_LISTEN_IP: '127.0.0.1',
-    DIEMCAU_DATA_DIR: tempDataDir(), DIEMCAU_REQUESTS_PER_SECOND: '10000', DIEMCAU_JOINS_PER_MINUTE: '100000', DIEMCAU_WORKER_LOG_LEVEL: 'error',
+    DIEMCAU_HOST: '127.0.0.1',
+    DIEMCAU_PORT: '0',
+    DIEMCAU_LISTEN_IP: '127.0.0.1',
+    DIEMCAU_DATA_DIR: tempDataDir(),
+    DIEMCAU_REQUESTS_PER_SECOND: '10000',
+    DIEMCAU_JOINS_PER_MINUTE: '100000',
+    DIEMCAU_WORKER_LOG_LEVEL: 'error',
     DIEMCAU_WORKERS: String(WORKERS),
   });
   const h: Hub = await createHub(config, silent);
@@ -109,12 +120,19 @@ async function hub(recording: Recording): Promise<Joiner> {
   const spec = h.conferences.get(conferenceId)?.spec;
   if (!spec) throw new Error('demo conference missing');
   const remote = spec.points.filter((p) => p.level === 'province').map((p) => p.id);
-  const host = await connect(url, { token: (await h.credentials.issue({ conferenceId, pointId: 'trung-uong', role: 'host' }, 3600)).token });
+  const host = await connect(url, {
+    token: (await h.credentials.issue({ conferenceId, pointId: 'trung-uong', role: 'host' }, 3600)).token,
+  });
   const broadcast = await publishBroadcast(host);
   const replayer = new Replayer(recording, { ...broadcast, audioSsrc: AUDIO_SSRC, videoSsrc: VIDEO_SSRC });
   replayer.start();
   // Credentials are issued before the storm: a host does that the day before.
-  const tokens = (await h.credentials.issueMany(remote.flatMap((pointId) => Array.from({ length: 8 }, () => ({ conferenceId, pointId, role: 'viewer' as const }))), 3600)).map((i) => i.token);
+  const tokens = (
+    await h.credentials.issueMany(
+      remote.flatMap((pointId) => Array.from({ length: 8 }, () => ({ conferenceId, pointId, role: 'viewer' as const }))),
+      3600,
+    )
+  ).map((i) => i.token);
   let thread: Worker | undefined;
   return {
     workerPids: h.workers.health().map((w) => w.pid),
@@ -172,14 +190,35 @@ async function storm(make: (r: Recording) => Promise<Joiner>, recording: Recordi
   const closeMs = Math.round(performance.now() - closeStart);
   const summarise = (kind: Sample['kind']) => {
     const mine = samples.filter((s) => s.kind === kind);
-    const ok = mine.map((s) => s.ms).filter((ms): ms is number => ms !== null).sort((a, b) => a - b);
-    return { kind, joined: mine.length, p50: round(quantile(ok, 0.5)), p95: round(quantile(ok, 0.95)), p99: round(quantile(ok, 0.99)), max: round(ok.at(-1) ?? NaN), failures: mine.length - ok.length, failedAt: failureSteps(mine) };
+    const ok = mine
+      .map((s) => s.ms)
+      .filter((ms): ms is number => ms !== null)
+      .sort((a, b) => a - b);
+    return {
+      kind,
+      joined: mine.length,
+      p50: round(quantile(ok, 0.5)),
+      p95: round(quantile(ok, 0.95)),
+      p99: round(quantile(ok, 0.99)),
+      max: round(ok.at(-1) ?? NaN),
+      failures: mine.length - ok.length,
+      failedAt: failureSteps(mine),
+    };
   };
-  return { rows: [summarise('plain'), ...(WEBRTC > 0 ? [summarise('webrtc')] : [])], workerCpuPercent, mainThreadMsPerJoin, stormSeconds: round(seconds), closeMs };
+  return {
+    rows: [summarise('plain'), ...(WEBRTC > 0 ? [summarise('webrtc')] : [])],
+    workerCpuPercent,
+    mainThreadMsPerJoin,
+    stormSeconds: round(seconds),
+    closeMs,
+  };
 }
 
 async function main(): Promise<void> {
-  console.log(`join storm: points ${POINTS.join(',')} within ${WINDOWS.join(',')} s, ${WEBRTC} of them WebRTC (werift), ${WORKERS} worker(s), ${AUDIO_ONLY ? 'Opus only' : 'VP8 + Opus'}, ${TIMEOUT_MS} ms deadline${smoke ? ' (smoke)' : ''}`);
+  console.log(
+    `join storm: points ${POINTS.join(',')} within ${WINDOWS.join(',')} s, ${WEBRTC} of them WebRTC (werift), ${WORKERS} worker(s), ` +
+      `${AUDIO_ONLY ? 'Opus only' : 'VP8 + Opus'}, ${TIMEOUT_MS} ms deadline${smoke ? ' (smoke)' : ''}`,
+  );
   const ceiling = await udpCeiling(smoke ? 1 : 3);
   console.log(`loopback UDP ceiling: ${ceiling} packets/s`);
   const recorded = await record(smoke ? 2 : 4);
@@ -209,7 +248,15 @@ async function main(): Promise<void> {
       for (const [target, make] of ([['bare', bare], ['hub', hub]] as const).filter(([t]) => values.targets.split(',').includes(t))) {
         const r = await storm(make, recording, points, windowS);
         for (const row of r.rows) {
-          rows.push({ target, points, windowS, ...row, workerCpuPercent: r.workerCpuPercent, mainThreadMsPerJoin: r.mainThreadMsPerJoin, offeredOverUdpCeiling: Math.round(((points * sourcePps) / ceiling) * 100) / 100 });
+          rows.push({
+            target,
+            points,
+            windowS,
+            ...row,
+            workerCpuPercent: r.workerCpuPercent,
+            mainThreadMsPerJoin: r.mainThreadMsPerJoin,
+            offeredOverUdpCeiling: Math.round(((points * sourcePps) / ceiling) * 100) / 100,
+          });
           console.log(JSON.stringify({ ...rows.at(-1), stormSeconds: r.stormSeconds, closeMs: r.closeMs }));
         }
       }
@@ -221,7 +268,14 @@ async function main(): Promise<void> {
     .filter((r) => r.target === 'hub')
     .map((h) => {
       const b = rows.find((x) => x.target === 'bare' && x.points === h.points && x.windowS === h.windowS && x.kind === h.kind);
-      return { points: h.points, windowS: h.windowS, kind: h.kind, hubOverBareP50: b ? round(h.p50 / b.p50) : NaN, hubOverBareP95: b ? round(h.p95 / b.p95) : NaN, hubOverBareP99: b ? round(h.p99 / b.p99) : NaN };
+      return {
+        points: h.points,
+        windowS: h.windowS,
+        kind: h.kind,
+        hubOverBareP50: b ? round(h.p50 / b.p50) : NaN,
+        hubOverBareP95: b ? round(h.p95 / b.p95) : NaN,
+        hubOverBareP99: b ? round(h.p99 / b.p99) : NaN,
+      };
     });
   console.log('');
   printTable(ratios);

@@ -19,11 +19,21 @@ import { loadConfig } from '../../config/config.ts';
 import { mediaCodecs } from '../../server/media/codecs.ts';
 import { WorkerPool } from '../../server/media/worker-pool.ts';
 import { createHub, type Hub } from '../../server/hub.ts';
-import { tempDataDir } from '../../test/helpers/data-dir.ts';
-import { rtcpSenderReport } from '../../test/helpers/headless-point.ts';
-import { isRtcp } from '../../test/helpers/rtp.ts';
-import { connect, type SignalClient, must } from '../../test/helpers/signal-client.ts';
-import { newSrtpKey, rtpPayload, rtpSequenceNumber, rtpSsrc, SRTP_SUITE, SrtcpEncryptor, SrtpDecryptor, SrtpEncryptor, type SrtpKey } from '../../test/helpers/srtp.ts';
+import { tempDataDir } from '../lib/data-dir.ts';
+import { rtcpSenderReport } from '../lib/headless/sender.ts';
+import { isRtcp } from '../lib/rtp.ts';
+import { connect, type HubClient, must } from '../lib/hub-client.ts';
+import {
+  newSrtpKey,
+  rtpPayload,
+  rtpSequenceNumber,
+  rtpSsrc,
+  SRTP_SUITE,
+  SrtcpEncryptor,
+  SrtpDecryptor,
+  SrtpEncryptor,
+  type SrtpKey,
+} from '../lib/srtp.ts';
 import { machine, printTable, udpCeiling, writeResult } from './lib/tools.ts';
 import { bareWebRtcReceiver, hubWebRtcReceiver, type WebRtcReceiver } from './lib/webrtc.ts';
 
@@ -42,7 +52,10 @@ const WEBRTC = smoke ? 1 : Number(values.webrtc);
 const AUDIO_PT = 111;
 const AUDIO_SSRC = 1111;
 const PACKET_MS = 20;
-/** Decrypting every packet in JavaScript would load the one event loop that also times arrivals: at most this many a second are decrypted (chosen by sequence number, the same share for both targets). */
+/**
+ * Decrypting every packet in JavaScript would load the one event loop that also times arrivals: at most
+ * this many a second are decrypted (chosen by sequence number, the same share for both targets).
+ */
 const DECRYPTS_PER_SECOND = 1500;
 const MAGIC = Buffer.from('DCLT', 'ascii');
 const silent = pino({ level: 'silent' });
@@ -74,11 +87,24 @@ class TimestampSender {
       const timestamp = Math.round(((performance.now() - this.#t0) * 48_000) / 1000) >>> 0;
       const sentAt = performance.now();
       payload.writeDoubleBE(sentAt, 1 + MAGIC.length);
-      const wire = this.#srtp.protect({ payloadType: AUDIO_PT, marker: false, sequenceNumber: this.#seq++ & 0xffff, timestamp, ssrc: AUDIO_SSRC, payload });
+      const wire = this.#srtp.protect({
+        payloadType: AUDIO_PT,
+        marker: false,
+        sequenceNumber: this.#seq++ & 0xffff,
+        timestamp,
+        ssrc: AUDIO_SSRC,
+        payload,
+      });
       this.#socket.send(wire, this.#remote.port, this.#remote.ip);
       this.sent++;
       if (this.sent % 50 === 1) {
-        const report = rtcpSenderReport({ ssrc: AUDIO_SSRC, wallClockMs: Date.now(), rtpTimestamp: timestamp, packets: this.sent, octets: this.sent * payload.length });
+        const report = rtcpSenderReport({
+          ssrc: AUDIO_SSRC,
+          wallClockMs: Date.now(),
+          rtpTimestamp: timestamp,
+          packets: this.sent,
+          octets: this.sent * payload.length,
+        });
         this.#socket.send(this.#srtcp.protect(report), this.#remote.port, this.#remote.ip);
       }
     }, PACKET_MS);
@@ -165,13 +191,22 @@ interface Target {
   close(): Promise<void>;
 }
 
-const opusParameters = { codecs: [{ mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: AUDIO_SSRC }] };
+const opusParameters = {
+  codecs: [{ mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: 48000, channels: 2 }],
+  encodings: [{ ssrc: AUDIO_SSRC }],
+};
 
 async function bareTarget(rx: LatencyReceiver): Promise<{ target: Target; sender: TimestampSender }> {
   const pool = await WorkerPool.start({ count: 1, logLevel: 'error' }, silent);
   const router = await pool.next().createRouter({ mediaCodecs });
   const key = newSrtpKey();
-  const ingress = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true, enableSrtp: true, srtpCryptoSuite: SRTP_SUITE });
+  const ingress = await router.createPlainTransport({
+    listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+    rtcpMux: true,
+    comedia: true,
+    enableSrtp: true,
+    srtpCryptoSuite: SRTP_SUITE,
+  });
   await ingress.connect({ srtpParameters: key });
   const producer = await ingress.produce({ kind: 'audio', rtpParameters: opusParameters });
   const transports: types.PlainTransport[] = [];
@@ -181,7 +216,13 @@ async function bareTarget(rx: LatencyReceiver): Promise<{ target: Target; sender
       name: 'bare',
       grow: async (n) => {
         while (transports.length < n) {
-          const t = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false, enableSrtp: true, srtpCryptoSuite: SRTP_SUITE });
+          const t = await router.createPlainTransport({
+            listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+            rtcpMux: true,
+            comedia: false,
+            enableSrtp: true,
+            srtpCryptoSuite: SRTP_SUITE,
+          });
           transports.push(t);
           await t.connect({ ip: '127.0.0.1', port: rx.port, srtpParameters: newSrtpKey() });
           const consumer = await t.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: true });
@@ -203,7 +244,7 @@ async function hubTarget(rx: LatencyReceiver): Promise<{ target: Target; sender:
     DIEMCAU_WORKER_LOG_LEVEL: 'error',
   });
   const hub: Hub = await createHub(config, silent);
-  const clients: SignalClient[] = [];
+  const clients: HubClient[] = [];
   const close = async (): Promise<void> => {
     for (const c of clients) c.close();
     await hub.close('bench done');
@@ -213,7 +254,8 @@ async function hubTarget(rx: LatencyReceiver): Promise<{ target: Target; sender:
     const conferenceId = 'mttq-giam-sat-bau-cu-dot-1';
     const conference = hub.conferences.get(conferenceId);
     if (!conference) throw new Error('demo conference missing');
-    const issue = async (pointId: string, role: 'host' | 'viewer'): Promise<string> => (await hub.credentials.issue({ conferenceId, pointId, role }, 3600)).token;
+    const issue = async (pointId: string, role: 'host' | 'viewer'): Promise<string> =>
+      (await hub.credentials.issue({ conferenceId, pointId, role }, 3600)).token;
     const host = await connect(url, { token: await issue(conference.spec.centralPointId, 'host') });
     clients.push(host);
     const send = await must(host.request('media.createTransport', { direction: 'send', type: 'plain' }));
@@ -241,7 +283,14 @@ async function hubTarget(rx: LatencyReceiver): Promise<{ target: Target; sender:
           await must(client.request('media.setCapabilities', { rtpCapabilities: client.welcome.routerRtpCapabilities }));
           const info = await must(client.request('media.createTransport', { direction: 'recv', type: 'plain' }));
           if (info.type !== 'plain') throw new Error('expected a plain transport');
-          await must(client.request('media.connectTransport', { transportId: info.id, ip: '127.0.0.1', port: rx.port, srtpParameters: newSrtpKey() }));
+          await must(
+            client.request('media.connectTransport', {
+              transportId: info.id,
+              ip: '127.0.0.1',
+              port: rx.port,
+              srtpParameters: newSrtpKey(),
+            }),
+          );
           return info.srtpParameters;
         })();
         await ready;
@@ -282,7 +331,10 @@ interface Row {
   ppsOverUdpCeiling: number;
 }
 
-async function measure(make: (rx: LatencyReceiver) => Promise<{ target: Target; sender: TimestampSender }>, ceiling: number): Promise<Row[]> {
+async function measure(
+  make: (rx: LatencyReceiver) => Promise<{ target: Target; sender: TimestampSender }>,
+  ceiling: number,
+): Promise<Row[]> {
   const rx = await LatencyReceiver.open();
   const { target, sender } = await make(rx);
   sender.start();
@@ -351,7 +403,9 @@ async function measure(make: (rx: LatencyReceiver) => Promise<{ target: Target; 
 }
 
 async function main(): Promise<void> {
-  console.log(`latency: receivers ${POINTS.join(',')}, ${WINDOW_S} s windows, one Opus packet every ${PACKET_MS} ms${smoke ? ' (smoke)' : ''}`);
+  console.log(
+    `latency: receivers ${POINTS.join(',')}, ${WINDOW_S} s windows, one Opus packet every ${PACKET_MS} ms${smoke ? ' (smoke)' : ''}`,
+  );
   const ceiling = await udpCeiling(smoke ? 1 : 3);
   console.log(`loopback UDP ceiling: ${ceiling} packets/s`);
   const rows: Row[] = [];

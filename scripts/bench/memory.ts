@@ -15,10 +15,10 @@ import { CredentialIssuer } from '../../server/auth/credentials.ts';
 import { mediaCodecs } from '../../server/media/codecs.ts';
 import { WorkerPool } from '../../server/media/worker-pool.ts';
 import { Database } from '../../server/store/db.ts';
-import { tempDataDir } from '../../test/helpers/data-dir.ts';
-import { hubPort, spawnHub } from '../../test/helpers/hub-process.ts';
-import { connect, must, type SignalClient } from '../../test/helpers/signal-client.ts';
-import { newSrtpKey, SRTP_SUITE } from '../../test/helpers/srtp.ts';
+import { tempDataDir } from '../lib/data-dir.ts';
+import { hubPort, spawnHub } from '../lib/hub-process.ts';
+import { connect, must, type HubClient } from '../lib/hub-client.ts';
+import { newSrtpKey, SRTP_SUITE } from '../lib/srtp.ts';
 import { AUDIO_SSRC, bareBroadcast, publishBroadcast, VIDEO_SSRC } from './lib/broadcast.ts';
 import { record, Replayer, type Recording } from './lib/source.ts';
 import { machine, printTable, rssBytes, Sink, udpCeiling, writeResult } from './lib/tools.ts';
@@ -51,7 +51,13 @@ async function bare(recording: Recording, sinkPort: number): Promise<{ before: R
   try {
     const before = await read();
     for (let i = 0; i < POINTS; i++) {
-      const t = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false, enableSrtp: true, srtpCryptoSuite: SRTP_SUITE });
+      const t = await router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+        rtcpMux: true,
+        comedia: false,
+        enableSrtp: true,
+        srtpCryptoSuite: SRTP_SUITE,
+      });
       await t.connect({ ip: '127.0.0.1', port: sinkPort, srtpParameters: newSrtpKey() });
       for (const p of producers) await t.consume({ producerId: p.id, rtpCapabilities: router.rtpCapabilities });
     }
@@ -71,7 +77,7 @@ async function hub(recording: Recording, sinkPort: number): Promise<{ before: Re
     DIEMCAU_DATA_DIR: dataDir, DIEMCAU_AUTH_SECRET: secret, DIEMCAU_WORKERS: '1', DIEMCAU_LISTEN_IP: '127.0.0.1',
     DIEMCAU_REQUESTS_PER_SECOND: '10000', DIEMCAU_JOINS_PER_MINUTE: '100000', DIEMCAU_LOG_LEVEL: 'info', DIEMCAU_WORKER_LOG_LEVEL: 'error',
   });
-  const clients: SignalClient[] = [];
+  const clients: HubClient[] = [];
   let replayer: Replayer | undefined;
   const db = { current: undefined as Database | undefined };
   try {
@@ -92,22 +98,32 @@ async function hub(recording: Recording, sinkPort: number): Promise<{ before: Re
     const broadcast = await publishBroadcast(host);
     replayer = new Replayer(recording, { ...broadcast, audioSsrc: AUDIO_SSRC, videoSsrc: VIDEO_SSRC });
     replayer.start();
-    const tokens = (await issuer.issueMany(Array.from({ length: POINTS }, (_, i) => ({ conferenceId, pointId: points[i % points.length] as string, role: 'viewer' as const })), 3600)).map((c) => c.token);
+    const tokens = (
+      await issuer.issueMany(
+        Array.from({ length: POINTS }, (_, i) => ({ conferenceId, pointId: points[i % points.length] as string, role: 'viewer' as const })),
+        3600,
+      )
+    ).map((c) => c.token);
     const read = async (): Promise<Reading> => {
       await sleep(SETTLE_MS);
       return { process: rssBytes(hubPid), worker: rssBytes(workerPid) };
     };
     const before = await read();
-    const viewers: SignalClient[] = [];
+    const viewers: HubClient[] = [];
     for (const token of tokens) viewers.push(await connect(url, { token }));
     clients.push(...viewers);
     const signalling = await read();
     let resumed = 0;
     for (const client of viewers) {
-      client.socket.on('media.consumer', (c) => void must(client.request('media.resumeConsumer', { consumerId: c.consumerId })).then(() => resumed++));
+      client.socket.on(
+        'media.consumer',
+        (c) => void must(client.request('media.resumeConsumer', { consumerId: c.consumerId })).then(() => resumed++),
+      );
       await must(client.request('media.setCapabilities', { rtpCapabilities: client.welcome.routerRtpCapabilities }));
       const recv = await must(client.request('media.createTransport', { direction: 'recv', type: 'plain' }));
-      await must(client.request('media.connectTransport', { transportId: recv.id, ip: '127.0.0.1', port: sinkPort, srtpParameters: newSrtpKey() }));
+      await must(
+        client.request('media.connectTransport', { transportId: recv.id, ip: '127.0.0.1', port: sinkPort, srtpParameters: newSrtpKey() }),
+      );
     }
     const deadline = Date.now() + 30_000;
     while (resumed < POINTS * 2 && Date.now() < deadline) await sleep(50);
@@ -134,16 +150,43 @@ async function main(): Promise<void> {
     const b = await bare(recording, sink.port);
     const h = await hub(recording, sink.port);
     const rows = [
-      { target: 'bare', part: 'process', signallingKiBPerPoint: '-', mediaKiBPerPoint: kib((b.media.process - b.before.process) / POINTS), totalMiB: Math.round(b.media.process / 2 ** 20) },
-      { target: 'bare', part: 'worker', signallingKiBPerPoint: '-', mediaKiBPerPoint: kib((b.media.worker - b.before.worker) / POINTS), totalMiB: Math.round(b.media.worker / 2 ** 20) },
-      { target: 'hub', part: 'process', signallingKiBPerPoint: kib((h.signalling.process - h.before.process) / POINTS), mediaKiBPerPoint: kib((h.media.process - h.signalling.process) / POINTS), totalMiB: Math.round(h.media.process / 2 ** 20) },
-      { target: 'hub', part: 'worker', signallingKiBPerPoint: kib((h.signalling.worker - h.before.worker) / POINTS), mediaKiBPerPoint: kib((h.media.worker - h.signalling.worker) / POINTS), totalMiB: Math.round(h.media.worker / 2 ** 20) },
+      {
+        target: 'bare',
+        part: 'process',
+        signallingKiBPerPoint: '-',
+        mediaKiBPerPoint: kib((b.media.process - b.before.process) / POINTS),
+        totalMiB: Math.round(b.media.process / 2 ** 20),
+      },
+      {
+        target: 'bare',
+        part: 'worker',
+        signallingKiBPerPoint: '-',
+        mediaKiBPerPoint: kib((b.media.worker - b.before.worker) / POINTS),
+        totalMiB: Math.round(b.media.worker / 2 ** 20),
+      },
+      {
+        target: 'hub',
+        part: 'process',
+        signallingKiBPerPoint: kib((h.signalling.process - h.before.process) / POINTS),
+        mediaKiBPerPoint: kib((h.media.process - h.signalling.process) / POINTS),
+        totalMiB: Math.round(h.media.process / 2 ** 20),
+      },
+      {
+        target: 'hub',
+        part: 'worker',
+        signallingKiBPerPoint: kib((h.signalling.worker - h.before.worker) / POINTS),
+        mediaKiBPerPoint: kib((h.media.worker - h.signalling.worker) / POINTS),
+        totalMiB: Math.round(h.media.worker / 2 ** 20),
+      },
     ];
     printTable(rows);
     const hubTotal = (h.media.process - h.before.process + h.media.worker - h.before.worker) / POINTS;
     const bareTotal = (b.media.process - b.before.process + b.media.worker - b.before.worker) / POINTS;
     const workerRatio = (h.media.worker - h.signalling.worker) / Math.max(1, b.media.worker - b.before.worker);
-    console.log(`per point, everything (process + worker): hub ${kib(hubTotal)} KiB, bare ${kib(bareTotal)} KiB; hub worker ÷ bare worker for the media ×${Math.round(workerRatio * 100) / 100}`);
+    console.log(
+      `per point, everything (process + worker): hub ${kib(hubTotal)} KiB, bare ${kib(bareTotal)} KiB; ` +
+        `hub worker ÷ bare worker for the media ×${Math.round(workerRatio * 100) / 100}`,
+    );
     const file = writeResult(smoke ? 'memory-smoke' : 'memory', {
       scenario: 'memory',
       machine: machine(),

@@ -16,7 +16,15 @@ export interface HubProcess {
 
 export function spawnHub(env: Record<string, string> = {}): HubProcess {
   const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', mainFile], {
-    env: { ...process.env, DIEMCAU_DATA_DIR: tempDataDir(), DIEMCAU_HOST: '127.0.0.1', DIEMCAU_PORT: '0', DIEMCAU_LOG_FORMAT: 'json', DIEMCAU_LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      DIEMCAU_DATA_DIR: tempDataDir(),
+      DIEMCAU_HOST: '127.0.0.1',
+      DIEMCAU_PORT: '0',
+      DIEMCAU_LOG_FORMAT: 'json',
+      DIEMCAU_LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];

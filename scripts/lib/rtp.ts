@@ -1,4 +1,4 @@
-// Minimal RTP/RTCP helpers for tests that feed and count real packets.
+// Minimal RTP/RTCP helpers for tests and benchmarks that feed and count real packets.
 
 export interface RtpFields {
   payloadType: number;

@@ -1,7 +1,7 @@
-// SRTP (AES_CM_128_HMAC_SHA1_80, the suite of the hub's plain transports) for headless test clients,
-// on werift's SrtpSession. A key is what mediasoup calls srtpParameters: base64 of a 16-byte master key
-// followed by a 14-byte master salt. One SrtpProtector per key and direction; it keeps the rollover
-// state of every SSRC it has seen, so feed it the packets of a stream in order.
+// SRTP (AES_CM_128_HMAC_SHA1_80, the suite of the hub's plain transports) for headless clients of tests
+// and benchmarks, on werift's SrtpSession. A key is what mediasoup calls srtpParameters: base64 of a
+// 16-byte master key followed by a 14-byte master salt. One SrtpProtector per key and direction; it keeps
+// the rollover state of every SSRC it has seen, so feed it the packets of a stream in order.
 import { randomBytes } from 'node:crypto';
 import { ProtectionProfileAes128CmHmacSha1_80, RtpHeader, SrtcpSession, SrtpSession } from 'werift';
 import type { RtpFields } from './rtp.ts';

@@ -6,9 +6,11 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import type { types } from 'mediasoup';
 import { describe, expect, it } from 'vitest';
-import { MediaReceiver, MediaSender, originTag, readMark, type ConsumerInfo } from './headless-point.ts';
-import { isRtcp } from './rtp.ts';
-import { newSrtpKey, rtpPayload, SrtcpDecryptor, SrtpDecryptor, SrtpEncryptor, type SrtpKey } from './srtp.ts';
+import { originTag, readMark } from '../../scripts/lib/headless/marks.ts';
+import { MediaReceiver, type ConsumerInfo } from '../../scripts/lib/headless/receiver.ts';
+import { MediaSender } from '../../scripts/lib/headless/sender.ts';
+import { isRtcp } from '../../scripts/lib/rtp.ts';
+import { newSrtpKey, rtpPayload, SrtcpDecryptor, SrtpDecryptor, SrtpEncryptor, type SrtpKey } from '../../scripts/lib/srtp.ts';
 import { sleep, waitFor } from './wait.ts';
 import { useBareRouter } from './bare-router.ts';
 
@@ -31,7 +33,13 @@ describe('SRTP and the origin mark (no worker)', () => {
 
   it('refuses a packet under another key or with a flipped bit', () => {
     const key = newSrtpKey();
-    const packet = new SrtpEncryptor(key).protect({ payloadType: 96, ssrc: 7, sequenceNumber: 1, timestamp: 1, payload: Buffer.alloc(40, 1) });
+    const packet = new SrtpEncryptor(key).protect({
+      payloadType: 96,
+      ssrc: 7,
+      sequenceNumber: 1,
+      timestamp: 1,
+      payload: Buffer.alloc(40, 1),
+    });
     expect(new SrtpDecryptor(newSrtpKey()).tryUnprotect(packet)).toBeUndefined();
     const tampered = Buffer.from(packet);
     tampered[20] = (tampered[20] ?? 0) ^ 0x01;
@@ -103,7 +111,9 @@ describe('the harness against a bare mediasoup router', () => {
     const video = await ingress.produce({
       kind: 'video',
       rtpParameters: {
-        codecs: [{ mimeType: 'video/VP8', payloadType: ptOf('video/VP8'), clockRate: 90000, rtcpFeedback: [{ type: 'nack', parameter: 'pli' }] }],
+        codecs: [
+          { mimeType: 'video/VP8', payloadType: ptOf('video/VP8'), clockRate: 90000, rtcpFeedback: [{ type: 'nack', parameter: 'pli' }] },
+        ],
         encodings: videoSsrcs.map((ssrc) => ({ ssrc, scalabilityMode: 'L1T1' })),
       },
     });
@@ -169,7 +179,16 @@ describe('the harness against a bare mediasoup router', () => {
     };
     const [audioC, stageC, wallC] = consumers.map(([c]) => receiver.consumers.get(c.id));
     const sentVideo = (['low', 'mid', 'high'] as const).map((l) => sender.sent[l] - sentBefore[l]);
-    const result = { sent: { ...sender.sent }, sentVideo, produced, audio: audioC, stage: stageC, wall: wallC, receiver, senderReports: sender.senderReports };
+    const result = {
+      sent: { ...sender.sent },
+      sentVideo,
+      produced,
+      audio: audioC,
+      stage: stageC,
+      wall: wallC,
+      receiver,
+      senderReports: sender.senderReports,
+    };
     receiver.close();
     socket.close();
     ingress.close();

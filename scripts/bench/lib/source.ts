@@ -4,8 +4,8 @@
 // encrypted when a key is given. Encoding is done before measuring, so it does not eat the CPU measured.
 import { spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { rtcpSenderReport } from '../../../test/helpers/headless-point.ts';
-import { SrtcpEncryptor, SrtpEncryptor } from '../../../test/helpers/srtp.ts';
+import { rtcpSenderReport } from '../../lib/headless/sender.ts';
+import { SrtcpEncryptor, SrtpEncryptor } from '../../lib/srtp.ts';
 
 export interface RecordedPacket {
   payloadType: number;
@@ -30,7 +30,12 @@ function parse(packet: Buffer): RecordedPacket | undefined {
   const cc = (packet[0] ?? 0) & 0x0f;
   let offset = 12 + cc * 4;
   if (((packet[0] ?? 0) & 0x10) !== 0) offset += 4 + packet.readUInt16BE(offset + 2) * 4;
-  return { payloadType: type & 0x7f, marker: (type & 0x80) !== 0, timestamp: packet.readUInt32BE(4), payload: Buffer.from(packet.subarray(offset)) };
+  return {
+    payloadType: type & 0x7f,
+    marker: (type & 0x80) !== 0,
+    timestamp: packet.readUInt32BE(4),
+    payload: Buffer.from(packet.subarray(offset)),
+  };
 }
 
 /** Encodes `seconds` of VP8 (2.5 Mbps, 1280x720, 25 fps) and Opus with ffmpeg and records the RTP. */
@@ -148,14 +153,27 @@ export class Replayer {
     this.#reports = setInterval(() => {
       for (const track of this.#tracks) {
         if (track.sent === 0) continue;
-        const report = rtcpSenderReport({ ssrc: track.ssrc, wallClockMs: Date.now(), rtpTimestamp: track.lastTimestamp, packets: track.sent, octets: track.octets });
+        const report = rtcpSenderReport({
+          ssrc: track.ssrc,
+          wallClockMs: Date.now(),
+          rtpTimestamp: track.lastTimestamp,
+          packets: track.sent,
+          octets: track.octets,
+        });
         this.#socket.send(this.#srtcp ? this.#srtcp.protect(report) : report, this.#target.port, this.#target.ip);
       }
     }, 1000);
   }
 
   #send(track: Track, packet: RecordedPacket, timestamp: number): void {
-    const fields = { payloadType: packet.payloadType, marker: packet.marker, sequenceNumber: track.seq++ & 0xffff, timestamp, ssrc: track.ssrc, payload: packet.payload };
+    const fields = {
+      payloadType: packet.payloadType,
+      marker: packet.marker,
+      sequenceNumber: track.seq++ & 0xffff,
+      timestamp,
+      ssrc: track.ssrc,
+      payload: packet.payload,
+    };
     const wire = this.#srtp ? this.#srtp.protect(fields) : plainRtp(fields);
     track.sent++;
     this.sent++;
@@ -171,7 +189,14 @@ export class Replayer {
   }
 }
 
-function plainRtp(f: { payloadType: number; marker: boolean; sequenceNumber: number; timestamp: number; ssrc: number; payload: Buffer }): Buffer {
+function plainRtp(f: {
+  payloadType: number;
+  marker: boolean;
+  sequenceNumber: number;
+  timestamp: number;
+  ssrc: number;
+  payload: Buffer;
+}): Buffer {
   const header = Buffer.alloc(12);
   header[0] = 0x80;
   header[1] = (f.marker ? 0x80 : 0) | f.payloadType;

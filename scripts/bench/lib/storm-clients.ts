@@ -3,8 +3,8 @@
 // loop of the hub they measure. Gets the storm's parameters as workerData, posts back the samples and
 // then the word to close.
 import { parentPort, workerData } from 'node:worker_threads';
-import { connect, must, type SignalClient } from '../../../test/helpers/signal-client.ts';
-import { newSrtpKey } from '../../../test/helpers/srtp.ts';
+import { connect, must, type HubClient } from '../../lib/hub-client.ts';
+import { newSrtpKey } from '../../lib/srtp.ts';
 import { runStorm, type Progress, type StormJoins } from './storm.ts';
 import { hubWebRtcReceiver, type WebRtcReceiver } from './webrtc.ts';
 
@@ -18,10 +18,10 @@ export interface StormClientsInput {
 }
 
 const input = workerData as StormClientsInput;
-const clients: SignalClient[] = [];
+const clients: HubClient[] = [];
 const receivers: WebRtcReceiver[] = [];
 
-const open = async (index: number, progress: Progress): Promise<SignalClient> => {
+const open = async (index: number, progress: Progress): Promise<HubClient> => {
   progress.step = 'connect';
   const client = await connect(input.url, { token: input.tokens[index % input.tokens.length] as string });
   clients.push(client);

@@ -6,13 +6,20 @@ import type { types } from 'mediasoup';
 import type { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import type { DtlsParameters } from '../../../shared/media.ts';
 import type { EventPayload } from '../../../shared/protocol.ts';
-import { must, type SignalClient } from '../../../test/helpers/signal-client.ts';
-import { consumerOffer, receivingPeer } from '../../../test/helpers/werift-receiver.ts';
+import { must, type HubClient } from '../../lib/hub-client.ts';
+import { consumerOffer, receivingPeer } from '../../lib/werift-receiver.ts';
 
 /** What the SDP offer needs of a transport: a mediasoup WebRtcTransport or the hub's TransportInfo. */
 export interface OfferTransport {
   iceParameters: { usernameFragment: string; password: string };
-  iceCandidates: ReadonlyArray<{ foundation: string; priority: number; address: string; protocol: string; port: number; tcpType?: string | undefined }>;
+  iceCandidates: ReadonlyArray<{
+    foundation: string;
+    priority: number;
+    address: string;
+    protocol: string;
+    port: number;
+    tcpType?: string | undefined;
+  }>;
   dtlsParameters: { fingerprints: ReadonlyArray<{ algorithm: string; value: string }> };
 }
 
@@ -71,7 +78,11 @@ export class WebRtcReceiver {
    * Answers the offer in which `transport` sends `consumers`, and hands werift's DTLS parameters to
    * `connect` (the remote side's role: setup:active in the answer means werift is the DTLS client).
    */
-  static async negotiate(transport: OfferTransport, consumers: OfferConsumer[], connect: (dtls: DtlsParameters) => Promise<void>): Promise<WebRtcReceiver> {
+  static async negotiate(
+    transport: OfferTransport,
+    consumers: OfferConsumer[],
+    connect: (dtls: DtlsParameters) => Promise<void>,
+  ): Promise<WebRtcReceiver> {
     const pc = receivingPeer();
     const receiver = new WebRtcReceiver(pc);
     const offer = consumerOffer(transport as unknown as types.WebRtcTransport, consumers as unknown as types.Consumer[]);
@@ -81,7 +92,10 @@ export class WebRtcReceiver {
     const fingerprint = /a=fingerprint:sha-256 ([0-9A-Fa-f:]+)/.exec(sdp)?.[1];
     const setup = /a=setup:(active|passive)/.exec(sdp)?.[1];
     if (!fingerprint || !setup) throw new Error('werift answer without fingerprint or setup');
-    await connect({ role: setup === 'active' ? 'client' : 'server', fingerprints: [{ algorithm: 'sha-256', value: fingerprint.toUpperCase() }] });
+    await connect({
+      role: setup === 'active' ? 'client' : 'server',
+      fingerprints: [{ algorithm: 'sha-256', value: fingerprint.toUpperCase() }],
+    });
     return receiver;
   }
 
@@ -95,7 +109,7 @@ export class WebRtcReceiver {
  * receiving transport, waits for the `expected` consumers the hub pushes (the programme's audio and video),
  * answers, connects and resumes them.
  */
-export async function hubWebRtcReceiver(client: SignalClient, expected = 2, timeoutMs = 20_000): Promise<WebRtcReceiver> {
+export async function hubWebRtcReceiver(client: HubClient, expected = 2, timeoutMs = 20_000): Promise<WebRtcReceiver> {
   const pushed: Array<EventPayload<'media.consumer'>> = [];
   let arrived: (() => void) | undefined;
   const all = new Promise<void>((resolve, reject) => {
@@ -132,7 +146,9 @@ export async function bareWebRtcReceiver(router: types.Router, producers: types.
     initialAvailableOutgoingBitrate: 1_500_000,
   });
   const consumers: types.Consumer[] = [];
-  for (const p of producers) consumers.push(await transport.consume({ producerId: p.id, rtpCapabilities: router.rtpCapabilities, paused: true }));
+  for (const p of producers) {
+    consumers.push(await transport.consume({ producerId: p.id, rtpCapabilities: router.rtpCapabilities, paused: true }));
+  }
   const receiver = await WebRtcReceiver.negotiate(transport, consumers, (dtlsParameters) => transport.connect({ dtlsParameters }));
   for (const c of consumers) {
     await c.resume();
