@@ -2,7 +2,7 @@
 // SIGTERM/SIGINT leaving no worker process behind, and refuses to start on bad config or a bad worker.
 import { afterEach, describe, expect, it } from 'vitest';
 import { HealthReport } from '../shared/health.ts';
-import { hubPort, processAlive, spawnHub, type HubProcess } from './helpers/hub-process.ts';
+import { hubPort, processAlive, spawnHub, type HubProcess } from '../scripts/lib/hub-process.ts';
 import { waitFor } from './helpers/wait.ts';
 
 const running: HubProcess[] = [];

@@ -12,9 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.ts';
 import type { Role } from '../../shared/domain.ts';
 import { createHub, type Hub } from '../../server/hub.ts';
-import { growth, HeadlessPoint, type ConsumerFilter } from '../helpers/headless-point.ts';
+import { growth } from '../../scripts/lib/headless/growth.ts';
+import { HeadlessPoint } from '../../scripts/lib/headless/point.ts';
+import type { ConsumerFilter } from '../../scripts/lib/headless/receiver.ts';
 import { sleep } from '../helpers/wait.ts';
-import { tempDataDir } from '../helpers/data-dir.ts';
+import { tempDataDir } from '../../scripts/lib/data-dir.ts';
 
 const CONFERENCE = 'dong-nai-tap-huan-bau-cu';
 const CENTRE = 'tinh-dong-nai';

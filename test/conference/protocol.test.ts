@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain.ts';
 import { requests, type RequestName } from '../../shared/protocol.ts';
 import type { Hub } from '../../server/hub.ts';
-import { connect, JoinRefused, nextEvent, type SignalClient } from '../helpers/signal-client.ts';
+import { connect, JoinRefused, nextEvent, type HubClient as SignalClient } from '../../scripts/lib/hub-client.ts';
 
 import { MTTQ_CONFERENCE, MTTQ_POINT_FOR_ROLE } from '../helpers/demo-points.ts';
 import { startHub } from '../helpers/test-hub.ts';

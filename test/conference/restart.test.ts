@@ -3,9 +3,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CredentialIssuer } from '../../server/auth/credentials.ts';
 import { Database } from '../../server/store/db.ts';
-import { tempDataDir } from '../helpers/data-dir.ts';
-import { hubPort, spawnHub, type HubProcess } from '../helpers/hub-process.ts';
-import { connect, type SignalClient, must } from '../helpers/signal-client.ts';
+import { tempDataDir } from '../../scripts/lib/data-dir.ts';
+import { hubPort, spawnHub, type HubProcess } from '../../scripts/lib/hub-process.ts';
+import { connect, type HubClient as SignalClient, must } from '../../scripts/lib/hub-client.ts';
 
 const CONF = 'dong-nai-tap-huan-bau-cu';
 const dataDir = tempDataDir();

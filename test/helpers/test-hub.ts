@@ -3,7 +3,7 @@
 import { pino } from 'pino';
 import { loadConfig } from '../../config/config.ts';
 import { createHub, type Hub } from '../../server/hub.ts';
-import { tempDataDir } from './data-dir.ts';
+import { tempDataDir } from '../../scripts/lib/data-dir.ts';
 
 export async function startHub(env: Record<string, string> = {}): Promise<{ hub: Hub; url: string }> {
   const config = loadConfig({

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import type { types } from 'mediasoup';
 import { describe, expect, it } from 'vitest';
-import { isRtcp, rtpPayloadType } from '../helpers/rtp.ts';
+import { isRtcp, rtpPayloadType } from '../../scripts/lib/rtp.ts';
 import { useBareRouter } from '../helpers/bare-router.ts';
 
 const SUITE = 'AES_CM_128_HMAC_SHA1_80';

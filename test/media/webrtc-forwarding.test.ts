@@ -4,8 +4,8 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { types } from 'mediasoup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rtpPacket, vp8KeyFramePayload } from '../helpers/rtp.ts';
-import { connectWeriftReceiver } from '../helpers/werift-receiver.ts';
+import { rtpPacket, vp8KeyFramePayload } from '../../scripts/lib/rtp.ts';
+import { connectWeriftReceiver } from '../../scripts/lib/werift-receiver.ts';
 import { sleep, waitFor } from '../helpers/wait.ts';
 import { useBareRouter } from '../helpers/bare-router.ts';
 

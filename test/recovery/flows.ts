@@ -1,6 +1,6 @@
 // Media flows between headless points, measured from the packets themselves: which (receiver, origin,
 // audio|video) flows are running, and after a fault, how long until each runs again without a stall.
-import type { HeadlessPoint } from '../helpers/headless-point.ts';
+import type { HeadlessPoint } from '../../scripts/lib/headless/point.ts';
 import { sleep } from '../helpers/wait.ts';
 
 export interface Flow {

@@ -8,9 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain.ts';
 import { CredentialIssuer } from '../../server/auth/credentials.ts';
 import { Database } from '../../server/store/db.ts';
-import { tempDataDir } from '../helpers/data-dir.ts';
-import { HeadlessPoint } from '../helpers/headless-point.ts';
-import { hubPort, spawnHub, type HubProcess } from '../helpers/hub-process.ts';
+import { tempDataDir } from '../../scripts/lib/data-dir.ts';
+import { HeadlessPoint } from '../../scripts/lib/headless/point.ts';
+import { hubPort, spawnHub, type HubProcess } from '../../scripts/lib/hub-process.ts';
 import { sleep, waitFor } from '../helpers/wait.ts';
 import { measureRecovery, runningFlows, summarise } from './flows.ts';
 

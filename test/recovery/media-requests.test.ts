@@ -3,8 +3,8 @@
 // answers with media.restart; a headless point builds it again and its packets flow again).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
-import { HeadlessPoint } from '../helpers/headless-point.ts';
-import { connect, must, type SignalClient } from '../helpers/signal-client.ts';
+import { HeadlessPoint } from '../../scripts/lib/headless/point.ts';
+import { connect, must, type HubClient as SignalClient } from '../../scripts/lib/hub-client.ts';
 import { startHub } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait.ts';
 

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain.ts';
 import { HealthReport } from '../../shared/health.ts';
 import type { Hub } from '../../server/hub.ts';
-import { HeadlessPoint } from '../helpers/headless-point.ts';
+import { HeadlessPoint } from '../../scripts/lib/headless/point.ts';
 import { startHub } from '../helpers/test-hub.ts';
 import { sleep, waitFor } from '../helpers/wait.ts';
 import { measureRecovery, runningFlows, summarise } from './flows.ts';

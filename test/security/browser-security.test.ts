@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Role } from '../../shared/domain.ts';
 import type { Hub } from '../../server/hub.ts';
-import { connect, must, type SignalClient } from '../helpers/signal-client.ts';
+import { connect, must, type HubClient as SignalClient } from '../../scripts/lib/hub-client.ts';
 import { ensureClientBuilt, launch } from '../helpers/browser.ts';
 import { startHub } from '../helpers/test-hub.ts';
 

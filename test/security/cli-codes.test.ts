@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Hub } from '../../server/hub.ts';
 import { runCli } from '../../server/cli.ts';
-import { tempDataDir } from '../helpers/data-dir.ts';
-import { connect } from '../helpers/signal-client.ts';
+import { tempDataDir } from '../../scripts/lib/data-dir.ts';
+import { connect } from '../../scripts/lib/hub-client.ts';
 import { startHub } from '../helpers/test-hub.ts';
 
 const CONF = 'dong-nai-tap-huan-bau-cu';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Role } from '../../shared/domain.ts';
 import type { Hub } from '../../server/hub.ts';
-import { connect, type SignalClient } from '../helpers/signal-client.ts';
+import { connect, type HubClient as SignalClient } from '../../scripts/lib/hub-client.ts';
 import { startHub } from '../helpers/test-hub.ts';
 
 const CONF = 'dong-nai-tap-huan-bau-cu';

@@ -12,7 +12,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Hub } from '../../server/hub.ts';
-import { connect } from '../helpers/signal-client.ts';
+import { connect } from '../../scripts/lib/hub-client.ts';
 import { startHub } from '../helpers/test-hub.ts';
 
 const CONF = 'dong-nai-tap-huan-bau-cu';
