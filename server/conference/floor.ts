@@ -1,11 +1,19 @@
 // Who holds the floor: the centre, or one remote point for a limited time, plus the ordered queue of
-// requests to speak. Pure domain with timers: it knows nothing of media or sockets and reports every
-// change by a typed event; the conference turns those into media switches and messages.
-import { EventEmitter } from 'node:events';
+// requests to speak. Pure domain with timers: it knows nothing of media or sockets. Every change, the
+// timer's return to the centre included, is worked out first, handed to `commit` (which stores it with
+// its log row), and only then applied; a commit that throws leaves the floor exactly as it was. Applied
+// changes are reported by a typed event; the conference turns those into messages and media switches.
 import type { FloorView } from '../../shared/domain.ts';
-import { conflict, notFound } from '../errors.ts';
+import type { Actor, LoggedAction } from '../../shared/event-log.ts';
+import { LIMITS } from '../../shared/rules.ts';
+import { refuse } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { SafeEmitter } from '../safe-emitter.ts';
 
 export type FloorCause = 'request' | 'cancel' | 'grant' | 'revoke' | 'extend' | 'expire' | 'reorder' | 'drop';
+
+/** A change about to be made: its event-log entry, who made it (null: the floor's own timer) and the floor after it. */
+export type FloorChange = Extract<LoggedAction, { action: `floor.${FloorCause}` }> & { actor: Actor; view: FloorView };
 
 export interface FloorEvents {
   changed: [view: FloorView, cause: FloorCause];
@@ -13,15 +21,22 @@ export interface FloorEvents {
 }
 
 interface Holder {
-  pointId: string;
-  since: number;
-  endsAt: number;
+  readonly pointId: string;
+  readonly since: number;
+  readonly endsAt: number;
 }
 
 interface Request {
-  pointId: string;
-  note: string;
-  requestedAt: number;
+  readonly pointId: string;
+  readonly note: string;
+  readonly requestedAt: number;
+}
+
+/** The whole floor as one value: each change builds the next one, and a new holder object means new timers. */
+interface State {
+  readonly holder: Holder | null;
+  readonly centreSince: number;
+  readonly queue: readonly Request[];
 }
 
 export interface FloorOptions {
@@ -29,137 +44,164 @@ export interface FloorOptions {
   /** How long before the end the speaker is warned. */
   warningSeconds?: number;
   now?: () => number;
+  logger: Logger;
+  /** Stores a change before it takes effect (state and log row in one transaction); a throw cancels it. */
+  commit?: (change: FloorChange) => void;
 }
 
-export class Floor extends EventEmitter<FloorEvents> {
+/** How long the timer waits before trying again when the return to the centre could not be stored. */
+const EXPIRE_RETRY_MS = 1000;
+
+export class Floor extends SafeEmitter<FloorEvents> {
   readonly #defaultSeconds: number;
   readonly #warningMs: number;
   readonly #now: () => number;
-  #holder: Holder | null = null;
-  #centreSince: number;
-  #queue: Request[] = [];
+  readonly #logger: Logger;
+  readonly #commit: (change: FloorChange) => void;
+  #state: State;
   #warningTimer: NodeJS.Timeout | undefined;
   #endTimer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(options: FloorOptions) {
-    super();
+    super(options.logger);
     this.#defaultSeconds = options.defaultSeconds;
-    this.#warningMs = (options.warningSeconds ?? 30) * 1000;
+    this.#warningMs = (options.warningSeconds ?? LIMITS.floorWarningSeconds) * 1000;
     this.#now = options.now ?? Date.now;
-    this.#centreSince = this.#now();
+    this.#logger = options.logger;
+    this.#commit = options.commit ?? (() => undefined);
+    this.#state = { holder: null, centreSince: this.#now(), queue: [] };
   }
 
-  /** Puts back a floor stored before a restart; a grant that ran out meanwhile returns to the centre. */
+  /** Puts back a floor stored before a restart; a grant that ran out meanwhile returns to the centre (a stored expiry). */
   restore(view: FloorView): void {
-    this.#queue = view.queue.map((r) => ({ ...r }));
-    if (view.pointId !== null && view.endsAt !== null && view.endsAt > this.#now()) {
-      this.#holder = { pointId: view.pointId, since: view.since, endsAt: view.endsAt };
-      this.#schedule();
-    } else {
-      this.#holder = null;
-      this.#centreSince = view.pointId === null ? view.since : this.#now();
-    }
+    const holder = view.pointId !== null && view.endsAt !== null ? { pointId: view.pointId, since: view.since, endsAt: view.endsAt } : null;
+    this.#state = { holder, centreSince: holder ? this.#now() : view.since, queue: view.queue.map((r) => ({ ...r })) };
+    if (holder && holder.endsAt <= this.#now()) this.#expire();
+    else this.#schedule();
   }
 
   get holder(): string | null {
-    return this.#holder?.pointId ?? null;
+    return this.#state.holder?.pointId ?? null;
   }
 
   view(): FloorView {
-    return {
-      pointId: this.#holder?.pointId ?? null,
-      since: this.#holder?.since ?? this.#centreSince,
-      endsAt: this.#holder?.endsAt ?? null,
-      queue: this.#queue.map((r) => ({ ...r })),
-    };
+    return viewOf(this.#state);
   }
 
   /** 1-based position in the queue, or 0 when not queued. */
   position(pointId: string): number {
-    return this.#queue.findIndex((r) => r.pointId === pointId) + 1;
+    return this.#state.queue.findIndex((r) => r.pointId === pointId) + 1;
   }
 
-  request(pointId: string, note: string): number {
-    if (this.#holder?.pointId === pointId) throw conflict('this point already holds the floor');
-    if (this.position(pointId) > 0) throw conflict('this point has already asked for the floor');
-    this.#queue.push({ pointId, note, requestedAt: this.#now() });
-    this.#changed('request');
-    return this.#queue.length;
+  request(pointId: string, note: string, actor: Actor = null): number {
+    const s = this.#state;
+    if (s.holder?.pointId === pointId) throw refuse('floor.already_holding', { pointId }, 'this point already holds the floor');
+    if (this.position(pointId) > 0) throw refuse('floor.already_queued', { pointId }, 'this point has already asked for the floor');
+    const queue = [...s.queue, { pointId, note, requestedAt: this.#now() }];
+    this.#apply({ ...s, queue }, { action: 'floor.request', detail: { note } }, actor);
+    return queue.length;
   }
 
-  cancel(pointId: string): void {
-    this.#remove(pointId);
-    this.#changed('cancel');
+  cancel(pointId: string, actor: Actor = null): void {
+    this.#apply({ ...this.#state, queue: this.#without(pointId) }, { action: 'floor.cancel', detail: {} }, actor);
   }
 
-  grant(pointId: string, seconds = this.#defaultSeconds): void {
-    if (this.#holder?.pointId === pointId) throw conflict('this point already holds the floor; extend instead');
-    this.#queue = this.#queue.filter((r) => r.pointId !== pointId);
+  grant(pointId: string, seconds = this.#defaultSeconds, actor: Actor = null): void {
+    const s = this.#state;
+    if (s.holder?.pointId === pointId) {
+      throw refuse('floor.already_holding', { pointId }, 'this point already holds the floor; extend instead');
+    }
     const now = this.#now();
-    this.#holder = { pointId, since: now, endsAt: now + seconds * 1000 };
-    this.#schedule();
-    this.#changed('grant');
+    const holder = { pointId, since: now, endsAt: now + seconds * 1000 };
+    const queue = s.queue.filter((r) => r.pointId !== pointId);
+    this.#apply({ ...s, holder, queue }, { action: 'floor.grant', detail: { pointId, seconds } }, actor);
   }
 
-  revoke(): void {
-    if (!this.#holder) throw conflict('the floor is already at the centre');
-    this.#toCentre('revoke');
+  revoke(actor: Actor = null): void {
+    const holder = this.#state.holder;
+    if (!holder) throw refuse('floor.at_centre', {}, 'the floor is already at the centre');
+    this.#apply(this.#atCentre(), { action: 'floor.revoke', detail: { pointId: holder.pointId } }, actor);
   }
 
-  extend(seconds: number): void {
-    if (!this.#holder) throw conflict('the floor is at the centre; nothing to extend');
-    this.#holder.endsAt += seconds * 1000;
-    this.#schedule();
-    this.#changed('extend');
+  extend(seconds: number, actor: Actor = null): void {
+    const holder = this.#state.holder;
+    if (!holder) throw refuse('floor.at_centre', {}, 'the floor is at the centre; nothing to extend');
+    const next = { ...this.#state, holder: { ...holder, endsAt: holder.endsAt + seconds * 1000 } };
+    this.#apply(next, { action: 'floor.extend', detail: { pointId: holder.pointId, seconds } }, actor);
   }
 
   /** Moves a queued request to `position` (0 = first), clamped to the queue. */
-  reorder(pointId: string, position: number): void {
-    const request = this.#remove(pointId);
-    this.#queue.splice(Math.min(position, this.#queue.length), 0, request);
-    this.#changed('reorder');
+  reorder(pointId: string, position: number, actor: Actor = null): void {
+    const request = this.#state.queue[this.position(pointId) - 1];
+    const queue = this.#without(pointId);
+    queue.splice(Math.min(position, queue.length), 0, request as Request);
+    this.#apply({ ...this.#state, queue }, { action: 'floor.reorder', detail: { pointId, position } }, actor);
   }
 
-  drop(pointId: string): void {
-    this.#remove(pointId);
-    this.#changed('drop');
+  drop(pointId: string, actor: Actor = null): void {
+    this.#apply({ ...this.#state, queue: this.#without(pointId) }, { action: 'floor.drop', detail: { pointId } }, actor);
   }
 
   /** Stops the timers; safe to call twice. */
   close(): void {
+    this.#closed = true;
     clearTimeout(this.#warningTimer);
     clearTimeout(this.#endTimer);
     this.removeAllListeners();
   }
 
-  #remove(pointId: string): Request {
-    const index = this.#queue.findIndex((r) => r.pointId === pointId);
-    if (index < 0) throw notFound('this point has not asked for the floor');
-    return this.#queue.splice(index, 1)[0] as Request;
+  /** The queue without `pointId`'s request; not_found when it has none. */
+  #without(pointId: string): Request[] {
+    if (this.position(pointId) === 0) throw refuse('floor.not_queued', { pointId }, 'this point has not asked for the floor');
+    return this.#state.queue.filter((r) => r.pointId !== pointId);
   }
 
-  #toCentre(cause: FloorCause): void {
-    clearTimeout(this.#warningTimer);
-    clearTimeout(this.#endTimer);
-    this.#holder = null;
-    this.#centreSince = this.#now();
-    this.#changed(cause);
+  #atCentre(): State {
+    return { ...this.#state, holder: null, centreSince: this.#now() };
+  }
+
+  /** Commits `next` with its log entry, then makes it the floor: timers follow a new holder, listeners hear of it. */
+  #apply(next: State, entry: Omit<FloorChange, 'actor' | 'view'>, actor: Actor): void {
+    const view = viewOf(next);
+    this.#commit({ ...entry, actor, view } as FloorChange);
+    const timersChange = next.holder !== this.#state.holder;
+    this.#state = next;
+    if (timersChange) this.#schedule();
+    this.emit('changed', view, entry.action.slice('floor.'.length) as FloorCause);
   }
 
   #schedule(): void {
     clearTimeout(this.#warningTimer);
     clearTimeout(this.#endTimer);
-    const holder = this.#holder;
-    if (!holder) return;
+    const holder = this.#state.holder;
+    if (!holder || this.#closed) return;
     const left = holder.endsAt - this.#now();
     this.#warningTimer = setTimeout(
       () => this.emit('warning', { pointId: holder.pointId, secondsLeft: Math.round((holder.endsAt - this.#now()) / 1000) }),
       Math.max(0, left - this.#warningMs),
     );
-    this.#endTimer = setTimeout(() => this.#toCentre('expire'), Math.max(0, left));
+    this.#endTimer = setTimeout(() => this.#expire(), Math.max(0, left));
   }
 
-  #changed(cause: FloorCause): void {
-    this.emit('changed', this.view(), cause);
+  /** The grant ran out: back to the centre, stored like any change; tried again shortly if it cannot be stored. */
+  #expire(): void {
+    const holder = this.#state.holder;
+    if (!holder || this.#closed) return;
+    try {
+      this.#apply(this.#atCentre(), { action: 'floor.expire', detail: { pointId: holder.pointId } }, null);
+    } catch (error) {
+      this.#logger.error({ err: error, pointId: holder.pointId }, 'the floor could not return to the centre; trying again');
+      this.#endTimer = setTimeout(() => this.#expire(), EXPIRE_RETRY_MS);
+    }
   }
+}
+
+function viewOf(s: State): FloorView {
+  return {
+    pointId: s.holder?.pointId ?? null,
+    since: s.holder?.since ?? s.centreSince,
+    endsAt: s.holder?.endsAt ?? null,
+    queue: s.queue.map((r) => ({ ...r })),
+  };
 }

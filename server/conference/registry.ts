@@ -3,9 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConferenceSpec } from '../../shared/domain.ts';
 import type { Logger } from '../logger.ts';
-import { ConferenceMedia, type MediaSettings } from '../media/conference-media.ts';
+import { ConferenceMedia } from '../media/conference-media.ts';
+import type { MediaSettings } from '../media/peer-media.ts';
 import type { WorkerPool } from '../media/worker-pool.ts';
-import { conflict } from '../errors.ts';
+import { refuse } from '../errors.ts';
 import type { StoredConference } from '../store/conferences.ts';
 import { Conference, type ConferenceStores } from './conference.ts';
 import { parseConferenceSpec } from './spec.ts';
@@ -41,7 +42,9 @@ export class ConferenceRegistry {
   /** Stores a new conference and opens it; conflict if the id is taken. */
   create(input: unknown): Conference {
     const spec = parseConferenceSpec(input);
-    if (this.#stores.conferences.has(spec.id)) throw conflict(`conference ${spec.id} exists already`);
+    if (this.#stores.conferences.has(spec.id)) {
+      throw refuse('conference.exists', { conferenceId: spec.id }, `conference ${spec.id} exists already`);
+    }
     this.#stores.conferences.insert(spec);
     return this.get(spec.id) as Conference;
   }

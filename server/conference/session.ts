@@ -1,17 +1,17 @@
 // One connected client: a socket bound by its credential to one conference, one point and one role.
 // The domain talks to the client only through its SessionSink, never through socket.io directly.
 import { randomUUID } from 'node:crypto';
+import type { EndReason } from '../../shared/errors.ts';
+import type { Actor } from '../../shared/event-log.ts';
 import type { EventName, EventPayload } from '../../shared/protocol.ts';
 import type { Claims } from '../auth/credentials.ts';
 import type { Logger } from '../logger.ts';
 import type { PeerMedia } from '../media/peer-media.ts';
 
-export type EndReason = EventPayload<'session.ended'>['reason'];
-
 export interface SessionSink {
   emit<K extends EventName>(event: K, payload: EventPayload<K>): void;
-  /** Tells the client why, then disconnects it. */
-  end(reason: EndReason, message: string): void;
+  /** Tells the client why (a reason it words itself), then disconnects it. */
+  end(reason: EndReason): void;
 }
 
 export class Session {
@@ -45,3 +45,6 @@ export class Session {
     return run;
   }
 }
+
+/** Who acted, for the event log: the session's point and role, or null for the hub itself or the operator. */
+export const actorOf = (session: Session | null): Actor => (session ? { pointId: session.pointId, role: session.role } : null);

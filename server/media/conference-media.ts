@@ -3,19 +3,12 @@
 // to every other router once (pipeToRouter). Audio levels of producers are observed per router. When a
 // worker dies its router is forgotten and reported (`routerlost`), and the dead worker's replacement gets
 // a router of its own at once (`routeradded`), so the conference soon spans every core again.
-import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from '../logger.ts';
+import { SafeEmitter } from '../safe-emitter.ts';
 import { mediaCodecs } from './codecs.ts';
-import { PeerMedia } from './peer-media.ts';
+import { type MediaSettings, PeerMedia, type PeerMediaOwner } from './peer-media.ts';
 import type { WorkerPool } from './worker-pool.ts';
-
-export interface MediaSettings {
-  listenIp: string;
-  announcedAddress: string | undefined;
-  rtcMinPort: number;
-  rtcMaxPort: number;
-}
 
 export interface ConferenceMediaEvents {
   /** Audible producers, loudest first (dBov); an empty list means silence. */
@@ -31,7 +24,7 @@ interface RouterSlot {
   levels: types.AudioLevelObserver;
 }
 
-export class ConferenceMedia extends EventEmitter<ConferenceMediaEvents> {
+export class ConferenceMedia extends SafeEmitter<ConferenceMediaEvents> implements PeerMediaOwner {
   readonly settings: MediaSettings;
   readonly #pool: WorkerPool;
   readonly #logger: Logger;
@@ -42,18 +35,12 @@ export class ConferenceMedia extends EventEmitter<ConferenceMediaEvents> {
   readonly #onWorkerReplaced = ({ worker }: { worker: types.Worker }): void => void this.#workerReplaced(worker);
 
   constructor(pool: WorkerPool, settings: MediaSettings, logger: Logger) {
-    super();
+    super(logger);
     this.#pool = pool;
     this.settings = settings;
     this.#logger = logger;
     pool.on('workerdied', this.#onWorkerDied);
     pool.on('workerreplaced', this.#onWorkerReplaced);
-  }
-
-  /** The codecs and header extensions of this conference's routers (identical on every router). */
-  async capabilities(): Promise<types.RtpCapabilities> {
-    await this.#pool.whenLive();
-    return (await this.#slot(this.#pool.next())).router.rtpCapabilities;
   }
 
   /** Opens the media side of one session on the next worker in turn. */

@@ -1,13 +1,14 @@
 // The media of one session: at most one sending and one receiving transport (WebRTC, or plain RTP with
 // SRTP for hardware encoders and load generators), its producers by source, its consumers by key. All
-// of it lives on one router; consuming a producer from another router pipes it here first.
-import { EventEmitter } from 'node:events';
+// of it lives on one router; consuming a producer from another router pipes it here first. It sees its
+// owner (the conference's media) only through PeerMediaOwner.
 import type { types } from 'mediasoup';
 import type { MediaSource } from '../../shared/domain.ts';
 import type { DtlsParameters, RtpCapabilities, RtpParameters, SrtpParameters, TransportInfo } from '../../shared/media.ts';
-import { conflict, invalid, notFound } from '../errors.ts';
+import { STAGE_LAYER, WALL_LAYER } from '../../shared/rules.ts';
+import { refuse } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { ConferenceMedia } from './conference-media.ts';
+import { SafeEmitter } from '../safe-emitter.ts';
 
 export type Direction = 'send' | 'recv';
 export type ConsumerPurpose = 'programme' | 'stage' | 'wall';
@@ -16,6 +17,21 @@ export type ConnectParams =
   | { transportId: string; dtlsParameters: DtlsParameters }
   | { transportId: string; ip?: string | undefined; port?: number | undefined; srtpParameters: SrtpParameters };
 
+/** Where media transports listen and what address clients are given. */
+export interface MediaSettings {
+  listenIp: string;
+  announcedAddress: string | undefined;
+  rtcMinPort: number;
+  rtcMaxPort: number;
+}
+
+/** What a session's media needs from the conference's media: the settings, and producers piped between routers. */
+export interface PeerMediaOwner {
+  readonly settings: MediaSettings;
+  /** Makes `producer` (living on `source`) consumable on `target`. */
+  pipe(producer: types.Producer, source: types.Router, target: types.Router): Promise<void>;
+}
+
 export interface PeerMediaEvents {
   /** A consumer closed because its producer went away. */
   consumerclosed: [key: string, consumerId: string];
@@ -23,9 +39,9 @@ export interface PeerMediaEvents {
 
 const SRTP_SUITE = 'AES_CM_128_HMAC_SHA1_80';
 
-export class PeerMedia extends EventEmitter<PeerMediaEvents> {
+export class PeerMedia extends SafeEmitter<PeerMediaEvents> {
   readonly router: types.Router;
-  readonly #media: ConferenceMedia;
+  readonly #media: PeerMediaOwner;
   readonly #logger: Logger;
   readonly #transports: Partial<Record<Direction, types.WebRtcTransport | types.PlainTransport>> = {};
   readonly #producers = new Map<MediaSource, types.Producer>();
@@ -33,8 +49,8 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
   #capabilities: types.RtpCapabilities | undefined;
   #closed = false;
 
-  constructor(media: ConferenceMedia, router: types.Router, logger: Logger) {
-    super();
+  constructor(media: PeerMediaOwner, router: types.Router, logger: Logger) {
+    super(logger);
     this.#media = media;
     this.router = router;
     this.#logger = logger;
@@ -54,7 +70,7 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
   }
 
   async createTransport(direction: Direction, type: 'webrtc' | 'plain'): Promise<TransportInfo> {
-    if (this.#transports[direction]) throw conflict(`a ${direction} transport exists already`);
+    if (this.#transports[direction]) throw refuse('media.transport_exists', { direction }, `a ${direction} transport exists already`);
     const { listenIp, announcedAddress, rtcMinPort, rtcMaxPort } = this.#media.settings;
     const portRange = { min: rtcMinPort, max: rtcMaxPort };
     const listen = { ip: listenIp, ...(announcedAddress ? { announcedAddress } : {}), portRange };
@@ -87,6 +103,7 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
     this.#transports[direction] = transport;
     this.#logger.debug({ transportId: transport.id, direction, type }, 'transport created');
     const srtp = transport.srtpParameters;
+    // mediasoup always sets them with enableSrtp: their absence is a bug (internal), not a refusal.
     if (!srtp) throw new Error('plain transport without SRTP parameters');
     return {
       type: 'plain',
@@ -100,16 +117,19 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
   async connect(params: ConnectParams): Promise<void> {
     const [direction, transport] = this.#transport(params.transportId);
     if ('dtlsParameters' in params) {
-      if (transport.type !== 'webrtc') throw invalid('dtlsParameters are for WebRTC transports');
+      if (transport.type !== 'webrtc') {
+        throw refuse('media.transport_type', { expected: 'webrtc' }, 'dtlsParameters are for WebRTC transports');
+      }
       await transport.connect({ dtlsParameters: params.dtlsParameters });
       return;
     }
-    if (transport.type !== 'plain') throw invalid('srtpParameters are for plain transports');
+    if (transport.type !== 'plain') throw refuse('media.transport_type', { expected: 'plain' }, 'srtpParameters are for plain transports');
     if (direction === 'recv' && (params.ip === undefined || params.port === undefined)) {
-      throw invalid('a receiving plain transport needs the ip and port to send to');
+      throw refuse('media.plain_address_needed', {}, 'a receiving plain transport needs the ip and port to send to');
     }
     if (direction === 'send' && (params.ip !== undefined || params.port !== undefined)) {
-      throw invalid('a sending plain transport learns its remote address from the first packet; omit ip and port');
+      const message = 'a sending plain transport learns its remote address from the first packet; omit ip and port';
+      throw refuse('media.plain_address_learnt', {}, message);
     }
     await (transport as types.PlainTransport).connect({
       ...(params.ip !== undefined ? { ip: params.ip } : {}),
@@ -126,9 +146,11 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
     paused: boolean,
   ): Promise<types.Producer> {
     const [direction, transport] = this.#transport(transportId);
-    if (direction !== 'send') throw invalid('produce on the sending transport');
-    if ((source === 'microphone') !== (kind === 'audio')) throw invalid(`source ${source} does not carry ${kind}`);
-    if (this.#producers.has(source)) throw conflict(`already producing ${source}`);
+    if (direction !== 'send') throw refuse('media.produce_on_send', {}, 'produce on the sending transport');
+    if ((source === 'microphone') !== (kind === 'audio')) {
+      throw refuse('media.source_kind', { source, kind }, `source ${source} does not carry ${kind}`);
+    }
+    if (this.#producers.has(source)) throw refuse('media.already_producing', { source }, `already producing ${source}`);
     const producer = await transport.produce({
       kind,
       rtpParameters: rtpParameters as types.RtpParameters,
@@ -172,7 +194,7 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
       rtpCapabilities: capabilities,
       paused: true,
       // Simulcast: the wall shows the lowest layer, the stage the highest.
-      preferredLayers: { spatialLayer: purpose === 'wall' ? 0 : 2 },
+      preferredLayers: { spatialLayer: purpose === 'wall' ? WALL_LAYER : STAGE_LAYER },
       appData: {},
     });
     if (this.#closed || this.#consumers.has(key)) {
@@ -199,7 +221,7 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
 
   async resumeConsumer(consumerId: string): Promise<void> {
     const consumer = [...this.#consumers.values()].find((c) => c.id === consumerId);
-    if (!consumer) throw notFound('no such consumer on this session');
+    if (!consumer) throw refuse('media.consumer_unknown', {}, 'no such consumer on this session');
     await consumer.resume();
     // The stage must appear at once: ask the sender for a key frame now rather than at the next interval.
     if (consumer.kind === 'video') await consumer.requestKeyFrame();
@@ -208,7 +230,9 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
   /** A new ICE username and password for one of this session's WebRTC transports (the client restarts ICE with them). */
   async restartIce(transportId: string): Promise<types.IceParameters> {
     const [, transport] = this.#transport(transportId);
-    if (transport.type !== 'webrtc') throw invalid('ICE restarts are for WebRTC transports');
+    if (transport.type !== 'webrtc') {
+      throw refuse('media.transport_type', { expected: 'webrtc' }, 'ICE restarts are for WebRTC transports');
+    }
     return (transport as types.WebRtcTransport).restartIce();
   }
 
@@ -248,6 +272,6 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
       const transport = this.#transports[direction];
       if (transport?.id === transportId) return [direction, transport];
     }
-    throw notFound('no such transport on this session');
+    throw refuse('media.transport_unknown', {}, 'no such transport on this session');
   }
 }

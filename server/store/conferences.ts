@@ -1,6 +1,12 @@
-// Conferences, their points and their live state (status, agenda position, floor) in the database.
-import { ConferenceSpec, FloorView, PointSpec, type ConferenceStatus } from '../../shared/domain.ts';
+// Conferences, their points and their live state (status, agenda position, floor, host mutes, each point's
+// last connection state) in the database.
+import { ConferenceSpec, ConnectionState, FloorView, PointSpec, type ConferenceStatus } from '../../shared/domain.ts';
 import type { Database } from './db.ts';
+
+export interface Mutes {
+  audio: boolean;
+  video: boolean;
+}
 
 export interface StoredConference {
   spec: ConferenceSpec;
@@ -8,6 +14,10 @@ export interface StoredConference {
   agendaCurrent: string | null;
   agendaSince: number | null;
   floor: FloorView | null;
+  /** Host mutes by point id (points never muted are absent or all false). */
+  mutes: Record<string, Mutes>;
+  /** The last connection state recorded for each point that ever connected, and since when. */
+  connections: Record<string, { state: ConnectionState; at: number }>;
 }
 
 interface ConferenceRow {
@@ -57,7 +67,13 @@ export class ConferenceStore {
 
   #insertPoints(conferenceId: string, points: PointSpec[], from: number): void {
     points.forEach((p, i) =>
-      this.#db.run('INSERT INTO points (conference_id, id, position, spec) VALUES (?, ?, ?, ?)', conferenceId, p.id, from + i, JSON.stringify(p)),
+      this.#db.run(
+        'INSERT INTO points (conference_id, id, position, spec) VALUES (?, ?, ?, ?)',
+        conferenceId,
+        p.id,
+        from + i,
+        JSON.stringify(p),
+      ),
     );
   }
 
@@ -71,10 +87,19 @@ export class ConferenceStore {
   }
 
   #hydrate(row: ConferenceRow): StoredConference {
-    const points = this.#db
-      .all<{ spec: string }>('SELECT spec FROM points WHERE conference_id = ? ORDER BY position', row.id)
-      .map((p) => JSON.parse(p.spec) as unknown);
+    const pointRows = this.#db.all<{ id: string; spec: string; muted_audio: number; muted_video: number }>(
+      'SELECT id, spec, muted_audio, muted_video FROM points WHERE conference_id = ? ORDER BY position',
+      row.id,
+    );
+    const points = pointRows.map((p) => JSON.parse(p.spec) as unknown);
     const spec = ConferenceSpec.parse({ ...(JSON.parse(row.spec) as object), points, status: row.status });
+    const mutes = Object.fromEntries(pointRows.map((p) => [p.id, { audio: p.muted_audio === 1, video: p.muted_video === 1 }]));
+    // SQLite takes the bare columns of an aggregate query from the row that gave MAX(): each point's last row.
+    const last = this.#db.all<{ point_id: string; state: string; at: number }>(
+      'SELECT point_id, state, at, MAX(rowid) FROM connections WHERE conference_id = ? GROUP BY point_id',
+      row.id,
+    );
+    const connections = Object.fromEntries(last.map((c) => [c.point_id, { state: ConnectionState.parse(c.state), at: c.at }]));
     const floor = this.#db.get<{ holder: string | null; since: number; ends_at: number | null; queue: string }>(
       'SELECT holder, since, ends_at, queue FROM floor_state WHERE conference_id = ?',
       row.id,
@@ -87,6 +112,8 @@ export class ConferenceStore {
       floor: floor
         ? FloorView.parse({ pointId: floor.holder, since: floor.since, endsAt: floor.ends_at, queue: JSON.parse(floor.queue) })
         : null,
+      mutes,
+      connections,
     };
   }
 
@@ -95,7 +122,18 @@ export class ConferenceStore {
   }
 
   saveAgenda(id: string, current: string | null, since: number | null): void {
-    this.#db.run('UPDATE conferences SET agenda_current = ?, agenda_since = ?, updated_at = ? WHERE id = ?', current, since, Date.now(), id);
+    const sql = 'UPDATE conferences SET agenda_current = ?, agenda_since = ?, updated_at = ? WHERE id = ?';
+    this.#db.run(sql, current, since, Date.now(), id);
+  }
+
+  saveMutes(id: string, pointId: string, mutes: Mutes): void {
+    this.#db.run(
+      'UPDATE points SET muted_audio = ?, muted_video = ? WHERE conference_id = ? AND id = ?',
+      mutes.audio ? 1 : 0,
+      mutes.video ? 1 : 0,
+      id,
+      pointId,
+    );
   }
 
   saveFloor(id: string, floor: FloorView): void {

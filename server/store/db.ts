@@ -121,6 +121,13 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE credentials ADD COLUMN redeemed_at INTEGER;
   `,
+  // Host mutes survive a restart (a point muted by the host stays muted); each point's last connection
+  // state is found without reading the whole history.
+  `
+  ALTER TABLE points ADD COLUMN muted_audio INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE points ADD COLUMN muted_video INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX connections_by_point ON connections (conference_id, point_id, at);
+  `,
 ];
 
 export class Database {
