@@ -23,41 +23,41 @@ export type Handlers = {
 
 export const handlers: Handlers = {
   'media.setCapabilities': async ({ conference, session }, p) => {
-    await conference.setCapabilities(session, p.rtpCapabilities);
+    await conference.media.setCapabilities(session, p.rtpCapabilities);
     return {};
   },
   'media.createTransport': async ({ conference, session, turn }, p) => {
-    const info = await conference.createTransport(session, p.direction, p.type);
+    const info = await conference.media.createTransport(session, p.direction, p.type);
     return info.type === 'webrtc' ? { ...info, ...iceSettingsFor(turn, session.pointId) } : info;
   },
   'media.connectTransport': async ({ conference, session }, p) => {
-    await conference.connectTransport(session, p);
+    await conference.media.connectTransport(session, p);
     return {};
   },
-  'media.produce': ({ conference, session }, p) => conference.produce(session, p),
+  'media.produce': ({ conference, session }, p) => conference.media.produce(session, p),
   'media.reportLevel': ({ conference, session }, p) => {
-    conference.reportLevel(session, p.volume);
+    conference.media.reportLevel(session, p.volume);
     return {};
   },
   'media.resumeConsumer': async ({ conference, session }, p) => {
-    await conference.resumeConsumer(session, p.consumerId);
+    await conference.media.resumeConsumer(session, p.consumerId);
     return {};
   },
   'media.restartIce': async ({ session }, p) => ({ iceParameters: await session.peer.restartIce(p.transportId) }),
   'media.rebuild': async ({ conference, session }) => {
-    await conference.restartMedia(session, 'requested');
+    await conference.media.restart(session, 'requested');
     return {};
   },
-  'floor.request': ({ conference, session }, p) => ({ position: conference.requestFloor(session, p.note) }),
+  'floor.request': ({ conference, session }, p) => ({ position: conference.floor.request(session, p.note) }),
   'floor.cancel': ({ conference, session }) => {
-    conference.cancelFloor(session);
+    conference.floor.cancel(session);
     return {};
   },
-  'floor.grant': ({ conference, session }, p) => conference.grantFloor(p.pointId, p.seconds, session),
-  'floor.revoke': ({ conference, session }) => conference.revokeFloor(session),
-  'floor.extend': ({ conference, session }, p) => conference.extendFloor(p.seconds, session),
-  'floor.reorder': ({ conference, session }, p) => conference.reorderFloor(p.pointId, p.position, session),
-  'floor.drop': ({ conference, session }, p) => conference.dropFloorRequest(p.pointId, session),
+  'floor.grant': ({ conference, session }, p) => conference.floor.grant(p.pointId, p.seconds, session),
+  'floor.revoke': ({ conference, session }) => conference.floor.revoke(session),
+  'floor.extend': ({ conference, session }, p) => conference.floor.extend(p.seconds, session),
+  'floor.reorder': ({ conference, session }, p) => conference.floor.reorder(p.pointId, p.position, session),
+  'floor.drop': ({ conference, session }, p) => conference.floor.drop(p.pointId, session),
   'point.mute': ({ conference, session }, p) => conference.mute(p.pointId, p.kind, p.muted, session),
   'credentials.issue': ({ conference, credentials }, p) => {
     conference.assertRoleAtPoint(p.pointId, p.role);
