@@ -14,7 +14,7 @@ import { createHub, type Hub } from '../server/hub.ts';
 import { isAdminKey } from '../server/http/admin-key.ts';
 import { ConferenceReport } from '../server/report/schema.ts';
 import { Database } from '../server/store/db.ts';
-import { tempDataDir } from './helpers/data-dir.ts';
+import { tempDataDir } from '../scripts/lib/data-dir.ts';
 
 const cliFile = fileURLToPath(new URL('../server/cli.ts', import.meta.url));
 const demoSpec = fileURLToPath(new URL('../config/demo/dong-nai-tap-huan-bau-cu.json', import.meta.url));
@@ -61,14 +61,43 @@ describe('create', () => {
   it.each([
     ['a missing file', () => join(dataDir, 'khong-co.json'), /cannot read/],
     ['malformed JSON', () => write('hong.json', '{"id": "x",'), /cannot read .*JSON/],
-    ['a spec without a title', () => write('thieu.json', JSON.stringify({ id: 'thieu', startsAt: '2026-05-01T08:00:00+07:00', centralPointId: 'a', points: [{ id: 'a', name: 'A', level: 'central' }] })), /title/],
-    ['an unknown parent', () => write('cha.json', JSON.stringify({ id: 'cha', title: 'T', startsAt: '2026-05-01T08:00:00+07:00', centralPointId: 'a', points: [{ id: 'a', name: 'A', level: 'central', parentId: 'zz' }] })), /unknown parent/],
+    [
+      'a spec without a title',
+      () =>
+        write(
+          'thieu.json',
+          JSON.stringify({
+            id: 'thieu',
+            startsAt: '2026-05-01T08:00:00+07:00',
+            centralPointId: 'a',
+            points: [{ id: 'a', name: 'A', level: 'central' }],
+          }),
+        ),
+      /title/,
+    ],
+    [
+      'an unknown parent',
+      () =>
+        write(
+          'cha.json',
+          JSON.stringify({
+            id: 'cha',
+            title: 'T',
+            startsAt: '2026-05-01T08:00:00+07:00',
+            centralPointId: 'a',
+            points: [{ id: 'a', name: 'A', level: 'central', parentId: 'zz' }],
+          }),
+        ),
+      /unknown parent/,
+    ],
   ])('refuses %s with a message and exit 1, storing nothing', async (_what, file, message) => {
     const result = await run('create', file());
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe('');
-    expect(await withDb((db) => db.all<{ id: string }>('SELECT id FROM conferences').map((r) => r.id))).toEqual(['dong-nai-tap-huan-bau-cu']);
+    expect(await withDb((db) => db.all<{ id: string }>('SELECT id FROM conferences').map((r) => r.id))).toEqual([
+      'dong-nai-tap-huan-bau-cu',
+    ]);
   });
 });
 
@@ -93,7 +122,11 @@ describe('points', () => {
     const result = await cli('points', 'dong-nai-tap-huan-bau-cu', '--codes', '--ttl-hours', '12');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Codes valid for 12 h/);
-    const row = (id: string): string[] => result.stdout.split('\n').find((l) => l.startsWith(`${id} `))?.split(/\s{2,}/) ?? [];
+    const row = (id: string): string[] =>
+      result.stdout
+        .split('\n')
+        .find((l) => l.startsWith(`${id} `))
+        ?.split(/\s{2,}/) ?? [];
     const [, , , role, operator, viewer] = row('bien-hoa');
     expect(role).toBe('technician');
     expect(row('tinh-dong-nai')[3]).toBe('host');
@@ -162,7 +195,14 @@ describe('beside a running hub', () => {
   let base: string;
 
   beforeAll(async () => {
-    const config = loadConfig({ DIEMCAU_HOST: '127.0.0.1', DIEMCAU_PORT: '0', DIEMCAU_LISTEN_IP: '127.0.0.1', DIEMCAU_WORKERS: '1', DIEMCAU_DEMO: 'false', DIEMCAU_DATA_DIR: dataDir });
+    const config = loadConfig({
+      DIEMCAU_HOST: '127.0.0.1',
+      DIEMCAU_PORT: '0',
+      DIEMCAU_LISTEN_IP: '127.0.0.1',
+      DIEMCAU_WORKERS: '1',
+      DIEMCAU_DEMO: 'false',
+      DIEMCAU_DATA_DIR: dataDir,
+    });
     hub = await createHub(config, pino({ level: 'silent' }));
     base = `http://127.0.0.1:${(await hub.listen()).port}`;
   });
@@ -180,7 +220,11 @@ describe('beside a running hub', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ id: 'song-song', centralPointId: 'tinh-dong-nai' });
     const codes = await run('points', 'song-song', '--codes');
-    const code = codes.stdout.split('\n').find((l) => l.startsWith('bien-hoa '))?.split(/\s{2,}/)[4] ?? '';
+    const code =
+      codes.stdout
+        .split('\n')
+        .find((l) => l.startsWith('bien-hoa '))
+        ?.split(/\s{2,}/)[4] ?? '';
     expect(await hub.credentials.verify({ code })).toEqual({ conferenceId: 'song-song', pointId: 'bien-hoa', role: 'technician' });
   });
 });

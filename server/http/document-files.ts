@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import { fileTypeFromFile } from 'file-type';
 import type { StorageEngine } from 'multer';
-import { invalid } from '../errors.ts';
+import { refuse } from '../errors.ts';
 
 /** Largest document accepted, unless the API is built with another limit. */
 export const DOCUMENT_MAX_BYTES = 50 * 1024 * 1024;
@@ -118,7 +118,12 @@ export async function detectDocumentKind(path: string, maxBytes = DOCUMENT_MAX_B
   if (kind === 'cfb') kind = await officeCompoundKind(path, maxBytes);
   const known = kind === undefined ? undefined : KINDS[kind];
   if (!kind || !known) {
-    throw invalid(`file type ${detected ? detected.mime : 'unknown'} is not accepted (PDF, Office or OpenDocument files and PNG, JPEG, WebP or GIF images only)`);
+    const mime = detected ? detected.mime : 'unknown';
+    throw refuse(
+      'document.type',
+      { mime },
+      `file type ${mime} is not accepted (PDF, Office or OpenDocument files and PNG, JPEG, WebP or GIF images only)`,
+    );
   }
   return { kind, mime: known.mime };
 }
@@ -126,9 +131,11 @@ export async function detectDocumentKind(path: string, maxBytes = DOCUMENT_MAX_B
 /** A safe display name: no folders, no control characters, NFC; the right ending added when it lacks one. */
 export function documentName(original: string, kind: string): string {
   const base = original.normalize('NFC').split(/[\\/]/).pop() ?? '';
-  const name = base.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim();
-  if (name === '' || name === '.' || name === '..') throw invalid('the file needs a name');
-  if (name.length > DOCUMENT_NAME_MAX) throw invalid(`file name longer than ${DOCUMENT_NAME_MAX} characters`);
+  const name = base.replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, '').trim();
+  if (name === '' || name === '.' || name === '..') throw refuse('document.name_missing', {}, 'the file needs a name');
+  if (name.length > DOCUMENT_NAME_MAX) {
+    throw refuse('document.name_long', { max: DOCUMENT_NAME_MAX }, `file name longer than ${DOCUMENT_NAME_MAX} characters`);
+  }
   const extensions = KINDS[kind]?.extensions ?? [];
   const ending = name.toLowerCase().split('.').slice(1).pop();
   if (ending !== undefined && extensions.includes(ending)) return name;

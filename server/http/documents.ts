@@ -7,11 +7,19 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
 import multer from 'multer';
 import type { DocumentView } from '../../shared/records.ts';
-import { invalid, notFound } from '../errors.ts';
+import { CONTROLLERS } from '../../shared/rules.ts';
+import { refuse } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { RecordStore } from '../store/records.ts';
 import { ANY_ROLE, type Gate } from './auth.ts';
-import { attachmentDisposition, detectDocumentKind, documentDir, documentName, documentStorage, type StoredUpload } from './document-files.ts';
+import {
+  attachmentDisposition,
+  detectDocumentKind,
+  documentDir,
+  documentName,
+  documentStorage,
+  type StoredUpload,
+} from './document-files.ts';
 
 export interface DocumentRoutesDeps {
   gate: Gate;
@@ -20,8 +28,6 @@ export interface DocumentRoutesDeps {
   maxBytes: number;
   logger: Logger;
 }
-
-const SETUP_ROLES = ['host'] as const;
 
 export function documentRoutes({ gate, records, dataDir, maxBytes, logger }: DocumentRoutesDeps): Router {
   const router = Router();
@@ -32,13 +38,13 @@ export function documentRoutes({ gate, records, dataDir, maxBytes, logger }: Doc
   }).single('file');
 
   router.post('/conferences/:id/documents', async (req, res) => {
-    const { conference, actor } = await gate.conference(req, req.params.id, SETUP_ROLES);
+    const { conference, actor } = await gate.conference(req, req.params.id, CONTROLLERS);
     await new Promise<void>((resolve, reject) => upload(req, res, (error: unknown) => (error ? reject(error) : resolve())));
     const file = req.file as (Express.Multer.File & StoredUpload & { sha256: string }) | undefined;
-    if (!file) throw invalid('send the document as multipart/form-data in the field "file"');
+    if (!file) throw refuse('document.no_file', {}, 'send the document as multipart/form-data in the field "file"');
     const final = join(file.destination, file.filename);
     try {
-      if (file.size === 0) throw invalid('the file is empty');
+      if (file.size === 0) throw refuse('document.empty', {}, 'the file is empty');
       const { kind, mime } = await detectDocumentKind(file.path, maxBytes);
       const view: DocumentView = {
         id: file.filename,
@@ -49,7 +55,7 @@ export function documentRoutes({ gate, records, dataDir, maxBytes, logger }: Doc
         uploadedAt: Date.now(),
       };
       await rename(file.path, final);
-      conference.records.addDocument(actor, view);
+      conference.records.documents.add(actor, view);
       logger.info({ conferenceId: conference.id, documentId: view.id, size: view.size, mime }, 'document uploaded');
       res.status(201).json(view);
     } catch (error) {
@@ -73,7 +79,7 @@ export function documentRoutes({ gate, records, dataDir, maxBytes, logger }: Doc
     );
     if (size === undefined) {
       logger.error({ conferenceId: conference.id, documentId: doc.id }, 'document file missing on disk');
-      throw notFound('the document file is missing');
+      throw refuse('document.file_missing', {}, 'the document file is missing');
     }
     res.set({
       'Content-Type': doc.mimeType,
@@ -93,6 +99,6 @@ export function documentRoutes({ gate, records, dataDir, maxBytes, logger }: Doc
 
 function findDocument(records: RecordStore, conferenceId: string, req: Request): DocumentView {
   const doc = records.documents(conferenceId).find((d) => d.id === req.params.docId);
-  if (!doc) throw notFound('no such document in this conference');
+  if (!doc) throw refuse('document.unknown', {}, 'no such document in this conference');
   return doc;
 }

@@ -1,10 +1,11 @@
-// Records out: the questions (JSON or CSV for a spreadsheet) and the conference report (JSON or a
-// printable HTML page).
+// Records out to the moderators: the questions (JSON or CSV for a spreadsheet) and the conference report
+// (JSON or a printable HTML page).
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { QuestionStatus } from '../../shared/records.ts';
+import { LIMITS, MODERATORS } from '../../shared/rules.ts';
 import type { Conference } from '../conference/conference.ts';
-import { invalid, notFound } from '../errors.ts';
+import { refuse } from '../errors.ts';
 import { renderReportHtml, REPORT_CSP } from '../report/html.ts';
 import { buildReport } from '../report/report.ts';
 import type { RecordStore } from '../store/records.ts';
@@ -12,13 +13,11 @@ import type { Gate } from './auth.ts';
 import { toCsv } from './csv.ts';
 import { parseOr } from './errors.ts';
 
-const READERS = ['host', 'cohost'] as const;
-
 export const QuestionQuery = z
   .object({
     status: QuestionStatus.optional(),
-    category: z.string().min(1).max(100).optional(),
-    pointId: z.string().min(1).max(64).optional(),
+    category: z.string().min(1).max(LIMITS.categoryMax).optional(),
+    pointId: z.string().min(1).max(LIMITS.idMax).optional(),
     format: z.enum(['json', 'csv']).default('json'),
   })
   .strict();
@@ -47,13 +46,13 @@ export function recordRoutes({ gate, records }: { gate: Gate; records: RecordSto
   const router = Router();
 
   router.get('/conferences/:id/questions', async (req, res) => {
-    const { conference } = await gate.conference(req, req.params.id, READERS);
+    const { conference } = await gate.conference(req, req.params.id, MODERATORS);
     const query = parseOr(QuestionQuery, req.query, 'query');
     if (query.category !== undefined && !conference.spec.questionCategories.includes(query.category)) {
-      throw invalid(`unknown category "${query.category}"`);
+      throw refuse('question.category_unknown', { category: query.category }, `unknown category "${query.category}"`);
     }
     if (query.pointId !== undefined && !conference.spec.points.some((p) => p.id === query.pointId)) {
-      throw notFound(`no point ${query.pointId} in this conference`);
+      throw refuse('point.unknown', { pointId: query.pointId }, `no point ${query.pointId} in this conference`);
     }
     const questions = records
       .questions(conference.id)
@@ -92,12 +91,12 @@ export function recordRoutes({ gate, records }: { gate: Gate; records: RecordSto
   });
 
   router.get('/conferences/:id/report', async (req, res) => {
-    const { conference } = await gate.conference(req, req.params.id, READERS);
+    const { conference } = await gate.conference(req, req.params.id, MODERATORS);
     res.json(report(conference, records));
   });
 
   router.get('/conferences/:id/report.html', async (req, res) => {
-    const { conference } = await gate.conference(req, req.params.id, READERS);
+    const { conference } = await gate.conference(req, req.params.id, MODERATORS);
     sendHtml(res, renderReportHtml(report(conference, records)));
   });
 

@@ -1,9 +1,9 @@
-// The report as a printable HTML page (Vietnamese headings). Every string from users or the spec goes
-// through escapeHtml; the page has no script, and its one inline style is allowed by hash in a strict CSP.
+// The report as a printable HTML page (Vietnamese headings; every code in Vietnamese with its English, from
+// words.ts). Every string from users or the spec goes through escapeHtml; the page has no script, and its one
+// inline style is allowed by hash in a strict CSP.
 import { createHash } from 'node:crypto';
-import type { PointLevel } from '../../shared/domain.ts';
-import type { QuestionStatus } from '../../shared/records.ts';
 import type { ConferenceReport } from './schema.ts';
+import { ANSWER_MODE, CONFERENCE_STATUS, CONNECTION, ENDED_BY, LEVEL, QUESTION_STATUS, READINESS_STATE, readinessReason } from './words.ts';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -33,30 +33,6 @@ export const REPORT_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-const LEVEL: Record<PointLevel, string> = { central: 'Trung ương', province: 'Tỉnh', district: 'Huyện', commune: 'Xã' };
-const STATUS: Record<QuestionStatus, string> = {
-  submitted: 'Đã gửi',
-  queued: 'Chờ trả lời',
-  answering: 'Đang trả lời',
-  answered: 'Đã trả lời',
-  dismissed: 'Không trả lời',
-  merged: 'Đã gộp',
-};
-const CONFERENCE_STATUS: Record<ConferenceReport['conference']['status'], string> = {
-  draft: 'Bản nháp',
-  scheduled: 'Đã lên lịch',
-  rehearsal: 'Tổng duyệt',
-  live: 'Đang diễn ra',
-  ended: 'Đã kết thúc',
-};
-const ENDED_BY: Record<ConferenceReport['floor']['segments'][number]['endedBy'], string> = {
-  grant: 'chuyển lời',
-  revoke: 'thu hồi',
-  expire: 'hết giờ',
-  conference_end: 'kết thúc hội nghị',
-  ongoing: 'đang phát biểu',
-};
 
 const clock = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Asia/Ho_Chi_Minh',
@@ -91,6 +67,14 @@ function table(headings: string[], rows: Cell[][], empty: string): string {
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
+function rollCallLine(call: ConferenceReport['rollCalls'][number], n: number): string {
+  const missing = call.missing.length ? `: ${call.missing.map((m) => escapeHtml(m.pointName)).join(', ')}` : '';
+  return (
+    `<p>Lượt ${n}, bắt đầu ${escapeHtml(when(call.startedAt))}: ${call.confirmed.length} điểm cầu xác nhận, ` +
+    `${call.missing.length} điểm cầu chưa xác nhận${missing}.</p>`
+  );
+}
+
 export function renderReportHtml(r: ConferenceReport): string {
   const c = r.conference;
   const sections = [
@@ -103,7 +87,7 @@ export function renderReportHtml(r: ConferenceReport): string {
         ['Mã hội nghị', c.id],
         ['Đơn vị tổ chức', c.organiser],
         ['Nội dung', c.content],
-        ['Thời gian dự kiến', c.startsAt],
+        ['Thời gian dự kiến', Number.isNaN(Date.parse(c.startsAt)) ? c.startsAt : when(Date.parse(c.startsAt))],
         ['Bắt đầu', when(c.liveAt)],
         ['Kết thúc', when(c.endedAt)],
         ['Trạng thái', CONFERENCE_STATUS[c.status]],
@@ -147,9 +131,9 @@ export function renderReportHtml(r: ConferenceReport): string {
         q.unit,
         q.category,
         q.text,
-        STATUS[q.status],
+        QUESTION_STATUS[q.status],
         q.status === 'answered'
-          ? { html: `${q.answerMode === 'written' ? 'Bằng văn bản' : 'Trực tiếp'}${q.answer ? `: ${escapeHtml(q.answer)}` : ''}` }
+          ? { html: `${escapeHtml(ANSWER_MODE[q.answerMode ?? 'live'])}${q.answer ? `: ${escapeHtml(q.answer)}` : ''}` }
           : q.status === 'dismissed'
             ? q.dismissReason
             : null,
@@ -174,25 +158,35 @@ export function renderReportHtml(r: ConferenceReport): string {
     `<h2>7. Điểm danh</h2>`,
     r.rollCalls.length === 0
       ? '<p class="muted">Không có lượt điểm danh.</p>'
-      : r.rollCalls
-          .map(
-            (call, i) =>
-              `<p>Lượt ${i + 1}, bắt đầu ${escapeHtml(when(call.startedAt))}: ${call.confirmed.length} điểm cầu xác nhận, ` +
-              `${call.missing.length} điểm cầu chưa xác nhận${call.missing.length ? `: ${call.missing.map((m) => escapeHtml(m.pointName)).join(', ')}` : ''}.</p>`,
-          )
-          .join('\n'),
+      : r.rollCalls.map((call, i) => rollCallLine(call, i + 1)).join('\n'),
     `<h2>8. Kết nối</h2>`,
     table(
       ['Điểm cầu', 'Kết nối lần đầu', 'Số lần mất kết nối', 'Thời gian kết nối', 'Trạng thái cuối'],
-      r.connections.map((p) => [p.pointName, when(p.firstConnectedAt), p.drops, duration(p.connectedSeconds), p.lastState]),
+      r.connections.map((p) => [p.pointName, when(p.firstConnectedAt), p.drops, duration(p.connectedSeconds), CONNECTION[p.lastState]]),
       '',
     ),
-    `<h2>9. Tài liệu</h2>`,
+    `<h2>9. Kiểm tra kết nối</h2>`,
+    table(
+      ['Điểm cầu', 'Cấp', 'Kết quả', 'Kiểm tra lúc', 'Lý do'],
+      r.readiness.map((p) => [
+        p.pointName,
+        LEVEL[p.level],
+        READINESS_STATE[p.state],
+        when(p.testedAt),
+        p.reasons.length ? { html: p.reasons.map((reason) => escapeHtml(readinessReason(reason))).join('<br>') } : null,
+      ]),
+      'Không có điểm cầu nào cần kiểm tra.',
+    ),
+    `<h2>10. Tài liệu</h2>`,
     table(
       ['Tên tài liệu', 'Loại', 'Dung lượng (byte)', 'SHA-256', 'Tải lên lúc'],
       r.documents.map((d) => [d.name, d.mimeType, d.size, d.sha256, when(d.uploadedAt)]),
       'Không có tài liệu.',
     ),
+    r.unreadableEvents.length === 0
+      ? ''
+      : `<p class="muted">${r.unreadableEvents.length} mục nhật ký không đọc được, không tính trong báo cáo ` +
+        `(unreadable log entries, left out): ${r.unreadableEvents.map((e) => `#${e.seq} ${escapeHtml(e.action)}`).join(', ')}.</p>`,
   ];
   return `<!doctype html>
 <html lang="vi">

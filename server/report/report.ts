@@ -1,8 +1,9 @@
 // The conference report, built from what the store kept: the event log (floor grants and their ends, the
-// agenda, roll calls, status changes), questions, attendance, connection history and documents, read
-// against the conference spec (point names, levels, parents). Pure reading: works in the hub and the CLI.
-import type { ConferenceSpec, ConferenceStatus, PointLevel, PointSpec } from '../../shared/domain.ts';
-import type { QuestionStats } from '../../shared/records.ts';
+// agenda, roll calls, status changes), questions, attendance, readiness, connection history and documents,
+// read against the conference spec (point names, levels, parents). Pure reading: works in the hub and the
+// CLI. It keeps codes (states, statuses, levels, reasons); the HTML page puts them in words.
+import type { ConferenceSpec, ConferenceStatus, ConnectionState, PointLevel, PointSpec } from '../../shared/domain.ts';
+import { questionStats } from '../conference/records/questions.ts';
 import type { EventRecord, RecordStore } from '../store/records.ts';
 import type { ConferenceReport, FloorSegment, ReportQuestion } from './schema.ts';
 
@@ -16,13 +17,12 @@ export interface ReportInput {
 
 const LEVELS: PointLevel[] = ['central', 'province', 'district', 'commune'];
 const seconds = (from: number, to: number): number => Math.max(0, Math.round((to - from) / 100) / 10);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export function buildReport({ spec, status, store, now = Date.now() }: ReportInput): ConferenceReport {
   const points = new Map<string, PointSpec>(spec.points.map((p) => [p.id, p]));
   const nameOf = (id: string): string => points.get(id)?.name ?? id;
-  const events = store.events(spec.id);
-  const timeline = readTimeline(events, nameOf, (id) => points.get(id)?.level ?? null);
+  const log = store.eventLog(spec.id);
+  const timeline = readTimeline(log.events, nameOf, (id) => points.get(id)?.level ?? null);
   const until = timeline.endedAt ?? now;
   timeline.closeOpen(until, timeline.endedAt !== null);
 
@@ -52,8 +52,10 @@ export function buildReport({ spec, status, store, now = Date.now() }: ReportInp
         .map((p) => ({ pointId: p.id, pointName: p.name }));
       return { id: call.id, startedAt: call.startedAt, deadline: call.deadline, confirmed, missing };
     }),
+    readiness: readinessSection(store, spec),
     connections: connectionSection(store, spec, until),
     documents: store.documents(spec.id),
+    unreadableEvents: log.unreadable,
   };
 }
 
@@ -68,11 +70,7 @@ interface Timeline {
   closeOpen(at: number, ended: boolean): void;
 }
 
-function readTimeline(
-  events: EventRecord[],
-  nameOf: (id: string) => string,
-  levelOf: (id: string) => PointLevel | null,
-): Timeline {
+function readTimeline(events: EventRecord[], nameOf: (id: string) => string, levelOf: (id: string) => PointLevel | null): Timeline {
   const t: Timeline = { segments: [], agenda: [], rollCalls: [], answeredAt: new Map(), liveAt: null, endedAt: null, closeOpen };
   let floor: { pointId: string; start: number } | null = null;
   let item: { itemId: string; start: number } | null = null;
@@ -80,7 +78,15 @@ function readTimeline(
   function endFloor(at: number, endedBy: FloorSegment['endedBy'], open = false): void {
     if (!floor) return;
     const { pointId, start } = floor;
-    t.segments.push({ pointId, pointName: nameOf(pointId), level: levelOf(pointId), start, end: open ? null : at, seconds: seconds(start, at), endedBy });
+    t.segments.push({
+      pointId,
+      pointName: nameOf(pointId),
+      level: levelOf(pointId),
+      start,
+      end: open ? null : at,
+      seconds: seconds(start, at),
+      endedBy,
+    });
     floor = null;
   }
   function endItem(at: number, open = false): void {
@@ -94,48 +100,38 @@ function readTimeline(
   }
 
   for (const e of events) {
-    const d = e.detail;
     switch (e.action) {
-      case 'floor.grant': {
-        const pointId = str(d.pointId);
-        if (!pointId) break;
+      case 'floor.grant':
         endFloor(e.at, 'grant');
-        floor = { pointId, start: e.at };
+        floor = { pointId: e.detail.pointId, start: e.at };
         break;
-      }
       case 'floor.revoke':
         endFloor(e.at, 'revoke');
         break;
       case 'floor.expire':
         endFloor(e.at, 'expire');
         break;
-      case 'agenda.goto': {
+      case 'agenda.goto':
         endItem(e.at);
-        const itemId = str(d.itemId);
-        if (itemId) item = { itemId, start: e.at };
+        if (e.detail.itemId !== null) item = { itemId: e.detail.itemId, start: e.at };
         break;
-      }
       case 'conference.status':
-        if (d.to === 'live' && t.liveAt === null) t.liveAt = e.at;
-        if (d.to === 'ended') {
+        if (e.detail.to === 'live' && t.liveAt === null) t.liveAt = e.at;
+        if (e.detail.to === 'ended') {
           t.endedAt = e.at;
           endFloor(e.at, 'conference_end');
           endItem(e.at);
         }
         break;
-      case 'question.answered': {
-        const id = str(d.questionId);
-        if (id) t.answeredAt.set(id, e.at);
+      case 'question.answered':
+        t.answeredAt.set(e.detail.questionId, e.at);
         break;
-      }
-      case 'rollcall.start': {
-        const id = str(d.rollCallId);
-        const secs = typeof d.seconds === 'number' ? d.seconds : 0;
-        if (id) t.rollCalls.push({ id, startedAt: e.at, deadline: e.at + secs * 1000, confirmed: new Map() });
+      case 'rollcall.start':
+        t.rollCalls.push({ id: e.detail.rollCallId, startedAt: e.at, deadline: e.at + e.detail.seconds * 1000, confirmed: new Map() });
         break;
-      }
       case 'rollcall.confirm': {
-        const call = t.rollCalls.find((c) => c.id === str(d.rollCallId));
+        const { rollCallId } = e.detail;
+        const call = t.rollCalls.find((c) => c.id === rollCallId);
         if (call && e.actorPoint && !call.confirmed.has(e.actorPoint)) call.confirmed.set(e.actorPoint, e.at);
         break;
       }
@@ -163,29 +159,23 @@ function questionSection(
   answeredAt: Map<string, number>,
 ): ConferenceReport['questions'] {
   const questions = store.questions(conferenceId);
-  const stats: QuestionStats = { byStatus: {}, byCategory: {}, byPoint: {} };
-  const items: ReportQuestion[] = questions.map((q) => {
-    stats.byStatus[q.status] = (stats.byStatus[q.status] ?? 0) + 1;
-    stats.byCategory[q.category] = (stats.byCategory[q.category] ?? 0) + 1;
-    stats.byPoint[q.pointId] = (stats.byPoint[q.pointId] ?? 0) + 1;
-    return {
-      id: q.id,
-      pointId: q.pointId,
-      pointName: nameOf(q.pointId),
-      asker: q.asker,
-      unit: q.unit,
-      category: q.category,
-      text: q.text,
-      status: q.status,
-      answerMode: q.answerMode,
-      answer: q.answer,
-      dismissReason: q.dismissReason,
-      mergedInto: q.mergedInto,
-      createdAt: q.createdAt,
-      answeredAt: q.status === 'answered' ? (answeredAt.get(q.id) ?? q.updatedAt) : null,
-    };
-  });
-  return { total: questions.length, stats, items };
+  const items: ReportQuestion[] = questions.map((q) => ({
+    id: q.id,
+    pointId: q.pointId,
+    pointName: nameOf(q.pointId),
+    asker: q.asker,
+    unit: q.unit,
+    category: q.category,
+    text: q.text,
+    status: q.status,
+    answerMode: q.answerMode,
+    answer: q.answer,
+    dismissReason: q.dismissReason,
+    mergedInto: q.mergedInto,
+    createdAt: q.createdAt,
+    answeredAt: q.status === 'answered' ? (answeredAt.get(q.id) ?? q.updatedAt) : null,
+  }));
+  return { total: questions.length, stats: questionStats(questions), items };
 }
 
 function attendanceSection(store: RecordStore, spec: ConferenceSpec): ConferenceReport['attendance'] {
@@ -214,14 +204,37 @@ function attendanceSection(store: RecordStore, spec: ConferenceSpec): Conference
     };
   }).filter((l) => l.points > 0);
   const totals = byLevel.reduce(
-    (sum, l) => ({ points: sum.points + l.points, reported: sum.reported + l.reported, present: sum.present + l.present, expected: sum.expected + l.expected }),
+    (sum, l) => ({
+      points: sum.points + l.points,
+      reported: sum.reported + l.reported,
+      present: sum.present + l.present,
+      expected: sum.expected + l.expected,
+    }),
     { points: 0, reported: 0, present: 0, expected: 0 },
   );
   return { points, byLevel, totals };
 }
 
+/** The latest connection test of every point but the centre (not_tested when it never ran one). */
+function readinessSection(store: RecordStore, spec: ConferenceSpec): ConferenceReport['readiness'] {
+  const latest = new Map(store.latestReadiness(spec.id).map((r) => [r.pointId, r]));
+  return spec.points
+    .filter((p) => p.id !== spec.centralPointId)
+    .map((p) => {
+      const r = latest.get(p.id);
+      return {
+        pointId: p.id,
+        pointName: p.name,
+        level: p.level,
+        state: r?.state ?? 'not_tested',
+        testedAt: r?.testedAt ?? null,
+        reasons: r?.reasons ?? [],
+      };
+    });
+}
+
 function connectionSection(store: RecordStore, spec: ConferenceSpec, until: number): ConferenceReport['connections'] {
-  const history = new Map<string, Array<{ state: string; at: number }>>();
+  const history = new Map<string, Array<{ state: ConnectionState; at: number }>>();
   for (const c of store.connections(spec.id)) {
     const list = history.get(c.pointId) ?? [];
     list.push(c);

@@ -1,7 +1,7 @@
 // The conference report's shape: zod schemas (for the OpenAPI document) and the types inferred from them.
 import { z } from 'zod';
-import { ConferenceStatus, PointLevel } from '../../shared/domain.ts';
-import { DocumentView, QuestionStats, QuestionStatus } from '../../shared/records.ts';
+import { ConferenceStatus, ConnectionState, PointLevel } from '../../shared/domain.ts';
+import { DocumentView, QuestionStats, QuestionStatus, ReadinessReason, ReadinessView } from '../../shared/records.ts';
 
 const time = z.number().describe('epoch milliseconds');
 
@@ -72,7 +72,18 @@ export const PointConnection = z.object({
   /** Times the connection dropped (connected → reconnecting). */
   drops: z.number().int(),
   connectedSeconds: z.number(),
-  lastState: z.string(),
+  /** `never` when the point never connected. */
+  lastState: ConnectionState,
+});
+
+/** A point's latest connection test. */
+export const PointReadiness = z.object({
+  pointId: z.string(),
+  pointName: z.string(),
+  level: PointLevel,
+  state: ReadinessView.shape.state,
+  testedAt: time.nullable(),
+  reasons: z.array(ReadinessReason),
 });
 
 export const AgendaSegment = z.object({
@@ -111,7 +122,11 @@ export const ConferenceReport = z.object({
     totals: z.object({ points: z.number().int(), reported: z.number().int(), present: z.number().int(), expected: z.number().int() }),
   }),
   rollCalls: z.array(RollCallResult),
+  /** Every point but the centre. */
+  readiness: z.array(PointReadiness),
   connections: z.array(PointConnection),
   documents: z.array(DocumentView),
+  /** Event-log rows the report could not read (none unless the database was changed by hand or by a newer hub). */
+  unreadableEvents: z.array(z.object({ seq: z.number().int(), action: z.string() })),
 });
 export type ConferenceReport = z.infer<typeof ConferenceReport>;

@@ -1,16 +1,19 @@
 // Questions, attendance, roll calls, readiness results, connection history, documents and the event log
 // of every control action, in the database.
-import type { Role } from '../../shared/domain.ts';
+import { z } from 'zod';
+import type { ConnectionState, Role } from '../../shared/domain.ts';
 import { type ActionDetail, type ActionName, type Actor, LoggedAction, type LoggedEvent } from '../../shared/event-log.ts';
-import type {
-  AttendanceView,
-  DocumentView,
-  QuestionStatus,
-  QuestionView,
-  ReadinessMeasurement,
-  ReadinessView,
-  RollCallView,
+import {
+  type AttendanceView,
+  type DocumentView,
+  type QuestionStatus,
+  type QuestionView,
+  type ReadinessMeasurement,
+  ReadinessReason,
+  type ReadinessView,
+  type RollCallView,
 } from '../../shared/records.ts';
+import { readinessProblems } from '../conference/records/readiness-judge.ts';
 import type { Database } from './db.ts';
 
 interface QuestionRow {
@@ -49,6 +52,45 @@ const toQuestion = (r: QuestionRow): QuestionView => ({
 
 /** One row of the event log as stored (the union of actions is in shared/event-log.ts). */
 export type EventRecord = LoggedEvent;
+
+/** The event log read back: every row as its typed action, and the rows that could not be read (by seq). */
+export interface EventLog {
+  events: EventRecord[];
+  unreadable: Array<{ seq: number; action: string }>;
+}
+
+const storedReasons = z.array(ReadinessReason);
+
+/** Stored JSON text as a value; undefined (which no schema accepts) for text that is not JSON. */
+function readJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A readiness row's reasons. Rows from before reason codes kept them as sentences: those are judged again
+ * from the stored measurement by the same judge (the one that gave the sentences, same limits).
+ */
+function readinessReasons(stored: string, measurement: ReadinessMeasurement): ReadinessView['reasons'] {
+  const parsed = storedReasons.safeParse(readJson(stored));
+  return parsed.success ? parsed.data : readinessProblems(measurement);
+}
+
+/**
+ * Event-log details older versions wrote in another shape, brought to today's, in this one place:
+ * `readiness.report` kept its reasons as sentences (its measurement is in the readiness table, not in the
+ * row); they read as no reason codes, the state (ready / not ready) as it was.
+ */
+function upgradeDetail(action: string, detail: unknown): unknown {
+  if (action === 'readiness.report' && typeof detail === 'object' && detail !== null && 'reasons' in detail) {
+    const reasons = (detail as { reasons: unknown }).reasons;
+    if (Array.isArray(reasons) && reasons.some((r) => typeof r === 'string')) return { ...detail, reasons: [] };
+  }
+  return detail;
+}
 
 export class RecordStore {
   readonly #db: Database;
@@ -104,7 +146,12 @@ export class RecordStore {
         'SELECT * FROM attendance WHERE conference_id = ? ORDER BY point_id',
         conferenceId,
       )
-      .map((r) => ({ pointId: r.point_id, present: r.present, groups: JSON.parse(r.groups) as Record<string, number>, reportedAt: r.reported_at }));
+      .map((r) => ({
+        pointId: r.point_id,
+        present: r.present,
+        groups: JSON.parse(r.groups) as Record<string, number>,
+        reportedAt: r.reported_at,
+      }));
   }
 
   saveAttendance(conferenceId: string, a: AttendanceView): void {
@@ -135,11 +182,22 @@ export class RecordStore {
   }
 
   startRollCall(conferenceId: string, id: string, startedAt: number, deadline: number): void {
-    this.#db.run('INSERT INTO roll_calls (id, conference_id, started_at, deadline) VALUES (?, ?, ?, ?)', id, conferenceId, startedAt, deadline);
+    this.#db.run(
+      'INSERT INTO roll_calls (id, conference_id, started_at, deadline) VALUES (?, ?, ?, ?)',
+      id,
+      conferenceId,
+      startedAt,
+      deadline,
+    );
   }
 
   confirmRollCall(rollCallId: string, pointId: string, at: number): void {
-    this.#db.run('INSERT OR IGNORE INTO roll_call_confirmations (roll_call_id, point_id, confirmed_at) VALUES (?, ?, ?)', rollCallId, pointId, at);
+    this.#db.run(
+      'INSERT OR IGNORE INTO roll_call_confirmations (roll_call_id, point_id, confirmed_at) VALUES (?, ?, ?)',
+      rollCallId,
+      pointId,
+      at,
+    );
   }
 
   // --- Readiness and connection history ----------------------------------------------------------------
@@ -154,14 +212,17 @@ export class RecordStore {
         conferenceId,
         conferenceId,
       )
-      .map((r) => ({
-        pointId: r.point_id,
-        state: r.ready ? 'ready' : 'not_ready',
-        reasons: JSON.parse(r.reasons) as string[],
-        testedAt: r.tested_at,
-        measurement: JSON.parse(r.measurement) as ReadinessMeasurement,
-        server: r.server ? (JSON.parse(r.server) as ReadinessView['server']) : null,
-      }));
+      .map((r) => {
+        const measurement = JSON.parse(r.measurement) as ReadinessMeasurement;
+        return {
+          pointId: r.point_id,
+          state: r.ready ? 'ready' : 'not_ready',
+          reasons: readinessReasons(r.reasons, measurement),
+          testedAt: r.tested_at,
+          measurement,
+          server: r.server ? (JSON.parse(r.server) as ReadinessView['server']) : null,
+        };
+      });
   }
 
   saveReadiness(conferenceId: string, r: ReadinessView): void {
@@ -177,13 +238,16 @@ export class RecordStore {
     );
   }
 
-  saveConnection(conferenceId: string, pointId: string, state: string, at: number): void {
+  saveConnection(conferenceId: string, pointId: string, state: ConnectionState, at: number): void {
     this.#db.run('INSERT INTO connections (conference_id, point_id, state, at) VALUES (?, ?, ?, ?)', conferenceId, pointId, state, at);
   }
 
-  connections(conferenceId: string): Array<{ pointId: string; state: string; at: number }> {
+  connections(conferenceId: string): Array<{ pointId: string; state: ConnectionState; at: number }> {
     return this.#db
-      .all<{ point_id: string; state: string; at: number }>('SELECT * FROM connections WHERE conference_id = ? ORDER BY at', conferenceId)
+      .all<{ point_id: string; state: ConnectionState; at: number }>(
+        'SELECT * FROM connections WHERE conference_id = ? ORDER BY at',
+        conferenceId,
+      )
       .map((r) => ({ pointId: r.point_id, state: r.state, at: r.at }));
   }
 
@@ -226,16 +290,30 @@ export class RecordStore {
     );
   }
 
+  /** The typed events of a conference in order (see eventLog for the rows that could not be read). */
   events(conferenceId: string): EventRecord[] {
-    return this.#db
-      .all<{ seq: number; at: number; actor_point: string | null; actor_role: Role | null; action: string; detail: string }>(
-        'SELECT * FROM events WHERE conference_id = ? ORDER BY seq',
-        conferenceId,
-      )
-      .flatMap((e) => {
-        // Every row was written through log(), so it parses; a row that does not is skipped, not guessed at.
-        const parsed = LoggedAction.safeParse({ action: e.action, detail: JSON.parse(e.detail) as unknown });
-        return parsed.success ? [{ seq: e.seq, at: e.at, actorPoint: e.actor_point, actorRole: e.actor_role, ...parsed.data }] : [];
-      });
+    return this.eventLog(conferenceId).events;
+  }
+
+  /**
+   * The event log, every row as its typed action; older rows are brought to today's shape first
+   * (upgradeDetail). A row that still does not read is not guessed at: it is listed in `unreadable`.
+   */
+  eventLog(conferenceId: string): EventLog {
+    const log: EventLog = { events: [], unreadable: [] };
+    const rows = this.#db.all<{
+      seq: number;
+      at: number;
+      actor_point: string | null;
+      actor_role: Role | null;
+      action: string;
+      detail: string;
+    }>('SELECT * FROM events WHERE conference_id = ? ORDER BY seq', conferenceId);
+    for (const e of rows) {
+      const parsed = LoggedAction.safeParse({ action: e.action, detail: upgradeDetail(e.action, readJson(e.detail)) });
+      if (parsed.success) log.events.push({ seq: e.seq, at: e.at, actorPoint: e.actor_point, actorRole: e.actor_role, ...parsed.data });
+      else log.unreadable.push({ seq: e.seq, action: e.action });
+    }
+    return log;
   }
 }

@@ -10,13 +10,14 @@ import { crc32, deflateSync } from 'node:zlib';
 import express from 'express';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DocumentView } from '../../shared/records.ts';
 import { loadConfig, type Config } from '../../config/config.ts';
 import { createHub, type Hub } from '../../server/hub.ts';
 import { rotateAdminKey } from '../../server/http/admin-key.ts';
 import { apiRouter } from '../../server/http/api.ts';
 import { attachmentDisposition } from '../../server/http/document-files.ts';
 import { RecordStore } from '../../server/store/records.ts';
-import { tempDataDir } from '../helpers/data-dir.ts';
+import { tempDataDir } from '../../scripts/lib/data-dir.ts';
 
 let hub: Hub;
 let config: Config;
@@ -59,11 +60,21 @@ function png(): Buffer {
   };
   const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]); // 1×1, 8-bit RGB
   const pixels = deflateSync(Buffer.from([0, 0xda, 0x25, 0x1d])); // filter 0, one red pixel
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', pixels),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const jpeg = (): Buffer =>
-  Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0', 'latin1'), Buffer.alloc(9), Buffer.from([0xff, 0xd9])]);
+  Buffer.concat([
+    Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+    Buffer.from('JFIF\0', 'latin1'),
+    Buffer.alloc(9),
+    Buffer.from([0xff, 0xd9]),
+  ]);
 
 /** A zip with stored (uncompressed) entries, central directory and all. */
 function zip(entries: Array<[string, string]>): Buffer {
@@ -110,12 +121,17 @@ const docx = (): Buffer =>
       '[Content_Types].xml',
       '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
         '<Default Extension="xml" ContentType="application/xml"/>' +
-        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        '<Override PartName="/word/document.xml" ' +
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
     ],
     ['word/document.xml', '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>'],
   ]);
 
-const odt = (): Buffer => zip([['mimetype', 'application/vnd.oasis.opendocument.text'], ['content.xml', '<office:document-content/>']]);
+const odt = (): Buffer =>
+  zip([
+    ['mimetype', 'application/vnd.oasis.opendocument.text'],
+    ['content.xml', '<office:document-content/>'],
+  ]);
 
 /** A Compound File (legacy Office container) whose directory holds `stream`. */
 function compound(stream: string): Buffer {
@@ -131,15 +147,20 @@ function compound(stream: string): Buffer {
   return file;
 }
 
-const exe = (): Buffer => Buffer.concat([Buffer.from('MZ', 'latin1'), Buffer.alloc(62), Buffer.from('PE\0\0', 'latin1'), Buffer.alloc(200)]);
+const exe = (): Buffer =>
+  Buffer.concat([Buffer.from('MZ', 'latin1'), Buffer.alloc(62), Buffer.from('PE\0\0', 'latin1'), Buffer.alloc(200)]);
 
 // --- HTTP ----------------------------------------------------------------------------------------------
 
-async function upload(bytes: Buffer, name: string, token = host, url = base, field = 'file'): Promise<{ status: number; body: any }> {
+async function upload(bytes: Buffer, name: string, token = host, url = base, field = 'file'): Promise<{ status: number; body: DocumentView }> {
   const form = new FormData();
   form.append(field, new Blob([new Uint8Array(bytes)]), name);
-  const res = await fetch(`${url}/api/conferences/${CONF}/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-  return { status: res.status, body: await res.json() };
+  const res = await fetch(`${url}/api/conferences/${CONF}/documents`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  return { status: res.status, body: (await res.json()) as DocumentView };
 }
 
 const files = (): string[] => {
@@ -149,7 +170,11 @@ const files = (): string[] => {
     return [];
   }
 };
-const stored = (): string[] => new RecordStore(hub.db).documents(CONF).map((d) => d.id).sort();
+const stored = (): string[] =>
+  new RecordStore(hub.db)
+    .documents(CONF)
+    .map((d) => d.id)
+    .sort();
 const sha256 = (b: Buffer | Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 beforeAll(async () => {
@@ -164,28 +189,58 @@ beforeAll(async () => {
   hub = await createHub(config, pino({ level: 'silent' }));
   base = `http://127.0.0.1:${(await hub.listen()).port}`;
   admin = rotateAdminKey(hub.db);
-  for (const id of [CONF, 'khac']) hub.conferences.create({
-    id,
-    title: 'Hội nghị có tài liệu',
-    content: '',
-    organiser: '',
-    startsAt: '2026-05-01T08:00:00+07:00',
-    status: 'scheduled',
-    banner: '',
-    floorSeconds: 300,
-    centralPointId: 'tinh',
-    questionCategories: ['Khác'],
-    agenda: [],
-    points: [
-      { id: 'tinh', name: 'Điểm cầu tỉnh', level: 'province', parentId: null, centralSide: false, venue: '', presiding: '', expectedAttendance: 50 },
-      { id: 'huyen', name: 'Điểm cầu huyện', level: 'district', parentId: 'tinh', centralSide: false, venue: '', presiding: '', expectedAttendance: 20 },
-    ],
-  });
+  for (const id of [CONF, 'khac'])
+    hub.conferences.create({
+      id,
+      title: 'Hội nghị có tài liệu',
+      content: '',
+      organiser: '',
+      startsAt: '2026-05-01T08:00:00+07:00',
+      status: 'scheduled',
+      banner: '',
+      floorSeconds: 300,
+      centralPointId: 'tinh',
+      questionCategories: ['Khác'],
+      agenda: [],
+      points: [
+        {
+          id: 'tinh',
+          name: 'Điểm cầu tỉnh',
+          level: 'province',
+          parentId: null,
+          centralSide: false,
+          venue: '',
+          presiding: '',
+          expectedAttendance: 50,
+        },
+        {
+          id: 'huyen',
+          name: 'Điểm cầu huyện',
+          level: 'district',
+          parentId: 'tinh',
+          centralSide: false,
+          venue: '',
+          presiding: '',
+          expectedAttendance: 20,
+        },
+      ],
+    });
   host = (await hub.credentials.issue({ conferenceId: CONF, pointId: 'tinh', role: 'host' }, 600)).token;
 
   // The same API with a 4 KiB document limit, over the hub's own conferences and database.
   const app = express();
-  app.use('/api', apiRouter({ config, conferences: hub.conferences, credentials: hub.credentials, db: hub.db, records: new RecordStore(hub.db), logger: pino({ level: 'silent' }), documentMaxBytes: 4096 }));
+  app.use(
+    '/api',
+    apiRouter({
+      config,
+      conferences: hub.conferences,
+      credentials: hub.credentials,
+      db: hub.db,
+      records: new RecordStore(hub.db),
+      logger: pino({ level: 'silent' }),
+      documentMaxBytes: 4096,
+    }),
+  );
   small = createServer(app);
   await new Promise<void>((resolve) => small.listen(0, '127.0.0.1', resolve));
   smallBase = `http://127.0.0.1:${(small.address() as AddressInfo).port}`;
@@ -209,7 +264,14 @@ describe('upload', () => {
     const bytes = make();
     const answer = await upload(bytes, name);
     expect(answer.status).toBe(201);
-    expect(answer.body).toEqual({ id: expect.any(String), name: storedName, mimeType: mime, size: bytes.length, sha256: sha256(bytes), uploadedAt: expect.any(Number) });
+    expect(answer.body).toEqual({
+      id: expect.any(String),
+      name: storedName,
+      mimeType: mime,
+      size: bytes.length,
+      sha256: sha256(bytes),
+      uploadedAt: expect.any(Number),
+    });
     expect(files()).toContain(answer.body.id);
     expect(stored()).toContain(answer.body.id);
     expect(files().some((f) => f.endsWith('.part'))).toBe(false);
@@ -254,7 +316,11 @@ describe('upload', () => {
 
   it('lets only the admin and the host upload', async () => {
     expect((await upload(pdf(), 'admin.pdf', admin)).status).toBe(201);
-    for (const [pointId, role] of [['huyen', 'technician'], ['huyen', 'viewer'], ['huyen', 'secretary']] as const) {
+    for (const [pointId, role] of [
+      ['huyen', 'technician'],
+      ['huyen', 'viewer'],
+      ['huyen', 'secretary'],
+    ] as const) {
       const token = (await hub.credentials.issue({ conferenceId: CONF, pointId, role }, 600)).token;
       expect(await upload(pdf(), 'x.pdf', token)).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
     }
@@ -291,9 +357,13 @@ describe('list and download', () => {
   it('refuses another conference, no token and an unknown document', async () => {
     const { body: doc } = await upload(png(), 'a.png');
     const other = (await hub.credentials.issue({ conferenceId: 'khac', pointId: 'tinh', role: 'host' }, 600)).token;
-    expect((await fetch(`${base}/api/conferences/${CONF}/documents/${doc.id}`, { headers: { authorization: `Bearer ${other}` } })).status).toBe(403);
+    expect(
+      (await fetch(`${base}/api/conferences/${CONF}/documents/${doc.id}`, { headers: { authorization: `Bearer ${other}` } })).status,
+    ).toBe(403);
     expect((await fetch(`${base}/api/conferences/${CONF}/documents/${doc.id}`)).status).toBe(401);
-    const missing = await fetch(`${base}/api/conferences/${CONF}/documents/..%2F..%2Fdiemcau.sqlite`, { headers: { authorization: `Bearer ${admin}` } });
+    const missing = await fetch(`${base}/api/conferences/${CONF}/documents/..%2F..%2Fdiemcau.sqlite`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
   });

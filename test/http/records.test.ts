@@ -13,7 +13,7 @@ import { csvCell } from '../../server/http/csv.ts';
 import { escapeHtml } from '../../server/report/html.ts';
 import { ConferenceReport } from '../../server/report/schema.ts';
 
-import { connect, type SignalClient, must } from '../helpers/signal-client.ts';
+import { connect, type HubClient as SignalClient, must } from '../../scripts/lib/hub-client.ts';
 import { sleep } from '../helpers/wait.ts';
 import { startHub } from '../helpers/test-hub.ts';
 
@@ -36,8 +36,8 @@ async function join(pointId: string, role: Role): Promise<SignalClient> {
   return client;
 }
 
-
-const token = async (pointId: string, role: Role): Promise<string> => (await hub.credentials.issue({ conferenceId: CONF, pointId, role }, 600)).token;
+const token = async (pointId: string, role: Role): Promise<string> =>
+  (await hub.credentials.issue({ conferenceId: CONF, pointId, role }, 600)).token;
 
 async function get(path: string, bearer = admin): Promise<Response> {
   return fetch(`${base}/api/conferences/${CONF}${path}`, { headers: { authorization: `Bearer ${bearer}` } });
@@ -71,7 +71,14 @@ beforeAll(async () => {
   const secretary = await join('bien-hoa', 'secretary');
   const technician = await join('bien-hoa', 'technician');
   written = await must(secretary.request('question.submit', { asker: SQL, unit: SCRIPT, category: 'Danh sách cử tri', text: FORMULA }));
-  other = await must(secretary.request('question.submit', { asker: 'Ông A', unit: 'Phường 1', category: 'Khác', text: '+84 là mã vùng; "trích dẫn", dấu phẩy' }));
+  other = await must(
+    secretary.request('question.submit', {
+      asker: 'Ông A',
+      unit: 'Phường 1',
+      category: 'Khác',
+      text: '+84 là mã vùng; "trích dẫn", dấu phẩy',
+    }),
+  );
   await must(host.request('question.accept', { questionId: written.id }));
   await must(host.request('question.answered', { questionId: written.id, mode: 'written', answer: `Trả lời ${SCRIPT}` }));
   await must(host.request('question.dismiss', { questionId: other.id, reason: '-trùng lặp' }));
@@ -81,11 +88,11 @@ beforeAll(async () => {
   await must(technician.request('rollcall.confirm', {}));
 
   const conference = hub.conferences.get(CONF);
-  conference?.grantFloor('bien-hoa', 60, null);
+  conference?.floor.grant('bien-hoa', 60, null);
   await sleep(250);
-  conference?.grantFloor('long-khanh', 60, null);
+  conference?.floor.grant('long-khanh', 60, null);
   await sleep(150);
-  conference?.revokeFloor(null);
+  conference?.floor.revoke(null);
 });
 
 afterAll(async () => {
@@ -100,7 +107,14 @@ describe('questions export', () => {
       expect(res.status).toBe(200);
       const { questions } = (await res.json()) as { questions: QuestionView[] };
       expect(questions.map((q) => q.id)).toEqual([written.id, other.id]);
-      expect(questions[0]).toMatchObject({ asker: SQL, unit: SCRIPT, text: FORMULA, status: 'answered', answerMode: 'written', answer: `Trả lời ${SCRIPT}` });
+      expect(questions[0]).toMatchObject({
+        asker: SQL,
+        unit: SCRIPT,
+        text: FORMULA,
+        status: 'answered',
+        answerMode: 'written',
+        answer: `Trả lời ${SCRIPT}`,
+      });
     }
     const answered = (await (await get('/questions?status=answered')).json()) as { questions: QuestionView[] };
     expect(answered.questions.map((q) => q.id)).toEqual([written.id]);
@@ -140,8 +154,21 @@ describe('questions export', () => {
     expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""bấm vào đây"")"`);
     const rows = parse(text, { bom: true, columns: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ id: written.id, pointName: 'Điểm cầu Biên Hòa', asker: SQL, unit: SCRIPT, text: `'${FORMULA}`, status: 'answered', answerMode: 'written' });
-    expect(rows[1]).toMatchObject({ text: `'+84 là mã vùng; "trích dẫn", dấu phẩy`, status: 'dismissed', dismissReason: "'-trùng lặp", position: '' });
+    expect(rows[0]).toMatchObject({
+      id: written.id,
+      pointName: 'Điểm cầu Biên Hòa',
+      asker: SQL,
+      unit: SCRIPT,
+      text: `'${FORMULA}`,
+      status: 'answered',
+      answerMode: 'written',
+    });
+    expect(rows[1]).toMatchObject({
+      text: `'+84 là mã vùng; "trích dẫn", dấu phẩy`,
+      status: 'dismissed',
+      dismissReason: "'-trùng lặp",
+      position: '',
+    });
   });
 
   it('csvCell guards every formula start and leaves numbers alone', () => {
@@ -167,7 +194,13 @@ describe('report', () => {
     expect(report.floor.byPoint.map((p) => p.pointId)).toEqual(['bien-hoa', 'long-khanh']);
 
     expect(report.questions.total).toBe(2);
-    expect(report.questions.items[0]).toMatchObject({ asker: SQL, status: 'answered', answerMode: 'written', answer: `Trả lời ${SCRIPT}`, answeredAt: expect.any(Number) });
+    expect(report.questions.items[0]).toMatchObject({
+      asker: SQL,
+      status: 'answered',
+      answerMode: 'written',
+      answer: `Trả lời ${SCRIPT}`,
+      answeredAt: expect.any(Number),
+    });
     expect(report.questions.stats.byStatus).toEqual({ answered: 1, dismissed: 1 });
 
     const point = report.attendance.points.find((p) => p.pointId === 'bien-hoa');
@@ -183,8 +216,15 @@ describe('report', () => {
     expect(report.rollCalls[0]?.confirmed.map((c) => c.pointId)).toEqual(['bien-hoa']);
     expect(report.rollCalls[0]?.missing.map((c) => c.pointId)).toEqual(['long-khanh']);
     expect(report.agenda).toMatchObject([{ itemId: 'khai-mac', title: 'Khai mạc', end: null }]);
-    expect(report.connections.find((c) => c.pointId === 'bien-hoa')).toMatchObject({ firstConnectedAt: expect.any(Number), lastState: 'connected' });
-    expect(report.connections.find((c) => c.pointId === 'long-khanh')).toMatchObject({ firstConnectedAt: null, lastState: 'never', connectedSeconds: 0 });
+    expect(report.connections.find((c) => c.pointId === 'bien-hoa')).toMatchObject({
+      firstConnectedAt: expect.any(Number),
+      lastState: 'connected',
+    });
+    expect(report.connections.find((c) => c.pointId === 'long-khanh')).toMatchObject({
+      firstConnectedAt: null,
+      lastState: 'never',
+      connectedSeconds: 0,
+    });
   });
 
   it('refuses a technician and a foreign host', async () => {
@@ -214,7 +254,7 @@ describe('report', () => {
 
   it('ends an open floor segment when the conference ends', async () => {
     const conference = hub.conferences.get(CONF);
-    conference?.grantFloor('bien-hoa', 60, null);
+    conference?.floor.grant('bien-hoa', 60, null);
     await sleep(100);
     conference?.setStatus('ended', null);
     const report = ConferenceReport.parse(await (await get('/report')).json());

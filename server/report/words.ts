@@ -1,0 +1,83 @@
+// The printed report's words for the codes it keeps: every state, status, level, end cause and readiness
+// reason in Vietnamese first, with the English in brackets ("Đã kết nối (connected)"). The report is a
+// document for officials; the JSON report keeps the codes. (The browser has its own dictionary.)
+import type { ConferenceStatus, ConnectionState, PointLevel } from '../../shared/domain.ts';
+import type { QuestionStatus, ReadinessReason, ReadinessView } from '../../shared/records.ts';
+import type { FloorSegment } from './schema.ts';
+
+const both = (vi: string, en: string): string => `${vi} (${en})`;
+
+export const LEVEL: Record<PointLevel, string> = {
+  central: both('Trung ương', 'central'),
+  province: both('Tỉnh', 'province'),
+  district: both('Huyện', 'district'),
+  commune: both('Xã', 'commune'),
+};
+
+export const CONFERENCE_STATUS: Record<ConferenceStatus, string> = {
+  draft: both('Bản nháp', 'draft'),
+  scheduled: both('Đã lên lịch', 'scheduled'),
+  rehearsal: both('Tổng duyệt', 'rehearsal'),
+  live: both('Đang diễn ra', 'live'),
+  ended: both('Đã kết thúc', 'ended'),
+};
+
+export const QUESTION_STATUS: Record<QuestionStatus, string> = {
+  submitted: both('Đã gửi', 'submitted'),
+  queued: both('Chờ trả lời', 'queued'),
+  answering: both('Đang trả lời', 'being answered'),
+  answered: both('Đã trả lời', 'answered'),
+  dismissed: both('Không trả lời', 'dismissed'),
+  merged: both('Đã gộp', 'merged'),
+};
+
+export const ANSWER_MODE: Record<'live' | 'written', string> = {
+  live: both('Trực tiếp', 'live'),
+  written: both('Bằng văn bản', 'written'),
+};
+
+/** Why a point's turn at the floor ended. */
+export const ENDED_BY: Record<FloorSegment['endedBy'], string> = {
+  grant: both('Chuyển lời', 'floor given to another point'),
+  revoke: both('Thu hồi', 'revoked'),
+  expire: both('Hết giờ', 'time up'),
+  conference_end: both('Kết thúc hội nghị', 'conference ended'),
+  ongoing: both('Đang phát biểu', 'still speaking'),
+};
+
+export const CONNECTION: Record<ConnectionState, string> = {
+  never: both('Chưa kết nối', 'never connected'),
+  connected: both('Đã kết nối', 'connected'),
+  reconnecting: both('Đang kết nối lại', 'reconnecting'),
+  gone: both('Mất kết nối', 'gone'),
+};
+
+export const READINESS_STATE: Record<ReadinessView['state'], string> = {
+  ready: both('Sẵn sàng', 'ready'),
+  not_ready: both('Chưa sẵn sàng', 'not ready'),
+  not_tested: both('Chưa kiểm tra', 'not tested'),
+};
+
+const number = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const DIRECTION = { send: ['chiều gửi', 'send'], receive: ['chiều nhận', 'receive'] } as const;
+
+/** One readiness reason with its measured value and the limit it failed. */
+export function readinessReason(r: ReadinessReason): string {
+  const [vi, en] = r.direction ? DIRECTION[r.direction] : ['', ''];
+  const ms = (v: number): string => `${number.format(v)} ms`;
+  switch (r.code) {
+    case 'signalling_slow':
+      return both(`Tín hiệu điều khiển chậm: ${ms(r.value)}, tối đa ${ms(r.limit)}`, 'slow signalling round trip');
+    case 'bitrate_low':
+      return both(`Băng thông ${vi} thấp: ${number.format(r.value)} kbps, tối thiểu ${number.format(r.limit)} kbps`, `low ${en} bitrate`);
+    case 'loss_high':
+      return both(`Mất gói ${vi}: ${decimal.format(r.value)}%, tối đa ${number.format(r.limit)}%`, `${en} packet loss`);
+    case 'round_trip_high':
+      return both(`Độ trễ ${vi}: ${ms(r.value)}, tối đa ${ms(r.limit)}`, `${en} round trip`);
+    case 'jitter_high':
+      return both(`Dao động trễ ${vi}: ${ms(r.value)}, tối đa ${ms(r.limit)}`, `${en} jitter`);
+    case 'microphone_silent':
+      return both(`Không nghe thấy micro: ${number.format(r.value)} dB, tối thiểu ${number.format(r.limit)} dB`, 'microphone silent');
+  }
+}
