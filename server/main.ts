@@ -1,5 +1,6 @@
 // Entry point: `npm start` runs this after scripts/setup.sh has made sure a worker binary exists.
 import { ConfigError, loadConfig } from '../config/config.ts';
+import { LIMITS } from '../shared/rules.ts';
 import { createHub, type Hub } from './hub.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { WorkerUnavailableError } from './media/worker-pool.ts';
@@ -8,11 +9,9 @@ import { WorkerUnavailableError } from './media/worker-pool.ts';
 async function announceDemo(hub: Hub, port: number, tls: boolean, logger: Logger): Promise<void> {
   for (const conference of hub.conferences.list()) {
     const claims = { conferenceId: conference.id, pointId: conference.spec.centralPointId, role: 'host' as const };
-    const { code } = await hub.credentials.issue(claims, 86_400);
-    logger.info(
-      { conferenceId: conference.id, points: conference.spec.points.length, hostCode: code, url: `${tls ? 'https' : 'http'}://localhost:${port}/` },
-      'demo conference ready',
-    );
+    const { code } = await hub.credentials.issue(claims, LIMITS.tokenTtlSecondsDefault);
+    const url = `${tls ? 'https' : 'http'}://localhost:${port}/`;
+    logger.info({ conferenceId: conference.id, points: conference.spec.points.length, hostCode: code, url }, 'demo conference ready');
   }
 }
 
