@@ -152,7 +152,10 @@ const exe = (): Buffer =>
 
 // --- HTTP ----------------------------------------------------------------------------------------------
 
-async function upload(bytes: Buffer, name: string, token = host, url = base, field = 'file'): Promise<{ status: number; body: DocumentView }> {
+/** Uploads `bytes` as `name`; the body is the stored document, or the error on a refusal. */
+type Uploaded = { status: number; body: DocumentView };
+
+async function upload(bytes: Buffer, name: string, token = host, url = base, field = 'file'): Promise<Uploaded> {
   const form = new FormData();
   form.append(field, new Blob([new Uint8Array(bytes)]), name);
   const res = await fetch(`${url}/api/conferences/${CONF}/documents`, {
