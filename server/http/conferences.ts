@@ -118,6 +118,9 @@ export function conferenceRoutes({ gate, conferences, store, credentials }: Conf
   router.post('/conferences/:id/credentials', async (req, res) => {
     const { conference } = await gate.conference(req, req.params.id, CONTROLLERS);
     const body = parseOr(IssueBody, req.body, 'credential');
+    if (!conference.spec.points.some((p) => p.id === body.pointId)) {
+      throw refuse('point.unknown', { pointId: body.pointId }, `no point ${body.pointId} in this conference`);
+    }
     if (!fits(conference, body.pointId, body.role)) {
       throw refuse('role.wrong_point', { role: body.role, pointId: body.pointId }, `role ${body.role} does not belong at point ${body.pointId}`);
     }
