@@ -6,16 +6,18 @@
 // answers, with a new connection if not). A session the hub ended for good (replaced, conference over)
 // is not retried.
 import type { Role } from '../shared/domain.ts';
-import type { EventPayload, HandshakeAuth } from '../shared/protocol.ts';
-import { t, type Key } from './i18n.ts';
+import type { EndReason } from '../shared/errors.ts';
+import type { HandshakeAuth } from '../shared/protocol.ts';
+import { controls, isPublisher } from '../shared/rules.ts';
+import { onLanguage, t } from './i18n.ts';
 import { MediaClient, type PublishPlan } from './net/media.ts';
-import { joinRefusal, Signal } from './net/signal.ts';
+import { joinRefusal, Signal, type RequestError } from './net/signal.ts';
 import { loadSettings, type DeviceSettings } from './settings.ts';
 import { Store } from './state.ts';
 import { button, h } from './ui/dom.ts';
-import { toast } from './ui/toast.ts';
+import { toastError } from './ui/toast.ts';
 
-export type EndReason = EventPayload<'session.ended'>['reason'];
+export type { EndReason };
 
 export interface AppContext {
   readonly store: Store;
@@ -41,13 +43,15 @@ const REFUSED_RETRY_MAX_MS = 15_000;
 const REBUILD_MIN_MS = 1000;
 const REBUILD_MAX_MS = 30_000;
 
+/** Publishers send their camera as simulcast layers, except the host, whose camera is the centre's programme. */
 function publishPlan(role: Role): PublishPlan | null {
-  if (role === 'host') return { simulcast: false };
-  if (role === 'cohost' || role === 'technician') return { simulcast: true };
-  return null;
+  return isPublisher(role) ? { simulcast: !controls(role) } : null;
 }
 
-export function startApp(root: HTMLElement, auth: HandshakeAuth, createView: ViewFactory, onRefused: (message: string) => void): void {
+/** Why the hub refused the first join: shown by the join form in the interface's words. */
+export type OnRefused = (refusal: RequestError) => void;
+
+export function startApp(root: HTMLElement, auth: HandshakeAuth, createView: ViewFactory, onRefused: OnRefused): void {
   const signal = new Signal(auth);
   const store = new Store();
   const media = new MediaClient(signal);
@@ -64,8 +68,15 @@ export function startApp(root: HTMLElement, auth: HandshakeAuth, createView: Vie
 
   const showNotice = (reason: EndReason): void => {
     notice?.remove();
-    const rejoin = reason === 'replaced' ? button('ended.rejoin', () => { notice?.remove(); ended = null; signal.connect(); }) : null;
-    notice = h('div', { class: 'notice', attrs: { role: 'alertdialog', 'aria-live': 'assertive' } }, h('p', {}, t(`ended.${reason}` as Key)), rejoin);
+    const rejoin = (): void => {
+      notice?.remove();
+      ended = null;
+      signal.connect();
+    };
+    const text = h('p', {}, t(`ended.${reason}`));
+    onLanguage(() => (text.textContent = t(`ended.${reason}`)));
+    const attrs = { role: 'alertdialog', 'aria-live': 'assertive' };
+    notice = h('div', { class: 'notice', attrs }, text, reason === 'replaced' ? button('ended.rejoin', rejoin) : null);
     document.body.append(notice);
   };
 
@@ -92,7 +103,7 @@ export function startApp(root: HTMLElement, auth: HandshakeAuth, createView: Vie
       .catch((error: unknown) => console.error('records.snapshot failed', error));
     media.start(welcome, publishPlan(welcome.self.role), ctx.settings).catch((error: unknown) => {
       // No camera or microphone (a DOMException from getUserMedia): say so; a rebuild would not help.
-      if (error instanceof DOMException) toast(t('dev.failed', { message: error.message }), 'error');
+      if (error instanceof DOMException) toastError(error, 'dev.failed');
       else media.setupFailed(error);
     });
   });
@@ -117,7 +128,7 @@ export function startApp(root: HTMLElement, auth: HandshakeAuth, createView: Vie
     if (!refusal) return; // a network failure: socket.io retries by itself
     if (!joined) {
       signal.close();
-      onRefused(refusal.message);
+      onRefused(refusal);
       return;
     }
     store.setLink('offline');
@@ -154,7 +165,7 @@ async function syncClock(signal: Signal, store: Store): Promise<void> {
       const now = Date.now();
       if (now - sentAt < best) {
         best = now - sentAt;
-        store.clockOffsetMs = serverTime - (sentAt + now) / 2;
+        store.setClockOffset(serverTime - (sentAt + now) / 2);
       }
     } catch {
       return; // an older hub without the echo: keep this clock

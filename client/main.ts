@@ -2,11 +2,14 @@
 // code; then start the app, which picks the host console, the point console or the room display by the
 // role the credential carries. A join code of a role that acts is good for one join: the session token of
 // its welcome is kept in localStorage under a hash of the code (never the code), so reloading the same
-// page on the same PC joins with that token; if the hub refuses it, the code form shows why.
+// page on the same PC joins with that token; if the hub refuses it, the code form shows why, in the
+// interface's words for the hub's reason.
 import './zod-jitless.ts';
 import type { HandshakeAuth } from '../shared/protocol.ts';
-import { startApp, type ViewFactory } from './app.ts';
-import { lang, t } from './i18n.ts';
+import { isModerator, normaliseCode, readsRecords } from '../shared/rules.ts';
+import { startApp, type OnRefused, type ViewFactory } from './app.ts';
+import { lang, onLanguage, t } from './i18n.ts';
+import { describeError } from './i18n/describe.ts';
 import { button, field, h, tr } from './ui/dom.ts';
 import { languageButton } from './ui/header.ts';
 import { RoomDisplay } from './views/display.ts';
@@ -15,10 +18,6 @@ import { PointConsole } from './views/point/console.ts';
 import './style.css';
 
 const STORE_PREFIX = 'diemcau.session.';
-
-/** The code as the hub reads it: case, spaces and dashes do not matter, O/I/L read as 0/1/1. */
-const normaliseCode = (code: string): string =>
-  code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 
 /** A storage key for a code: SHA-256 where the page has WebCrypto (secure contexts), FNV-1a otherwise. */
 async function codeKey(code: string): Promise<string> {
@@ -65,8 +64,9 @@ let rememberAs: string | null = null;
 
 const createView: ViewFactory = (role, ctx) => {
   if (rememberAs && ctx.credential) storage.set(rememberAs, ctx.credential);
-  if (role === 'host' || role === 'cohost') return new HostConsole(ctx);
-  if (role === 'viewer') return new RoomDisplay(ctx);
+  if (isModerator(role)) return new HostConsole(ctx);
+  // Roles that read no records (the room display) get the kiosk; the point's operators their console.
+  if (!readsRecords(role)) return new RoomDisplay(ctx);
   return new PointConsole(ctx);
 };
 
@@ -78,7 +78,21 @@ function credentialFromAddress(): HandshakeAuth | null {
   return null;
 }
 
-function showJoinForm(root: HTMLElement, error?: string): void {
+/** The join form's refusal line, re-drawn when the language changes. */
+let refusalLine: { el: HTMLElement; off: () => void } | null = null;
+
+function refusalText(refusal: unknown): HTMLElement {
+  refusalLine?.off();
+  const el = h('p', { class: 'error', attrs: { role: 'alert' } });
+  const draw = (): void => {
+    el.textContent = t('join.refused', { message: describeError(refusal) });
+  };
+  draw();
+  refusalLine = { el, off: onLanguage(draw) };
+  return el;
+}
+
+function showJoinForm(root: HTMLElement, refusal?: unknown): void {
   const input = h('input', {
     attrs: {
       name: 'code',
@@ -111,14 +125,21 @@ function showJoinForm(root: HTMLElement, error?: string): void {
     tr('join.title', 'h2'),
     field('join.code', input),
     tr('join.hint', 'p', { class: 'hint' }),
-    error ? h('p', { class: 'error', attrs: { role: 'alert' } }, t('join.refused', { message: error })) : null,
-    h('div', { class: 'join-actions' }, button('join.submit', () => undefined, { class: 'primary', attrs: { type: 'submit' } }), languageButton()),
+    refusal !== undefined ? refusalText(refusal) : null,
+    h(
+      'div',
+      { class: 'join-actions' },
+      button('join.submit', () => undefined, { class: 'primary', attrs: { type: 'submit' } }),
+      languageButton(),
+    ),
   );
   root.replaceChildren(h('main', { class: 'join-page' }, form));
   input.focus();
 }
 
-function join(root: HTMLElement, auth: HandshakeAuth, onRefused = (message: string) => showJoinForm(root, message)): void {
+function join(root: HTMLElement, auth: HandshakeAuth, onRefused: OnRefused = (refusal) => showJoinForm(root, refusal)): void {
+  refusalLine?.off();
+  refusalLine = null;
   root.replaceChildren(h('main', { class: 'join-page' }, tr('link.connecting', 'p', { class: 'connecting' })));
   startApp(root, auth, createView, onRefused);
 }
@@ -128,9 +149,9 @@ async function joinWithCode(root: HTMLElement, code: string): Promise<void> {
   const key = await codeKey(code);
   const stored = storage.get(key);
   if (stored && !tokenExpired(stored)) {
-    join(root, { token: stored }, (message) => {
+    join(root, { token: stored }, (refusal) => {
       storage.set(key, null);
-      showJoinForm(root, message);
+      showJoinForm(root, refusal);
     });
     return;
   }

@@ -1,8 +1,10 @@
 // What this client knows of its conference: the welcome's view, kept current by the hub's events, plus
 // the records (questions, attendance, roll call, readiness, documents) from records.snapshot. Views read
-// from here and re-draw on the store's change events; nothing here touches the DOM.
+// from here and re-draw on the store's change events; nothing here touches the DOM. Every change goes
+// through one named `apply…` method, whether it came as a hub event or as the result of this client's own
+// request, so views never write the store's fields. One clock `tick` (4 a second) drives every countdown.
 import type { AgendaView, AttendanceView, DocumentView, QuestionView, ReadinessView, RollCallView } from '../shared/records.ts';
-import type { ConferenceStatus, ConferenceView, FloorView, PointView } from '../shared/domain.ts';
+import type { ConferenceStatus, ConferenceView, FloorView, PointView, Role } from '../shared/domain.ts';
 import type { EventPayload, RequestResult } from '../shared/protocol.ts';
 import { Emitter } from './emitter.ts';
 import type { Signal } from './net/signal.ts';
@@ -24,7 +26,11 @@ type StoreEvents = {
   documents: [];
   levels: [];
   link: [LinkState];
+  /** The display clock: countdowns, elapsed times and the header's time re-draw on it. */
+  tick: [];
 };
+
+const TICK_MS = 250;
 
 const EMPTY_AGENDA: AgendaView = { items: [], currentItemId: null, currentSince: null };
 
@@ -44,6 +50,16 @@ export class Store extends Emitter<StoreEvents> {
   link: LinkState = 'connecting';
   /** Hub clock minus this clock, from readiness.ping (0 until measured). */
   clockOffsetMs = 0;
+
+  constructor() {
+    super();
+    setInterval(() => this.emit('tick'), TICK_MS);
+  }
+
+  /** Whether this session's role passes a rule of shared/rules.ts (`store.may(controls)`). */
+  may(rule: (role: Role) => boolean): boolean {
+    return this.self !== null && rule(this.self.role);
+  }
 
   get status(): ConferenceStatus {
     return this.conference?.status ?? 'scheduled';
@@ -74,6 +90,11 @@ export class Store extends Emitter<StoreEvents> {
   /** 1-based place of `pointId` in the floor queue, 0 when not queued. */
   queuePosition(pointId: string): number {
     return this.floor.queue.findIndex((r) => r.pointId === pointId) + 1;
+  }
+
+  /** The hub's clock against this one, as measured by the echoes after a welcome. */
+  setClockOffset(offsetMs: number): void {
+    this.clockOffsetMs = offsetMs;
   }
 
   setLink(state: LinkState): void {
@@ -108,49 +129,69 @@ export class Store extends Emitter<StoreEvents> {
     this.emit('documents');
   }
 
+  applyStatus(status: ConferenceStatus): void {
+    if (this.conference) this.conference = { ...this.conference, status };
+    this.emit('status', status);
+  }
+
+  applyPoint(point: PointView): void {
+    this.points.set(point.id, point);
+    this.emit('points', point);
+  }
+
+  applyFloor(floor: FloorView): void {
+    this.floor = floor;
+    this.emit('floor', floor);
+  }
+
+  applyAgenda(agenda: AgendaView): void {
+    this.agenda = agenda;
+    this.emit('agenda', agenda);
+  }
+
+  applyQuestion(question: QuestionView): void {
+    this.questions.set(question.id, question);
+    this.emit('questions', question);
+  }
+
+  applyAttendance(report: AttendanceView): void {
+    this.attendance.set(report.pointId, report);
+    this.emit('attendance');
+  }
+
+  applyRollCall(rollCall: RollCallView): void {
+    this.rollCall = rollCall;
+    this.emit('rollcall');
+  }
+
+  applyReadiness(view: ReadinessView): void {
+    this.readiness.set(view.pointId, view);
+    this.emit('readiness');
+  }
+
+  applyDocuments(documents: DocumentView[]): void {
+    this.documents = documents;
+    this.emit('documents');
+  }
+
+  applyLevels(levels: ReadonlyArray<{ pointId: string; volume: number }>): void {
+    const at = Date.now();
+    for (const { pointId, volume } of levels) this.levels.set(pointId, { volume, at });
+    this.emit('levels');
+  }
+
   /** Keeps the store current from the hub's events (once per connection object; it survives reconnects). */
   bind(signal: Signal): void {
-    signal.on('conference.status', ({ status }) => {
-      if (this.conference) this.conference = { ...this.conference, status };
-      this.emit('status', status);
-    });
-    signal.on('point.updated', (point) => {
-      this.points.set(point.id, point);
-      this.emit('points', point);
-    });
-    signal.on('floor.updated', (floor) => {
-      this.floor = floor;
-      this.emit('floor', floor);
-    });
+    signal.on('conference.status', ({ status }) => this.applyStatus(status));
+    signal.on('point.updated', (point) => this.applyPoint(point));
+    signal.on('floor.updated', (floor) => this.applyFloor(floor));
     signal.on('floor.warning', (info) => this.emit('warning', info));
-    signal.on('agenda.updated', (agenda) => {
-      this.agenda = agenda;
-      this.emit('agenda', agenda);
-    });
-    signal.on('question.updated', (question) => {
-      this.questions.set(question.id, question);
-      this.emit('questions', question);
-    });
-    signal.on('attendance.updated', (report) => {
-      this.attendance.set(report.pointId, report);
-      this.emit('attendance');
-    });
-    signal.on('rollcall.updated', (rollCall) => {
-      this.rollCall = rollCall;
-      this.emit('rollcall');
-    });
-    signal.on('readiness.updated', (view) => {
-      this.readiness.set(view.pointId, view);
-      this.emit('readiness');
-    });
-    signal.on('documents.updated', ({ documents }) => {
-      this.documents = documents;
-      this.emit('documents');
-    });
-    signal.on('wall.levels', ({ levels }) => {
-      const at = Date.now();
-      for (const { pointId, volume } of levels) this.levels.set(pointId, { volume, at });
-      this.emit('levels');
-    });
+    signal.on('agenda.updated', (agenda) => this.applyAgenda(agenda));
+    signal.on('question.updated', (question) => this.applyQuestion(question));
+    signal.on('attendance.updated', (report) => this.applyAttendance(report));
+    signal.on('rollcall.updated', (rollCall) => this.applyRollCall(rollCall));
+    signal.on('readiness.updated', (view) => this.applyReadiness(view));
+    signal.on('documents.updated', ({ documents }) => this.applyDocuments(documents));
+    signal.on('wall.levels', ({ levels }) => this.applyLevels(levels));
   }
 }

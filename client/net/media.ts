@@ -9,6 +9,7 @@ import { Device, type types } from 'mediasoup-client';
 import type { MediaSource } from '../../shared/domain.ts';
 import { RtpParameters as WireRtpParameters } from '../../shared/media.ts';
 import type { EventPayload, RequestResult } from '../../shared/protocol.ts';
+import { PROGRAMME_MAX_BITRATE, SIMULCAST_LAYERS } from '../../shared/rules.ts';
 import { Emitter } from '../emitter.ts';
 import type { Signal } from './signal.ts';
 
@@ -56,7 +57,11 @@ type WebRtcInfo = Extract<RequestResult<'media.createTransport'>, { type: 'webrt
 function transportOptions(info: WebRtcInfo): types.TransportOptions {
   return {
     id: info.id,
-    iceParameters: { usernameFragment: info.iceParameters.usernameFragment, password: info.iceParameters.password, iceLite: info.iceParameters.iceLite },
+    iceParameters: {
+      usernameFragment: info.iceParameters.usernameFragment,
+      password: info.iceParameters.password,
+      iceLite: info.iceParameters.iceLite,
+    },
     iceCandidates: info.iceCandidates.map((c) => ({ ...c, ip: c.address })),
     dtlsParameters: info.dtlsParameters as types.DtlsParameters,
     ...(info.iceServers ? { iceServers: info.iceServers } : {}),
@@ -64,12 +69,9 @@ function transportOptions(info: WebRtcInfo): types.TransportOptions {
   };
 }
 
-const SIMULCAST: RTCRtpEncodingParameters[] = [
-  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
-  { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
-  { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
-];
-const PROGRAMME: RTCRtpEncodingParameters[] = [{ maxBitrate: 2_500_000 }];
+/** The layers of shared/rules.ts (the hub picks the wall's and the stage's by index), as the browser takes them. */
+const SIMULCAST = (): RTCRtpEncodingParameters[] => SIMULCAST_LAYERS.map((layer) => ({ ...layer }));
+const PROGRAMME = (): RTCRtpEncodingParameters[] => [{ maxBitrate: PROGRAMME_MAX_BITRATE }];
 
 /** A transport 'disconnected' this long gets an ICE restart. */
 const DISCONNECTED_GRACE_MS = 5000;
@@ -181,7 +183,7 @@ export class MediaClient extends Emitter<MediaEvents> {
     if (video && device.canProduce('video')) {
       const producer = await this.#send.produce({
         track: video,
-        encodings: publish.simulcast ? SIMULCAST : PROGRAMME,
+        encodings: publish.simulcast ? SIMULCAST() : PROGRAMME(),
         codecOptions: { videoGoogleStartBitrate: 1000 },
         stopTracks: false,
         appData: { source: 'camera' },

@@ -1,7 +1,9 @@
 // The socket.io connection to the hub with the protocol's types: requests resolve with their data or
-// throw a RequestError carrying the wire code; events are checked against their zod schema on arrival.
+// throw a RequestError carrying the wire's code, reason and params (the client shows those in its own words,
+// client/i18n/describe.ts; the hub's English `message` only goes to the console); events are checked
+// against their zod schema on arrival.
 import { io, type Socket } from 'socket.io-client';
-import type { ErrorCode } from '../../shared/errors.ts';
+import { ErrorCode, REASONS, type Reason } from '../../shared/errors.ts';
 import {
   events,
   type ClientToServerEvents,
@@ -19,20 +21,41 @@ export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
+/** A refusal from the hub, or a request that got no answer (`timeout`, `offline`, `network`). */
 export class RequestError extends Error {
-  readonly code: ErrorCode | 'timeout' | 'offline';
-  constructor(code: RequestError['code'], message: string) {
+  readonly code: ErrorCode | 'timeout' | 'offline' | 'network';
+  /** The hub's stable reason; null when the hub gave none this client knows (an older or newer hub). */
+  readonly reason: Reason | null;
+  readonly params: Readonly<Record<string, string | number>>;
+  /** `message` is English for the console only: never shown to people. */
+  constructor(code: RequestError['code'], message: string, reason: Reason | null = null, params: Record<string, string | number> = {}) {
     super(message);
     this.name = 'RequestError';
     this.code = code;
+    this.reason = reason;
+    this.params = params;
   }
 }
 
-/** Why the hub refused the handshake (the middleware's wire error), or undefined for a network failure. */
-export function joinRefusal(error: Error): { code: string; message: string } | undefined {
-  const data = (error as Error & { data?: { code?: unknown; message?: unknown } }).data;
-  if (data && typeof data.code === 'string') return { code: data.code, message: String(data.message ?? error.message) };
-  return undefined;
+const isReason = (value: unknown): value is Reason => typeof value === 'string' && Object.hasOwn(REASONS, value);
+
+/** A wire error as the hub sends it (request ack, handshake refusal, REST body), read defensively; undefined if it is none. */
+export function fromWire(value: unknown): RequestError | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const { code, reason, params, message } = value as Record<string, unknown>;
+  if (typeof code !== 'string') return undefined;
+  const known = ErrorCode.safeParse(code);
+  const clean: Record<string, string | number> = {};
+  if (params && typeof params === 'object') {
+    for (const [name, v] of Object.entries(params)) if (typeof v === 'string' || typeof v === 'number') clean[name] = v;
+  }
+  const text = typeof message === 'string' ? message : code;
+  return new RequestError(known.success ? known.data : 'internal', text, isReason(reason) ? reason : null, clean);
+}
+
+/** Why the hub refused the handshake (the middleware's wire error in `data`), or undefined for a network failure. */
+export function joinRefusal(error: Error): RequestError | undefined {
+  return fromWire((error as Error & { data?: unknown }).data);
 }
 
 export class Signal {
@@ -88,7 +111,7 @@ export class Signal {
       emit.call(timed, name, params, (err, result) => {
         if (err) reject(new RequestError('timeout', `${name}: no answer from the hub`));
         else if (result.ok) resolve(result.data);
-        else reject(new RequestError(result.error.code, result.error.message));
+        else reject(fromWire(result.error) ?? new RequestError('internal', `${name}: malformed refusal`));
       });
     });
   }

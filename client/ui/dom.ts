@@ -1,6 +1,18 @@
 // DOM building without innerHTML: every string becomes a text node, so text from people (names,
-// questions, notes) can never become markup.
-import { t, type Key } from '../i18n.ts';
+// questions, notes) can never become markup. Elements labelled from the dictionary carry their key and
+// are re-drawn here when the language changes.
+import { lang, onLanguage, t, type Key } from '../i18n.ts';
+
+onLanguage(() => {
+  document.documentElement.lang = lang();
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = t(el.dataset['i18n'] as Key);
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n-label]')) {
+    el.setAttribute('aria-label', t(el.dataset['i18nLabel'] as Key));
+  }
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n-placeholder]')) {
+    el.setAttribute('placeholder', t(el.dataset['i18nPlaceholder'] as Key));
+  }
+});
 
 export type Child = Node | string | number | null | undefined | false;
 
@@ -66,6 +78,11 @@ export function option(value: string, text: string, selected = false): HTMLOptio
   const el = h('option', { attrs: { value } }, text);
   el.selected = selected;
   return el;
+}
+
+/** Sets `el`'s text only when it changed (clock ticks must not re-announce unchanged live regions). */
+export function setText(el: Element, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
 }
 
 /** Replaces the children of `el`. */

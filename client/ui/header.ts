@@ -1,8 +1,8 @@
 // The top bar of the consoles: conference, this point and role, the conference status, the link to the
 // hub, the language switch and the hub's clock. Extra controls (the host's start/end) go in `actions`.
-import { lang, onLanguage, setLang, t, timeOfDay, type Key } from '../i18n.ts';
+import { lang, onLanguage, setLang, t, timeOfDay } from '../i18n.ts';
 import type { Store } from '../state.ts';
-import { h } from './dom.ts';
+import { h, setText } from './dom.ts';
 
 export function languageButton(): HTMLButtonElement {
   const el = h('button', {
@@ -40,7 +40,7 @@ export class Header {
     );
     for (const event of ['welcome', 'status', 'link', 'points'] as const) store.on(event, () => this.render());
     onLanguage(() => this.render());
-    setInterval(() => (this.#clock.textContent = timeOfDay(store.now())), 1000);
+    store.on('tick', () => setText(this.#clock, timeOfDay(store.now())));
     this.render();
   }
 
@@ -48,10 +48,10 @@ export class Header {
     const store = this.#store;
     this.#title.textContent = store.conference?.title ?? t('app.title');
     const self = store.self;
-    this.#who.textContent = self ? `${store.pointName(self.pointId)} · ${t(`role.${self.role}` as Key)}` : '';
-    this.#status.textContent = t(`status.${store.status}` as Key);
+    this.#who.textContent = self ? `${store.pointName(self.pointId)} · ${t(`role.${self.role}`)}` : '';
+    this.#status.textContent = t(`status.${store.status}`);
     this.#status.dataset['status'] = store.status;
-    this.#link.textContent = t(`link.${store.link}` as Key);
+    this.#link.textContent = t(`link.${store.link}`);
     this.#link.dataset['link'] = store.link;
     this.#clock.textContent = timeOfDay(store.now());
   }

@@ -14,9 +14,11 @@ export class MicMeter {
   constructor() {
     this.el = h('div', { class: 'meter mic-meter', attrs: { role: 'meter', 'aria-valuemin': -127, 'aria-valuemax': 0 } }, this.#bar);
     this.el.setAttribute('aria-label', t('dev.micLevel'));
+    // Sampling the analyser, not a display clock: the connection test takes the loudest sample of a window.
     setInterval(() => this.#sample(), 100);
     // Browsers start audio contexts suspended until a gesture: any click wakes it.
-    document.addEventListener('click', () => void this.#context?.resume().catch((error: unknown) => console.warn('audio context', error)), { capture: true });
+    const wake = (): void => void this.#context?.resume().catch((error: unknown) => console.warn('audio context', error));
+    document.addEventListener('click', wake, { capture: true });
   }
 
   /** The loudest level of the last moment, dBov (-127 silence .. 0). */

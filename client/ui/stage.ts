@@ -1,10 +1,11 @@
 // The stage as the rooms see it: the centre's programme, or the point holding the floor large with the
 // centre beside it, and a lower third naming the speaker with the time left. Used by the room display
 // (full screen), the host console (what the rooms see) and the point console (a monitor).
+import { LIMITS } from '../../shared/rules.ts';
 import { clock, t } from '../i18n.ts';
 import type { MediaClient, RemoteTrack } from '../net/media.ts';
 import type { Store } from '../state.ts';
-import { h, tr } from './dom.ts';
+import { h, setText, tr } from './dom.ts';
 import { attach, playAudio, stopAudio, videoElement } from './playback.ts';
 
 export interface StageOptions {
@@ -55,7 +56,7 @@ export class Stage {
     store.on('floor', update);
     store.on('welcome', update);
     store.on('points', update);
-    setInterval(() => this.#tick(), 250);
+    store.on('tick', () => this.#tick());
     this.update();
   }
 
@@ -117,8 +118,8 @@ export class Stage {
     this.#lower.hidden = !on;
     if (!on || floor.endsAt === null) return;
     const left = (floor.endsAt - this.#store.now()) / 1000;
-    this.#lowerTime.textContent = clock(left);
-    this.#lower.classList.toggle('ending', left <= 30);
+    setText(this.#lowerTime, clock(left));
+    this.#lower.classList.toggle('ending', left <= LIMITS.floorWarningSeconds);
   }
 }
 

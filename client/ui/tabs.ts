@@ -44,12 +44,18 @@ export function tabs(list: Tab[], className = ''): HTMLElement {
     );
     const panel = h(
       'div',
-      { class: 'tab-panel', id: `${base}-panel-${index}`, attrs: { role: 'tabpanel', 'aria-labelledby': button.id }, data: { panel: tab.name } },
+      {
+        class: 'tab-panel',
+        id: `${base}-panel-${index}`,
+        attrs: { role: 'tabpanel', 'aria-labelledby': button.id },
+        data: { panel: tab.name },
+      },
       tab.panel,
     );
     buttons.push(button);
     panels.push(panel);
   });
   select(0, false);
-  return h('div', { class: `tabs ${className}`.trim() }, h('div', { class: 'tab-list', attrs: { role: 'tablist' } }, ...buttons), ...panels);
+  const tabList = h('div', { class: 'tab-list', attrs: { role: 'tablist' } }, ...buttons);
+  return h('div', { class: `tabs ${className}`.trim() }, tabList, ...panels);
 }

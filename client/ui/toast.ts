@@ -1,6 +1,7 @@
-// Short messages in an aria-live region: results of actions and failures the operator must see.
+// Short messages in an aria-live region: results of actions and failures the operator must see. A refused
+// request is shown in the interface's words for its reason (i18n/describe.ts), never the hub's English.
 import { t } from '../i18n.ts';
-import { RequestError } from '../net/signal.ts';
+import { describeError } from '../i18n/describe.ts';
 import { h } from './dom.ts';
 
 let region: HTMLElement | undefined;
@@ -19,14 +20,18 @@ export function toast(text: string, kind: 'info' | 'error' = 'info'): void {
   setTimeout(() => el.remove(), kind === 'error' ? 8000 : 4000);
 }
 
+/** A failure the operator must see, in words ("Không thực hiện được: …"); the detail goes to the console. */
+export function toastError(error: unknown, key: 'error.action' | 'dev.failed' | 'docs.failed' = 'error.action'): void {
+  console.error('action failed', error);
+  toast(t(key, { message: describeError(error) }), 'error');
+}
+
 /** Runs a hub request for a control and reports a failure to the operator (and the console). */
 export async function act<T>(work: Promise<T>): Promise<T | undefined> {
   try {
     return await work;
   } catch (error) {
-    const message = error instanceof RequestError || error instanceof Error ? error.message : String(error);
-    console.error('action failed', error);
-    toast(error instanceof RequestError && error.code === 'rate_limited' ? t('error.rateLimited') : t('error.action', { message }), 'error');
+    toastError(error);
     return undefined;
   }
 }

@@ -3,7 +3,7 @@
 // before the start and whenever nothing is on stage; the current agenda item. No controls: it joins from
 // its address, reconnects by itself, and asks for one click only if the browser blocks playback.
 import type { AppContext, EndReason, View } from '../app.ts';
-import { onLanguage, t, type Key } from '../i18n.ts';
+import { onLanguage, t } from '../i18n.ts';
 import { renderBanner } from '../ui/banner.ts';
 import { h } from '../ui/dom.ts';
 import { RemoteAudio, Stage } from '../ui/stage.ts';
@@ -70,7 +70,7 @@ export class RoomDisplay implements View {
     );
     const offline = store.link === 'offline' || store.link === 'connecting';
     this.#link.hidden = !offline || this.#ended;
-    this.#link.textContent = offline ? t(`link.${store.link}` as Key) : '';
+    this.#link.textContent = offline ? t(`link.${store.link}`) : '';
   }
 
   #hideIdleCursor(): void {

@@ -1,10 +1,11 @@
 // Documents for the points: the list from the records, downloads through the REST route with this
-// client's credential, and for the host an upload form.
+// client's credential, and for the host an upload form. A refusal is shown in words like any other.
 import type { DocumentView } from '../../shared/records.ts';
 import type { AppContext } from '../app.ts';
 import { onLanguage, t, timeOfDay } from '../i18n.ts';
+import { rest } from '../net/rest.ts';
 import { button, field, h, tr } from '../ui/dom.ts';
-import { toast } from '../ui/toast.ts';
+import { toastError } from '../ui/toast.ts';
 
 function size(bytes: number): string {
   if (bytes >= 1_048_576) return `${(bytes / 1_048_576).toFixed(1)} MB`;
@@ -39,7 +40,16 @@ export class DocumentsPanel {
           { class: 'doc', data: { documentId: doc.id } },
           h('div', { class: 'doc-name' }, doc.name),
           h('div', { class: 'muted' }, `${size(doc.size)} · ${timeOfDay(doc.uploadedAt)}`),
-          h('button', { class: 'small', attrs: { type: 'button' }, ariaLabel: t('docs.download', { name: doc.name }), on: { click: () => void this.#download(doc) } }, t('docs.get')),
+          h(
+            'button',
+            {
+              class: 'small',
+              attrs: { type: 'button' },
+              ariaLabel: t('docs.download', { name: doc.name }),
+              on: { click: () => void this.#download(doc) },
+            },
+            t('docs.get'),
+          ),
         ),
       ),
     );
@@ -47,10 +57,7 @@ export class DocumentsPanel {
 
   async #download(doc: DocumentView): Promise<void> {
     try {
-      const response = await fetch(`${this.#base()}/${encodeURIComponent(doc.id)}`, {
-        headers: { Authorization: `Bearer ${this.#ctx.credential}` },
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const response = await rest(`${this.#base()}/${encodeURIComponent(doc.id)}`, this.#ctx.credential);
       const url = URL.createObjectURL(await response.blob());
       const link = h('a', { attrs: { href: url, download: doc.name } });
       document.body.append(link);
@@ -58,7 +65,7 @@ export class DocumentsPanel {
       link.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (error) {
-      toast(t('docs.failed', { message: error instanceof Error ? error.message : String(error) }), 'error');
+      toastError(error, 'docs.failed');
     }
   }
 
@@ -86,10 +93,9 @@ export class DocumentsPanel {
     try {
       const body = new FormData();
       body.append('file', file, file.name);
-      const response = await fetch(this.#base(), { method: 'POST', body, headers: { Authorization: `Bearer ${this.#ctx.credential}` } });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      await rest(this.#base(), this.#ctx.credential, { method: 'POST', body });
     } catch (error) {
-      toast(t('docs.failed', { message: error instanceof Error ? error.message : String(error) }), 'error');
+      toastError(error, 'docs.failed');
     }
   }
 }

@@ -1,8 +1,9 @@
 // The agenda: items with their rapporteurs and planned length; the current one with its elapsed time.
 // The host moves through it; everyone else sees where the conference is.
+import { controls } from '../../../shared/rules.ts';
 import type { AppContext } from '../../app.ts';
 import { clock, onLanguage, t } from '../../i18n.ts';
-import { button, h, tr } from '../../ui/dom.ts';
+import { button, h, setText, tr } from '../../ui/dom.ts';
 import { act } from '../../ui/toast.ts';
 
 export class AgendaPanel {
@@ -18,19 +19,20 @@ export class AgendaPanel {
     this.el = h('section', { class: 'agenda', label: 'agenda.title' }, this.#empty, this.#list, this.#clear);
     for (const event of ['welcome', 'agenda', 'points'] as const) ctx.store.on(event, () => this.render());
     onLanguage(() => this.render());
-    setInterval(() => this.#tick(), 1000);
+    ctx.store.on('tick', () => this.#tick());
   }
 
   render(): void {
     const { store, signal } = this.#ctx;
     const agenda = store.agenda;
-    const host = store.self?.role === 'host';
+    const host = store.may(controls);
     this.#empty.hidden = agenda.items.length > 0;
     this.#clear.hidden = !host || agenda.currentItemId === null;
     this.#list.replaceChildren(
       ...agenda.items.map((item) => {
         const current = item.id === agenda.currentItemId;
-        const rapporteur = [item.rapporteur, item.rapporteurPointId ? store.pointName(item.rapporteurPointId) : ''].filter(Boolean).join(' — ');
+        const from = item.rapporteurPointId ? store.pointName(item.rapporteurPointId) : '';
+        const rapporteur = [item.rapporteur, from].filter(Boolean).join(' — ');
         const go = button('agenda.goto', () => void act(signal.request('agenda.goto', { itemId: item.id })), {
           class: 'small',
           data: { action: 'goto' },
@@ -39,7 +41,11 @@ export class AgendaPanel {
         go.hidden = !host || current;
         return h(
           'li',
-          { class: current ? 'agenda-item current' : 'agenda-item', data: { itemId: item.id }, attrs: { 'aria-current': current ? 'step' : undefined } },
+          {
+            class: current ? 'agenda-item current' : 'agenda-item',
+            data: { itemId: item.id },
+            attrs: { 'aria-current': current ? 'step' : undefined },
+          },
           h('div', { class: 'agenda-title' }, item.title),
           h('div', { class: 'muted' }, [rapporteur, t('agenda.minutes', { minutes: item.plannedMinutes })].filter(Boolean).join(' · ')),
           current ? h('div', { class: 'agenda-elapsed', attrs: { role: 'timer' } }) : null,
@@ -56,6 +62,7 @@ export class AgendaPanel {
     const el = this.#list.querySelector('.agenda-elapsed');
     if (!el || since === null) return;
     const item = store.agenda.items.find((i) => i.id === store.agenda.currentItemId);
-    el.textContent = `${t('agenda.current')}: ${clock((store.now() - since) / 1000)} / ${item ? t('agenda.minutes', { minutes: item.plannedMinutes }) : ''}`;
+    const planned = item ? t('agenda.minutes', { minutes: item.plannedMinutes }) : '';
+    setText(el, `${t('agenda.current')}: ${clock((store.now() - since) / 1000)} / ${planned}`);
   }
 }

@@ -1,24 +1,46 @@
 // Attendance, roll call and the readiness board in one table: for every remote point its connection,
 // the people present against those expected, whether it answered the roll call, and the result of its
 // connection test (state, reasons, what the client and the hub measured).
+import type { PointView } from '../../../shared/domain.ts';
 import type { ReadinessView } from '../../../shared/records.ts';
+import { controls, LIMITS } from '../../../shared/rules.ts';
 import type { AppContext } from '../../app.ts';
 import { clock, onLanguage, t, timeOfDay, type Key } from '../../i18n.ts';
-import { button, field, h, tr } from '../../ui/dom.ts';
+import { linkText, readinessText } from '../../i18n/describe.ts';
+import { button, field, h, setText, tr } from '../../ui/dom.ts';
 import { act } from '../../ui/toast.ts';
 
 function measurement(view: ReadinessView | undefined): string {
   const m = view?.measurement;
   if (!m) return '';
-  const link = (l: typeof m.send): string =>
-    t('test.link', { bitrate: Math.round(l.bitrateKbps), loss: l.lossPercent.toFixed(1), rtt: Math.round(l.roundTripMs) });
-  return `↑ ${link(m.send)} · ↓ ${link(m.receive)} · ${t('test.mic')} ${Math.round(m.microphoneLevelDb)} dB`;
+  return `↑ ${linkText(m.send)} · ↓ ${linkText(m.receive)} · ${t('test.mic')} ${Math.round(m.microphoneLevelDb)} dB`;
+}
+
+/** The readiness cell: the verdict, each reason in words, and what was measured. */
+function readinessCell(ready: ReadinessView | undefined): HTMLElement {
+  const state = ready?.state ?? 'not_tested';
+  return h(
+    'td',
+    {},
+    h('span', { class: 'badge ready', data: { state } }, t(`ready.${state}`)),
+    ...(ready?.reasons ?? []).map((r) => h('div', { class: 'muted ready-reason', data: { reason: r.code } }, readinessText(r))),
+    ready?.measurement ? h('div', { class: 'muted small-text' }, measurement(ready)) : null,
+  );
 }
 
 export class AttendancePanel {
   readonly el: HTMLElement;
   readonly #ctx: AppContext;
-  readonly #seconds = h('input', { attrs: { type: 'number', min: 10, max: 900, step: 10, value: 60, name: 'rollcall-seconds' } });
+  readonly #seconds = h('input', {
+    attrs: {
+      type: 'number',
+      min: LIMITS.rollCallSecondsMin,
+      max: LIMITS.rollCallSecondsMax,
+      step: 10,
+      value: LIMITS.rollCallSecondsDefault,
+      name: 'rollcall-seconds',
+    },
+  });
   readonly #start: HTMLButtonElement;
   readonly #roll = h('p', { class: 'roll-state', attrs: { 'aria-live': 'polite' } });
   readonly #total = h('p', { class: 'att-total' });
@@ -27,10 +49,9 @@ export class AttendancePanel {
   constructor(ctx: AppContext) {
     this.#ctx = ctx;
     const { store, signal } = ctx;
-    this.#start = button('roll.start', () => void act(signal.request('rollcall.start', { seconds: Number(this.#seconds.value) || 60 })), {
-      class: 'primary',
-      data: { action: 'rollcall' },
-    });
+    const seconds = (): number => Number(this.#seconds.value) || LIMITS.rollCallSecondsDefault;
+    const start = (): void => void act(signal.request('rollcall.start', { seconds: seconds() }));
+    this.#start = button('roll.start', start, { class: 'primary', data: { action: 'rollcall' } });
     const head = (key: Key): HTMLElement => h('th', { attrs: { scope: 'col' } }, tr(key));
     this.el = h(
       'section',
@@ -41,67 +62,68 @@ export class AttendancePanel {
       h(
         'table',
         { class: 'board' },
-        h('thead', {}, h('tr', {}, head('att.point'), head('ready.connection'), head('att.present'), head('roll.column'), head('ready.title'))),
+        h('thead', {}, h('tr', {}, ...(['att.point', 'ready.connection', 'att.present', 'roll.column', 'ready.title'] as const).map(head))),
         this.#body,
       ),
     );
     for (const event of ['welcome', 'points', 'attendance', 'rollcall', 'readiness'] as const) store.on(event, () => this.render());
     onLanguage(() => this.render());
-    setInterval(() => this.#tickRoll(), 1000);
+    store.on('tick', () => this.#tickRoll());
   }
 
   render(): void {
     const { store } = this.#ctx;
-    this.#start.hidden = store.self?.role !== 'host';
-    this.#seconds.parentElement?.toggleAttribute('hidden', store.self?.role !== 'host');
-    const roll = store.rollCall;
+    this.#start.hidden = !store.may(controls);
+    this.#seconds.parentElement?.toggleAttribute('hidden', !store.may(controls));
     let present = 0;
     let expected = 0;
     this.#body.replaceChildren(
       ...store.remotePoints().map((point) => {
         const report = store.attendance.get(point.id);
-        const ready = store.readiness.get(point.id);
-        const confirmedAt = roll?.confirmed[point.id];
         present += report?.present ?? 0;
         expected += point.expectedAttendance;
-        const groups = report ? Object.entries(report.groups).map(([name, n]) => `${name}: ${n}`).join(', ') : '';
-        const state = ready?.state ?? 'not_tested';
-        return h(
-          'tr',
-          { data: { pointId: point.id } },
-          h('th', { attrs: { scope: 'row' } }, point.name),
-          h('td', {}, h('span', { class: 'badge conn', data: { conn: point.connection } }, t(`conn.${point.connection}` as Key))),
-          h(
-            'td',
-            {},
-            h('strong', {}, report ? `${report.present}/${point.expectedAttendance}` : `–/${point.expectedAttendance}`),
-            h('div', { class: 'muted' }, report ? [t('att.reportedAt', { time: timeOfDay(report.reportedAt) }), groups].filter(Boolean).join(' · ') : t('att.notReported')),
-          ),
-          h('td', {}, roll ? (confirmedAt ? `✓ ${timeOfDay(confirmedAt)}` : roll.open ? '…' : '✗') : ''),
-          h(
-            'td',
-            {},
-            h('span', { class: 'badge ready', data: { state } }, t(`ready.${state}` as Key)),
-            ready?.reasons.length ? h('div', { class: 'muted' }, ready.reasons.join('; ')) : null,
-            ready?.measurement ? h('div', { class: 'muted small-text' }, measurement(ready)) : null,
-          ),
-        );
+        return this.#row(point);
       }),
     );
     this.#total.textContent = t('att.total', { present, expected });
     this.#tickRoll();
   }
 
+  #row(point: PointView): HTMLElement {
+    const { store } = this.#ctx;
+    const report = store.attendance.get(point.id);
+    const roll = store.rollCall;
+    const confirmedAt = roll?.confirmed[point.id];
+    const groups = report ? Object.entries(report.groups).map(([name, n]) => `${name}: ${n}`).join(', ') : '';
+    const when = report ? t('att.reportedAt', { time: timeOfDay(report.reportedAt) }) : '';
+    const reported = report ? [when, groups].filter(Boolean).join(' · ') : t('att.notReported');
+    return h(
+      'tr',
+      { data: { pointId: point.id } },
+      h('th', { attrs: { scope: 'row' } }, point.name),
+      h('td', {}, h('span', { class: 'badge conn', data: { conn: point.connection } }, t(`conn.${point.connection}`))),
+      h(
+        'td',
+        {},
+        h('strong', {}, `${report ? report.present : '–'}/${point.expectedAttendance}`),
+        h('div', { class: 'muted' }, reported),
+      ),
+      h('td', {}, roll ? (confirmedAt ? `✓ ${timeOfDay(confirmedAt)}` : roll.open ? '…' : '✗') : ''),
+      readinessCell(store.readiness.get(point.id)),
+    );
+  }
+
   #tickRoll(): void {
     const { store } = this.#ctx;
     const roll = store.rollCall;
     if (!roll) {
-      this.#roll.textContent = '';
+      setText(this.#roll, '');
       return;
     }
     const total = store.remotePoints().length;
     const count = t('roll.count', { count: Object.keys(roll.confirmed).length, total });
     const left = (roll.deadline - store.now()) / 1000;
-    this.#roll.textContent = roll.open && left > 0 ? `${t('roll.open', { time: clock(left) })} · ${count}` : `${t('roll.closed')} · ${count}`;
+    const state = roll.open && left > 0 ? t('roll.open', { time: clock(left) }) : t('roll.closed');
+    setText(this.#roll, `${state} · ${count}`);
   }
 }

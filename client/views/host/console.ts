@@ -2,6 +2,7 @@
 // floor control, the monitoring wall, and tabs for questions, attendance with readiness, agenda and
 // documents. The header carries the conference's start and end.
 import type { ConferenceStatus } from '../../../shared/domain.ts';
+import { controls } from '../../../shared/rules.ts';
 import type { AppContext, View } from '../../app.ts';
 import { t } from '../../i18n.ts';
 import { button, h, tr } from '../../ui/dom.ts';
@@ -36,7 +37,7 @@ export class HostConsole implements View {
     header.actions.append(this.#rehearse, this.#start, this.#end);
 
     // The host is the centre and sees its own camera there; a co-host receives the programme like the rooms.
-    const isHost = store.self?.role === 'host';
+    const isHost = store.may(controls);
     const stage = new Stage(store, media, { lowerThird: true, centreLocal: isHost ? () => media.localStream : undefined });
     const floor = new FloorPanel(ctx);
     const wall = new Wall(ctx, () => floor.seconds());
@@ -46,7 +47,7 @@ export class HostConsole implements View {
         { key: 'tab.questions', name: 'questions', panel: new QuestionsPanel(ctx).el },
         { key: 'tab.attendance', name: 'attendance', panel: new AttendancePanel(ctx).el },
         { key: 'tab.agenda', name: 'agenda', panel: new AgendaPanel(ctx).el },
-        { key: 'tab.documents', name: 'documents', panel: new DocumentsPanel(ctx, store.self?.role === 'host').el },
+        { key: 'tab.documents', name: 'documents', panel: new DocumentsPanel(ctx, isHost).el },
       ],
       'host-tabs',
     );
@@ -60,7 +61,12 @@ export class HostConsole implements View {
         h(
           'div',
           { class: 'host-left' },
-          h('section', { class: 'panel stage-panel', attrs: { 'aria-labelledby': 'stage-title' } }, tr('stage.title', 'h2', { id: 'stage-title' }), stage.el),
+          h(
+            'section',
+            { class: 'panel stage-panel', attrs: { 'aria-labelledby': 'stage-title' } },
+            tr('stage.title', 'h2', { id: 'stage-title' }),
+            stage.el,
+          ),
           floor.el,
         ),
         wall.el,
@@ -74,7 +80,7 @@ export class HostConsole implements View {
   #renderStatus(): void {
     const { store } = this.#ctx;
     const status = store.status;
-    const host = store.self?.role === 'host';
+    const host = store.may(controls);
     this.#rehearse.hidden = !host || !(status === 'draft' || status === 'scheduled');
     this.#start.hidden = !host || status === 'live' || status === 'ended';
     this.#end.hidden = !host || status === 'ended';

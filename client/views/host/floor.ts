@@ -1,8 +1,9 @@
 // The host's floor control: who speaks now with a visible countdown, take back and extend, the length
 // of the next grant, and the queue of requests with grant, reorder and drop.
+import { controls, LIMITS } from '../../../shared/rules.ts';
 import type { AppContext } from '../../app.ts';
 import { clock, onLanguage, t, timeOfDay } from '../../i18n.ts';
-import { button, field, h, tr } from '../../ui/dom.ts';
+import { button, field, h, setText, tr } from '../../ui/dom.ts';
 import { act } from '../../ui/toast.ts';
 
 const EXTEND_SECONDS = 60;
@@ -14,15 +15,18 @@ export class FloorPanel {
   readonly #countdown = h('div', { class: 'floor-countdown', attrs: { role: 'timer' } });
   readonly #revoke: HTMLButtonElement;
   readonly #extend: HTMLButtonElement;
-  readonly #seconds = h('input', { attrs: { type: 'number', min: 5, max: 3600, step: 5, name: 'floor-seconds' } });
+  readonly #seconds = h('input', {
+    attrs: { type: 'number', min: LIMITS.floorSecondsMin, max: LIMITS.floorSecondsMax, step: 5, name: 'floor-seconds' },
+  });
   readonly #queue = h('ol', { class: 'floor-queue' });
   readonly #empty = tr('floor.queueEmpty', 'p', { class: 'muted' });
 
   constructor(ctx: AppContext) {
     this.#ctx = ctx;
     const { store, signal } = ctx;
-    const host = (): boolean => store.self?.role === 'host';
-    this.#revoke = button('floor.revoke', () => void act(signal.request('floor.revoke', {})), { class: 'danger', data: { action: 'revoke' } });
+    const host = (): boolean => store.may(controls);
+    const revoke = (): void => void act(signal.request('floor.revoke', {}));
+    this.#revoke = button('floor.revoke', revoke, { class: 'danger', data: { action: 'revoke' } });
     this.#extend = h('button', {
       attrs: { type: 'button' },
       data: { action: 'extend' },
@@ -39,7 +43,7 @@ export class FloorPanel {
       this.#queue,
     );
     store.on('welcome', () => {
-      if (!this.#seconds.value) this.#seconds.value = String(store.conference?.floorSeconds ?? 300);
+      if (!this.#seconds.value) this.#seconds.value = String(store.conference?.floorSeconds ?? LIMITS.conferenceFloorSecondsDefault);
       this.#seconds.disabled = !host();
       this.render();
     });
@@ -49,19 +53,19 @@ export class FloorPanel {
       if (pointId === store.floor.pointId) this.#countdown.dataset['warning'] = String(secondsLeft);
     });
     onLanguage(() => this.render());
-    setInterval(() => this.#tick(), 250);
+    store.on('tick', () => this.#tick());
   }
 
   /** The length the host chose for the next grant. */
   seconds(): number | undefined {
     const value = Number(this.#seconds.value);
-    return Number.isInteger(value) && value >= 5 && value <= 3600 ? value : undefined;
+    return Number.isInteger(value) && value >= LIMITS.floorSecondsMin && value <= LIMITS.floorSecondsMax ? value : undefined;
   }
 
   render(): void {
     const { store, signal } = this.#ctx;
     const floor = store.floor;
-    const host = store.self?.role === 'host';
+    const host = store.may(controls);
     this.#holder.textContent = floor.pointId ? `${t('floor.speaking')}: ${store.pointName(floor.pointId)}` : t('floor.atCentre');
     this.#holder.dataset['pointId'] = floor.pointId ?? '';
     this.#revoke.hidden = !floor.pointId || !host;
@@ -73,7 +77,8 @@ export class FloorPanel {
     this.#queue.replaceChildren(
       ...floor.queue.map((request, index) => {
         const name = store.pointName(request.pointId);
-        const grant = button('floor.grant', () => void act(signal.request('floor.grant', { pointId: request.pointId, seconds: this.seconds() })), {
+        const give = (): void => void act(signal.request('floor.grant', { pointId: request.pointId, seconds: this.seconds() }));
+        const grant = button('floor.grant', give, {
           class: 'primary small',
           data: { action: 'grant' },
           ariaLabel: t('wall.grant', { name }),
@@ -119,7 +124,7 @@ export class FloorPanel {
     this.#countdown.hidden = endsAt === null;
     if (endsAt === null) return;
     const left = (endsAt - store.now()) / 1000;
-    this.#countdown.textContent = `${t('floor.remaining', { time: clock(left) })}`;
-    this.#countdown.classList.toggle('ending', left <= 30);
+    setText(this.#countdown, t('floor.remaining', { time: clock(left) }));
+    this.#countdown.classList.toggle('ending', left <= LIMITS.floorWarningSeconds);
   }
 }

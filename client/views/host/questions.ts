@@ -2,10 +2,12 @@
 // text), counts by status, and the actions each status allows: accept, order, categorise, merge,
 // answer now (optionally giving the asking point the floor), mark answered live or in writing, dismiss.
 import type { QuestionStatus, QuestionView } from '../../../shared/records.ts';
+import { controls, LIMITS } from '../../../shared/rules.ts';
 import type { AppContext } from '../../app.ts';
-import { onLanguage, t, timeOfDay, type Key } from '../../i18n.ts';
+import { onLanguage, t, type Key } from '../../i18n.ts';
 import { button, field, h, option } from '../../ui/dom.ts';
 import { act } from '../../ui/toast.ts';
+import { questionCard } from '../question-card.ts';
 
 const STATUSES: QuestionStatus[] = ['submitted', 'queued', 'answering', 'answered', 'dismissed', 'merged'];
 const ORDER: Record<QuestionStatus, number> = { answering: 0, queued: 1, submitted: 2, answered: 3, dismissed: 4, merged: 5 };
@@ -53,7 +55,10 @@ export class QuestionsPanel {
     const { store } = this.#ctx;
     const keep = (select: HTMLSelectElement): string => select.value;
     const [status, category, point] = [keep(this.#status), keep(this.#category), keep(this.#point)];
-    this.#status.replaceChildren(option('', `${t('q.filterStatus')}: ${t('q.all')}`), ...STATUSES.map((s) => option(s, t(`q.status.${s}` as Key), s === status)));
+    this.#status.replaceChildren(
+      option('', `${t('q.filterStatus')}: ${t('q.all')}`),
+      ...STATUSES.map((s) => option(s, t(`q.status.${s}`), s === status)),
+    );
     this.#category.replaceChildren(
       option('', `${t('q.category')}: ${t('q.all')}`),
       ...(store.conference?.questionCategories ?? []).map((c) => option(c, c, c === category)),
@@ -101,31 +106,12 @@ export class QuestionsPanel {
     const cards = shown.map((q) => this.#cards.get(q.id)).filter((c): c is HTMLElement => c !== undefined);
     this.#list.replaceChildren(...(cards.length ? cards : [h('p', { class: 'muted' }, t('q.empty'))]));
     const counts = STATUSES.map((s) => [s, all.filter((q) => q.status === s).length] as const).filter(([, n]) => n > 0);
-    this.#counts.textContent = [t('q.count', { count: all.length }), ...counts.map(([s, n]) => `${t(`q.status.${s}` as Key)}: ${n}`)].join(' · ');
+    this.#counts.textContent = [t('q.count', { count: all.length }), ...counts.map(([s, n]) => `${t(`q.status.${s}`)}: ${n}`)].join(' · ');
   }
 
   #card(q: QuestionView): HTMLElement {
-    const { store } = this.#ctx;
-    const card = h(
-      'article',
-      { class: 'question', data: { questionId: q.id, status: q.status } },
-      h(
-        'header',
-        { class: 'q-head' },
-        h('strong', {}, store.pointName(q.pointId)),
-        h('span', {}, q.unit ? `${q.asker} (${q.unit})` : q.asker),
-        h('span', { class: 'badge category' }, q.category),
-        h('span', { class: `badge q-status`, data: { status: q.status } }, t(`q.status.${q.status}` as Key)),
-        q.position !== null ? h('span', { class: 'badge' }, t('q.position', { position: q.position })) : null,
-        h('time', { class: 'muted' }, timeOfDay(q.createdAt)),
-      ),
-      h('p', { class: 'q-text' }, q.text),
-      q.status === 'answered' ? h('p', { class: 'q-answer' }, q.answerMode === 'written' && q.answer ? t('q.answer', { answer: q.answer }) : t('q.answerLive')) : null,
-      q.status === 'dismissed' && q.dismissReason ? h('p', { class: 'q-answer' }, t('q.dismissedBecause', { reason: q.dismissReason })) : null,
-      this.#actions(q),
-      this.#open?.questionId === q.id ? this.#form(q, this.#open.kind) : null,
-    );
-    return card;
+    const form = this.#open?.questionId === q.id ? this.#form(q, this.#open.kind) : null;
+    return questionCard(q, { pointName: this.#ctx.store.pointName(q.pointId), extra: [this.#actions(q), form] });
   }
 
   #actions(q: QuestionView): HTMLElement | null {
@@ -137,32 +123,39 @@ export class QuestionsPanel {
       this.#renderOne(q);
     };
     const req = (work: Promise<unknown>): void => void act(work);
-    if (q.status === 'submitted') actions.push(button('q.accept', () => req(signal.request('question.accept', { questionId: id })), { class: 'primary small', data: { action: 'accept' } }));
+    const small = (key: Key, action: string, onClick: () => void, primary = false): HTMLButtonElement =>
+      button(key, onClick, { class: primary ? 'primary small' : 'small', data: { action } });
+    const arrow = (key: Key, action: string, text: string, position: number): HTMLButtonElement =>
+      h('button', {
+        class: 'small',
+        attrs: { type: 'button' },
+        label: key,
+        data: { action },
+        on: { click: () => req(signal.request('question.reorder', { questionId: id, position })) },
+      }, text);
+    const waiting = q.status === 'submitted' || q.status === 'queued';
+    const accept = (): void => req(signal.request('question.accept', { questionId: id }));
+    if (q.status === 'submitted') actions.push(small('q.accept', 'accept', accept, true));
     if (q.status === 'queued') {
-      actions.push(
-        h('button', { class: 'small', attrs: { type: 'button' }, label: 'q.up', data: { action: 'up' }, on: { click: () => req(signal.request('question.reorder', { questionId: id, position: Math.max(1, (q.position ?? 1) - 1) })) } }, '▲'),
-        h('button', { class: 'small', attrs: { type: 'button' }, label: 'q.down', data: { action: 'down' }, on: { click: () => req(signal.request('question.reorder', { questionId: id, position: (q.position ?? 1) + 1 })) } }, '▼'),
-      );
+      actions.push(arrow('q.up', 'up', '▲', Math.max(1, (q.position ?? 1) - 1)), arrow('q.down', 'down', '▼', (q.position ?? 1) + 1));
       const giveFloor = h('input', { attrs: { type: 'checkbox' }, data: { option: 'give-floor' } });
-      giveFloor.disabled = store.self?.role !== 'host';
-      actions.push(
-        button('q.answering', () => req(signal.request('question.answering', { questionId: id, giveFloor: giveFloor.checked })), { class: 'primary small', data: { action: 'answering' } }),
-        h('label', { class: 'check' }, giveFloor, t('q.giveFloor')),
-      );
+      giveFloor.disabled = !store.may(controls);
+      const answering = (): void => req(signal.request('question.answering', { questionId: id, giveFloor: giveFloor.checked }));
+      actions.push(small('q.answering', 'answering', answering, true), h('label', { class: 'check' }, giveFloor, t('q.giveFloor')));
     }
     if (q.status === 'answering') {
-      actions.push(button('q.answeredLive', () => req(signal.request('question.answered', { questionId: id, mode: 'live' })), { class: 'primary small', data: { action: 'answered-live' } }));
+      const live = (): void => req(signal.request('question.answered', { questionId: id, mode: 'live' }));
+      actions.push(small('q.answeredLive', 'answered-live', live, true));
     }
-    if (q.status === 'submitted' || q.status === 'queued' || q.status === 'answering') {
-      actions.push(button('q.answerWritten', () => open('written'), { class: 'small', data: { action: 'written' } }));
+    if (waiting || q.status === 'answering') {
+      actions.push(small('q.answerWritten', 'written', () => open('written')));
       const category = h('select', { class: 'small', label: 'q.category', data: { action: 'categorise' } });
       category.append(...(store.conference?.questionCategories ?? []).map((c) => option(c, c, c === q.category)));
       if (![...category.options].some((o) => o.value === q.category)) category.prepend(option(q.category, q.category, true));
       category.addEventListener('change', () => req(signal.request('question.categorise', { questionId: id, category: category.value })));
-      actions.push(category);
-      actions.push(button('q.dismiss', () => open('dismiss'), { class: 'small', data: { action: 'dismiss' } }));
+      actions.push(category, small('q.dismiss', 'dismiss', () => open('dismiss')));
     }
-    if (q.status === 'submitted' || q.status === 'queued') actions.push(button('q.merge', () => open('merge'), { class: 'small', data: { action: 'merge' } }));
+    if (waiting) actions.push(small('q.merge', 'merge', () => open('merge')));
     return actions.length ? h('div', { class: 'row q-actions' }, ...actions) : null;
   }
 
@@ -178,10 +171,10 @@ export class QuestionsPanel {
     let control: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
     let key: Key;
     if (kind === 'written') {
-      control = h('textarea', { attrs: { rows: 3, maxlength: 10000, required: true, name: 'answer' } });
+      control = h('textarea', { attrs: { rows: 3, maxlength: LIMITS.answerMax, required: true, name: 'answer' } });
       key = 'q.answerText';
     } else if (kind === 'dismiss') {
-      control = h('input', { attrs: { maxlength: 500, required: true, name: 'reason' } });
+      control = h('input', { attrs: { maxlength: LIMITS.dismissReasonMax, required: true, name: 'reason' } });
       key = 'q.reason';
     } else {
       control = h('select', { attrs: { name: 'into' } });
@@ -206,7 +199,12 @@ export class QuestionsPanel {
         },
       },
       field(key, control),
-      h('div', { class: 'row' }, button('q.send', () => undefined, { class: 'primary small', attrs: { type: 'submit' } }), button('q.cancel', close, { class: 'small' })),
+      h(
+        'div',
+        { class: 'row' },
+        button('q.send', () => undefined, { class: 'primary small', attrs: { type: 'submit' } }),
+        button('q.cancel', close, { class: 'small' }),
+      ),
     );
     queueMicrotask(() => control.focus());
     return form;

@@ -2,8 +2,9 @@
 // connection state, audio meter, network quality with a live chart of bitrate and loss, a raised hand
 // when it asks to speak, and the host's direct controls (give the floor, mute sound or picture).
 import type { PointView } from '../../../shared/domain.ts';
+import { controls } from '../../../shared/rules.ts';
 import type { AppContext } from '../../app.ts';
-import { onLanguage, t, type Key } from '../../i18n.ts';
+import { onLanguage, t } from '../../i18n.ts';
 import type { RemoteTrack } from '../../net/media.ts';
 import { between, quality, totals, type LinkSample } from '../../net/stats.ts';
 import { h, tr } from '../../ui/dom.ts';
@@ -38,9 +39,11 @@ class Tile {
 
   constructor(pointId: string, actions: { grant(): void; mute(kind: 'audio' | 'video'): void }) {
     this.pointId = pointId;
-    this.grant = h('button', { class: 'small', attrs: { type: 'button' }, data: { action: 'grant' }, on: { click: () => actions.grant() } });
-    this.muteAudio = h('button', { class: 'small', attrs: { type: 'button' }, data: { action: 'mute-audio' }, on: { click: () => actions.mute('audio') } });
-    this.muteVideo = h('button', { class: 'small', attrs: { type: 'button' }, data: { action: 'mute-video' }, on: { click: () => actions.mute('video') } });
+    const small = (action: string, click: () => void): HTMLButtonElement =>
+      h('button', { class: 'small', attrs: { type: 'button' }, data: { action }, on: { click } });
+    this.grant = small('grant', () => actions.grant());
+    this.muteAudio = small('mute-audio', () => actions.mute('audio'));
+    this.muteVideo = small('mute-video', () => actions.mute('video'));
     this.el = h(
       'article',
       { class: 'tile', data: { pointId } },
@@ -63,7 +66,8 @@ export class Wall {
   constructor(ctx: AppContext, floorSeconds: () => number | undefined) {
     this.#ctx = ctx;
     this.#floorSeconds = floorSeconds;
-    this.el = h('section', { class: 'panel wall', attrs: { 'aria-labelledby': 'wall-title' } }, tr('wall.title', 'h2', { id: 'wall-title' }), this.#grid);
+    const title = tr('wall.title', 'h2', { id: 'wall-title' });
+    this.el = h('section', { class: 'panel wall', attrs: { 'aria-labelledby': 'wall-title' } }, title, this.#grid);
     const { store, media } = ctx;
     store.on('welcome', () => this.#build());
     store.on('points', (point) => (point ? this.#renderTile(point) : this.#build()));
@@ -72,13 +76,14 @@ export class Wall {
     media.on('added', (remote) => this.#attach(remote));
     media.on('removed', (remote) => this.#detach(remote));
     onLanguage(() => this.#renderAll());
+    // WebRTC statistics are polled (the browser has no event for them); levels age out on the display clock.
     setInterval(() => void this.#sampleStats(), STATS_EVERY_MS);
-    setInterval(() => this.#renderLevels(), 500);
+    store.on('tick', () => this.#renderLevels());
   }
 
   #build(): void {
     const { store, media } = this.#ctx;
-    const canControl = store.self?.role === 'host';
+    const canControl = store.may(controls);
     this.#grid.replaceChildren();
     this.#tiles.clear();
     for (const point of store.remotePoints()) {
@@ -129,8 +134,8 @@ export class Wall {
     const position = store.queuePosition(point.id);
     const speaking = store.floor.pointId === point.id;
     tile.name.textContent = point.name;
-    tile.meta.textContent = `${t(`level.${point.level}` as Key)} · ${point.presiding || point.venue}`;
-    tile.conn.textContent = t(`conn.${point.connection}` as Key);
+    tile.meta.textContent = `${t(`level.${point.level}`)} · ${point.presiding || point.venue}`;
+    tile.conn.textContent = t(`conn.${point.connection}`);
     tile.conn.dataset['conn'] = point.connection;
     tile.el.dataset['conn'] = point.connection;
     tile.el.classList.toggle('raised', position > 0);
@@ -170,7 +175,7 @@ export class Wall {
     const q = quality(tile.sample);
     tile.net.dataset['quality'] = q;
     const detail = tile.sample ? ` · ${Math.round(tile.sample.bitrateKbps)} kbit/s · ${tile.sample.lossPercent.toFixed(1)}%` : '';
-    tile.net.textContent = `${t(`quality.${q}` as Key)}${detail}`;
+    tile.net.textContent = `${t(`quality.${q}`)}${detail}`;
   }
 
   async #sampleStats(): Promise<void> {

@@ -2,6 +2,8 @@
 // on air, picks devices, runs the connection test, reports attendance; technician and secretary both
 // write questions and follow them, and download documents. The programme plays muted here by default:
 // the room hears it from the room display.
+import type { Role } from '../../../shared/domain.ts';
+import { POINT_OPERATORS } from '../../../shared/rules.ts';
 import type { AppContext, View } from '../../app.ts';
 import { onLanguage, t } from '../../i18n.ts';
 import { h, tr } from '../../ui/dom.ts';
@@ -15,12 +17,15 @@ import { PointFloor } from './floor.ts';
 import { PointQuestions } from './questions.ts';
 import { ConnectionTest } from './test.ts';
 
+/** A point's operator (its technician): floor, devices, connection test, attendance; others write questions. */
+const operatesPoint = (role: Role): boolean => (POINT_OPERATORS as readonly Role[]).includes(role);
+
 export class PointConsole implements View {
   readonly el: HTMLElement;
 
   constructor(ctx: AppContext) {
     const { store, media } = ctx;
-    const technician = store.self?.role === 'technician';
+    const technician = store.may(operatesPoint);
     const header = new Header(store);
     const stage = new Stage(store, media, { lowerThird: true });
     const audio = new RemoteAudio(media, true);

@@ -1,12 +1,16 @@
 // The point's own picture and sound: a self preview with the microphone meter and the host's mutes, and
 // the choice of camera, microphone, speaker and picture quality (kept in this browser).
+import type { Role } from '../../../shared/domain.ts';
+import { LEVEL_REPORTERS } from '../../../shared/rules.ts';
 import type { AppContext } from '../../app.ts';
 import { onLanguage, t } from '../../i18n.ts';
 import { saveSettings, VIDEO_HEIGHTS } from '../../settings.ts';
 import { field, h, option, tr } from '../../ui/dom.ts';
 import { MicMeter } from '../../ui/meter.ts';
 import { attach, setSpeaker, speakerSupported, videoElement } from '../../ui/playback.ts';
-import { toast } from '../../ui/toast.ts';
+import { toastError } from '../../ui/toast.ts';
+
+const reportsLevel = (role: Role): boolean => (LEVEL_REPORTERS as readonly Role[]).includes(role);
 
 export class SelfPreview {
   readonly el: HTMLElement;
@@ -27,7 +31,8 @@ export class SelfPreview {
       this.meter.el,
       this.#muted,
     );
-    // The hub pauses this point's audio while another point speaks: tell the host's wall what we hear.
+    // The hub pauses this point's audio while another point speaks: tell the host's wall what we hear,
+    // twice a second (a report to the hub, not a display clock).
     setInterval(() => this.#reportLevel(), 500);
     ctx.media.on('local', (stream) => this.#show(stream));
     ctx.media.on('producing', () => this.#show(ctx.media.localStream));
@@ -42,7 +47,7 @@ export class SelfPreview {
 
   #reportLevel(): void {
     const { store, signal, media } = this.#ctx;
-    if (store.self?.role !== 'technician' || !signal.socket.connected || !media.localStream?.getAudioTracks().length) return;
+    if (!store.may(reportsLevel) || !signal.socket.connected || !media.localStream?.getAudioTracks().length) return;
     // One report in flight at a time: on a dead link they would otherwise pile up and time out in bursts.
     if (this.#levelPending) return;
     this.#levelPending = true;
@@ -55,7 +60,8 @@ export class SelfPreview {
   render(): void {
     const { store } = this.#ctx;
     const point = store.point(store.self?.pointId);
-    const notes = [point?.mutedByHost.audio ? t('dev.mutedAudio') : '', point?.mutedByHost.video ? t('dev.mutedVideo') : ''].filter(Boolean);
+    const muted = point?.mutedByHost;
+    const notes = [muted?.audio ? t('dev.mutedAudio') : '', muted?.video ? t('dev.mutedVideo') : ''].filter(Boolean);
     this.#muted.textContent = notes.join(' · ');
     this.#muted.hidden = notes.length === 0;
   }
@@ -122,7 +128,7 @@ export class DevicesPanel {
     try {
       await this.#ctx.media.capture(settings);
     } catch (error) {
-      toast(t('dev.failed', { message: error instanceof Error ? error.message : String(error) }), 'error');
+      toastError(error, 'dev.failed');
     }
   }
 }

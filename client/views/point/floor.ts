@@ -1,8 +1,9 @@
 // Asking for the floor at a point: the request with an optional topic, the place in the queue, and while
 // the point is on the floor a clear on-air state with the time left (and the warning near the end).
+import { LIMITS } from '../../../shared/rules.ts';
 import type { AppContext } from '../../app.ts';
 import { clock, onLanguage, t } from '../../i18n.ts';
-import { button, h, tr } from '../../ui/dom.ts';
+import { button, h, setText, tr } from '../../ui/dom.ts';
 import { act } from '../../ui/toast.ts';
 
 export class PointFloor {
@@ -11,7 +12,7 @@ export class PointFloor {
   readonly #onAir = h('div', { class: 'on-air', attrs: { role: 'status', 'aria-live': 'assertive' } });
   readonly #onAirLabel = h('div', { class: 'on-air-label' });
   readonly #onAirTime = h('div', { class: 'on-air-time', attrs: { role: 'timer' } });
-  readonly #note = h('input', { attrs: { maxlength: 500, name: 'floor-note' }, label: 'floor.note' });
+  readonly #note = h('input', { attrs: { maxlength: LIMITS.floorNoteMax, name: 'floor-note' }, label: 'floor.note' });
   readonly #ask: HTMLButtonElement;
   readonly #cancel: HTMLButtonElement;
   readonly #position = h('p', { class: 'floor-position', attrs: { 'aria-live': 'polite' } });
@@ -44,7 +45,7 @@ export class PointFloor {
       this.render();
     });
     onLanguage(() => this.render());
-    setInterval(() => this.#tick(), 250);
+    store.on('tick', () => this.#tick());
   }
 
   render(): void {
@@ -73,8 +74,9 @@ export class PointFloor {
     const endsAt = store.floor.endsAt;
     if (this.#onAir.hidden || endsAt === null) return;
     const left = (endsAt - store.now()) / 1000;
-    const warning = this.#warning !== null || left <= 30 ? ` · ${t('floor.warning', { seconds: Math.max(0, Math.ceil(left)) })}` : '';
-    this.#onAirTime.textContent = `${t('floor.remaining', { time: clock(left) })}${warning}`;
-    this.#onAir.classList.toggle('ending', left <= 30);
+    const warned = this.#warning !== null || left <= LIMITS.floorWarningSeconds;
+    const warning = warned ? ` · ${t('floor.warning', { seconds: Math.max(0, Math.ceil(left)) })}` : '';
+    setText(this.#onAirTime, `${t('floor.remaining', { time: clock(left) })}${warning}`);
+    this.#onAir.classList.toggle('ending', left <= LIMITS.floorWarningSeconds);
   }
 }

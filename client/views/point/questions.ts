@@ -1,19 +1,23 @@
 // Questions at a point (technician or secretary): the form (asker, unit, category, text), and the
 // point's own questions with their status as the centre moderates them; a question still only
 // submitted can be corrected.
-import { QUESTION_TEXT_MAX, type QuestionView } from '../../../shared/records.ts';
+import type { QuestionView } from '../../../shared/records.ts';
+import { LIMITS } from '../../../shared/rules.ts';
 import type { AppContext } from '../../app.ts';
-import { onLanguage, t, timeOfDay, type Key } from '../../i18n.ts';
+import { onLanguage, t } from '../../i18n.ts';
 import { button, field, h, option, tr } from '../../ui/dom.ts';
 import { act, toast } from '../../ui/toast.ts';
+import { questionCard } from '../question-card.ts';
 
 export class PointQuestions {
   readonly el: HTMLElement;
   readonly #ctx: AppContext;
-  readonly #asker = h('input', { attrs: { maxlength: 200, required: true, name: 'asker', autocomplete: 'name' } });
-  readonly #unit = h('input', { attrs: { maxlength: 300, name: 'unit' } });
+  readonly #asker = h('input', {
+    attrs: { maxlength: LIMITS.askerMax, required: true, name: 'asker', autocomplete: 'name' },
+  });
+  readonly #unit = h('input', { attrs: { maxlength: LIMITS.unitMax, name: 'unit' } });
   readonly #category = h('select', { attrs: { name: 'category', required: true } });
-  readonly #text = h('textarea', { attrs: { maxlength: QUESTION_TEXT_MAX, rows: 4, required: true, name: 'text' } });
+  readonly #text = h('textarea', { attrs: { maxlength: LIMITS.questionTextMax, rows: 4, required: true, name: 'text' } });
   readonly #submit: HTMLButtonElement;
   readonly #cancelEdit: HTMLButtonElement;
   readonly #list = h('ol', { class: 'my-questions' });
@@ -21,7 +25,8 @@ export class PointQuestions {
 
   constructor(ctx: AppContext) {
     this.#ctx = ctx;
-    this.#submit = button('q.submit', () => undefined, { class: 'primary', attrs: { type: 'submit' }, data: { action: 'submit-question' } });
+    const submitProps = { class: 'primary', attrs: { type: 'submit' }, data: { action: 'submit-question' } };
+    this.#submit = button('q.submit', () => undefined, submitProps);
     this.#cancelEdit = button('q.cancel', () => this.#reset(), { attrs: { hidden: true } });
     const form = h(
       'form',
@@ -49,7 +54,12 @@ export class PointQuestions {
 
   async #send(): Promise<void> {
     const { signal, store } = this.#ctx;
-    const fields = { asker: this.#asker.value.trim(), unit: this.#unit.value.trim(), category: this.#category.value, text: this.#text.value.trim() };
+    const fields = {
+      asker: this.#asker.value.trim(),
+      unit: this.#unit.value.trim(),
+      category: this.#category.value,
+      text: this.#text.value.trim(),
+    };
     if (!fields.asker || !fields.text || !fields.category) return;
     this.#submit.disabled = true;
     const result = await act(
@@ -57,10 +67,9 @@ export class PointQuestions {
     );
     this.#submit.disabled = false;
     if (!result) return;
-    store.questions.set(result.id, result);
+    store.applyQuestion(result);
     toast(t('q.sent'));
     this.#reset();
-    this.render();
   }
 
   #reset(): void {
@@ -87,30 +96,10 @@ export class PointQuestions {
     const { store } = this.#ctx;
     const me = store.self?.pointId;
     const mine = [...store.questions.values()].filter((q) => q.pointId === me).sort((a, b) => b.createdAt - a.createdAt);
+    const edit = (q: QuestionView): HTMLElement | null =>
+      q.status === 'submitted' ? button('q.edit', () => this.#edit(q), { class: 'small', data: { action: 'edit' } }) : null;
     this.#list.replaceChildren(
-      ...(mine.length
-        ? mine.map((q) =>
-            h(
-              'li',
-              { class: 'question', data: { questionId: q.id, status: q.status } },
-              h(
-                'div',
-                { class: 'q-head' },
-                h('span', { class: 'badge q-status', data: { status: q.status } }, t(`q.status.${q.status}` as Key)),
-                q.position !== null ? h('span', { class: 'badge' }, t('q.position', { position: q.position })) : null,
-                h('span', { class: 'badge category' }, q.category),
-                h('span', {}, q.unit ? `${q.asker} (${q.unit})` : q.asker),
-                h('time', { class: 'muted' }, timeOfDay(q.createdAt)),
-              ),
-              h('p', { class: 'q-text' }, q.text),
-              q.status === 'answered'
-                ? h('p', { class: 'q-answer' }, q.answerMode === 'written' && q.answer ? t('q.answer', { answer: q.answer }) : t('q.answerLive'))
-                : null,
-              q.status === 'dismissed' && q.dismissReason ? h('p', { class: 'q-answer' }, t('q.dismissedBecause', { reason: q.dismissReason })) : null,
-              q.status === 'submitted' ? button('q.edit', () => this.#edit(q), { class: 'small', data: { action: 'edit' } }) : null,
-            ),
-          )
-        : [h('li', { class: 'muted' }, t('q.empty'))]),
+      ...(mine.length ? mine.map((q) => questionCard(q, { tag: 'li', extra: [edit(q)] })) : [h('li', { class: 'muted' }, t('q.empty'))]),
     );
   }
 }

@@ -4,6 +4,7 @@
 import type { ReadinessMeasurement, ReadinessView } from '../../../shared/records.ts';
 import type { AppContext } from '../../app.ts';
 import { onLanguage, t, type Key } from '../../i18n.ts';
+import { describeError, linkText, readinessText } from '../../i18n/describe.ts';
 import { between, totals, type LinkSample } from '../../net/stats.ts';
 import { button, h } from '../../ui/dom.ts';
 import type { MicMeter } from '../../ui/meter.ts';
@@ -21,7 +22,12 @@ function median(values: number[]): number {
 /** Rounded and clamped to what the protocol accepts. */
 function clean(sample: LinkSample): LinkSample {
   const r = (v: number, max: number): number => Math.min(max, Math.max(0, Math.round(v * 10) / 10));
-  return { bitrateKbps: r(sample.bitrateKbps, 1_000_000), lossPercent: r(sample.lossPercent, 100), jitterMs: r(sample.jitterMs, 60_000), roundTripMs: r(sample.roundTripMs, 60_000) };
+  return {
+    bitrateKbps: r(sample.bitrateKbps, 1_000_000),
+    lossPercent: r(sample.lossPercent, 100),
+    jitterMs: r(sample.jitterMs, 60_000),
+    roundTripMs: r(sample.roundTripMs, 60_000),
+  };
 }
 
 export class ConnectionTest {
@@ -74,10 +80,10 @@ export class ConnectionTest {
       this.#state.textContent = '';
       this.render();
       const view = await signal.request('readiness.report', this.#measured);
-      this.#ctx.store.readiness.set(view.pointId, view);
-      this.render();
+      this.#ctx.store.applyReadiness(view);
     } catch (error) {
-      this.#state.textContent = t('test.failed', { message: error instanceof Error ? error.message : String(error) });
+      console.error('connection test failed', error);
+      this.#state.textContent = t('test.failed', { message: describeError(error) });
     } finally {
       this.#run.disabled = false;
     }
@@ -87,26 +93,27 @@ export class ConnectionTest {
     const { store } = this.#ctx;
     const verdict: ReadinessView | undefined = store.readiness.get(store.self?.pointId ?? '');
     const m = this.#measured ?? verdict?.measurement ?? null;
-    const row = (key: Key, value: string): HTMLElement[] => [h('dt', {}, t(key)), h('dd', {}, value)];
-    const link = (l: LinkSample): string =>
-      t('test.link', { bitrate: Math.round(l.bitrateKbps), loss: l.lossPercent.toFixed(1), rtt: Math.round(l.roundTripMs) });
+    const row = (key: Key, ...values: string[]): HTMLElement[] => [h('dt', {}, t(key)), ...values.map((v) => h('dd', {}, v))];
     const rows: HTMLElement[] = [];
     if (verdict) {
-      rows.push(...row('ready.title', t(`ready.${verdict.state}` as Key)));
-      if (verdict.reasons.length) rows.push(...row('test.failed', verdict.reasons.join('; ')).map((el, i) => (i === 0 ? h('dt', {}, '') : el)));
+      rows.push(...row('ready.title', t(`ready.${verdict.state}`)));
+      if (verdict.reasons.length) rows.push(...row('test.reasons', ...verdict.reasons.map(readinessText)));
     }
     if (m) {
       rows.push(
         ...row('test.signalling', `${m.signallingRoundTripMs} ms`),
-        ...row('test.send', link(m.send)),
-        ...row('test.receive', link(m.receive)),
+        ...row('test.send', linkText(m.send)),
+        ...row('test.receive', linkText(m.receive)),
         ...row('test.mic', `${m.microphoneLevelDb} dB`),
       );
     }
-    if (verdict?.server) {
-      rows.push(...row('test.server', `↑ ${Math.round(verdict.server.receiveBitrateKbps)} kbit/s · ↓ ${Math.round(verdict.server.sendBitrateKbps)} kbit/s${verdict.server.roundTripMs !== null ? ` · ${Math.round(verdict.server.roundTripMs)} ms` : ''}`));
-    }
+    if (verdict?.server) rows.push(...row('test.server', serverText(verdict.server)));
     this.#results.replaceChildren(...rows);
     this.#results.dataset['state'] = verdict?.state ?? '';
   }
+}
+
+function serverText(server: NonNullable<ReadinessView['server']>): string {
+  const rtt = server.roundTripMs !== null ? ` · ${Math.round(server.roundTripMs)} ms` : '';
+  return `↑ ${Math.round(server.receiveBitrateKbps)} kbit/s · ↓ ${Math.round(server.sendBitrateKbps)} kbit/s${rtt}`;
 }
