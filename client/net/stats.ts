@@ -22,7 +22,9 @@ const num = (value: unknown): number => (typeof value === 'number' && Number.isF
 
 function entries(report: RTCStatsReport): StatsEntry[] {
   const list: StatsEntry[] = [];
-  report.forEach((entry: StatsEntry) => list.push(entry));
+  report.forEach((entry: StatsEntry) => {
+    list.push(entry);
+  });
   return list;
 }
 

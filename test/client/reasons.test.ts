@@ -25,7 +25,10 @@ describe('the words for every refusal reason', () => {
   it('every placeholder is one of the reason’s params', () => {
     for (const reason of reasons) {
       const params: readonly string[] = REASONS[reason].params;
-      for (const [language, text] of [['vi', viReasons[reason]], ['en', enReasons[reason]]] as const) {
+      for (const [language, text] of [
+        ['vi', viReasons[reason]],
+        ['en', enReasons[reason]],
+      ] as const) {
         for (const name of placeholders(text)) expect(params, `${reason} (${language}) uses {${name}}`).toContain(name);
       }
     }
@@ -47,7 +50,9 @@ describe('refusals and readiness in Vietnamese', () => {
     expect(reasonText('conference.status_order', { from: 'ended', to: 'live' })).toBe(
       'Không chuyển được hội nghị từ “Đã kết thúc” sang “Đang diễn ra”.',
     );
-    expect(reasonText('request.role', { request: 'floor.grant', role: 'technician' })).toBe('Vai trò Kỹ thuật viên không được làm việc này.');
+    expect(reasonText('request.role', { request: 'floor.grant', role: 'technician' })).toBe(
+      'Vai trò Kỹ thuật viên không được làm việc này.',
+    );
     expect(reasonText('media.source_kind', { source: 'camera', kind: 'audio' })).toBe('Nguồn hình camera không đi với loại âm thanh.');
     expect(reasonText('rate.point_actions', { request: 'question.submit', perMinute: 2000 })).toContain('quá 2.000 yêu cầu');
     // A param the hub left out does not show as a raw placeholder.

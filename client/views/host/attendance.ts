@@ -94,7 +94,11 @@ export class AttendancePanel {
     const report = store.attendance.get(point.id);
     const roll = store.rollCall;
     const confirmedAt = roll?.confirmed[point.id];
-    const groups = report ? Object.entries(report.groups).map(([name, n]) => `${name}: ${n}`).join(', ') : '';
+    const groups = report
+      ? Object.entries(report.groups)
+          .map(([name, n]) => `${name}: ${n}`)
+          .join(', ')
+      : '';
     const when = report ? t('att.reportedAt', { time: timeOfDay(report.reportedAt) }) : '';
     const reported = report ? [when, groups].filter(Boolean).join(' · ') : t('att.notReported');
     return h(
@@ -102,12 +106,7 @@ export class AttendancePanel {
       { data: { pointId: point.id } },
       h('th', { attrs: { scope: 'row' } }, point.name),
       h('td', {}, h('span', { class: 'badge conn', data: { conn: point.connection } }, t(`conn.${point.connection}`))),
-      h(
-        'td',
-        {},
-        h('strong', {}, `${report ? report.present : '–'}/${point.expectedAttendance}`),
-        h('div', { class: 'muted' }, reported),
-      ),
+      h('td', {}, h('strong', {}, `${report ? report.present : '–'}/${point.expectedAttendance}`), h('div', { class: 'muted' }, reported)),
       h('td', {}, roll ? (confirmedAt ? `✓ ${timeOfDay(confirmedAt)}` : roll.open ? '…' : '✗') : ''),
       readinessCell(store.readiness.get(point.id)),
     );

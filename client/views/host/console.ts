@@ -31,9 +31,13 @@ export class HostConsole implements View {
     const setStatus = (status: ConferenceStatus): void => void act(signal.request('conference.setStatus', { status }));
     this.#rehearse = button('conf.rehearse', () => setStatus('rehearsal'), { data: { action: 'rehearse' } });
     this.#start = button('conf.start', () => setStatus('live'), { class: 'primary', data: { action: 'start' } });
-    this.#end = button('conf.end', () => {
-      if (confirm(t('conf.endConfirm'))) setStatus('ended');
-    }, { class: 'danger', data: { action: 'end' } });
+    this.#end = button(
+      'conf.end',
+      () => {
+        if (confirm(t('conf.endConfirm'))) setStatus('ended');
+      },
+      { class: 'danger', data: { action: 'end' } },
+    );
     header.actions.append(this.#rehearse, this.#start, this.#end);
 
     // The host is the centre and sees its own camera there; a co-host receives the programme like the rooms.

@@ -83,27 +83,39 @@ export class FloorPanel {
           data: { action: 'grant' },
           ariaLabel: t('wall.grant', { name }),
         });
-        const up = h('button', {
-          class: 'small',
-          attrs: { type: 'button', disabled: index === 0 },
-          ariaLabel: `${t('floor.up')}: ${name}`,
-          data: { action: 'up' },
-          on: { click: () => void act(signal.request('floor.reorder', { pointId: request.pointId, position: index - 1 })) },
-        }, '▲');
-        const down = h('button', {
-          class: 'small',
-          attrs: { type: 'button', disabled: index === last },
-          ariaLabel: `${t('floor.down')}: ${name}`,
-          data: { action: 'down' },
-          on: { click: () => void act(signal.request('floor.reorder', { pointId: request.pointId, position: index + 1 })) },
-        }, '▼');
-        const drop = h('button', {
-          class: 'small',
-          attrs: { type: 'button' },
-          ariaLabel: `${t('floor.drop')}: ${name}`,
-          data: { action: 'drop' },
-          on: { click: () => void act(signal.request('floor.drop', { pointId: request.pointId })) },
-        }, '✕');
+        const up = h(
+          'button',
+          {
+            class: 'small',
+            attrs: { type: 'button', disabled: index === 0 },
+            ariaLabel: `${t('floor.up')}: ${name}`,
+            data: { action: 'up' },
+            on: { click: () => void act(signal.request('floor.reorder', { pointId: request.pointId, position: index - 1 })) },
+          },
+          '▲',
+        );
+        const down = h(
+          'button',
+          {
+            class: 'small',
+            attrs: { type: 'button', disabled: index === last },
+            ariaLabel: `${t('floor.down')}: ${name}`,
+            data: { action: 'down' },
+            on: { click: () => void act(signal.request('floor.reorder', { pointId: request.pointId, position: index + 1 })) },
+          },
+          '▼',
+        );
+        const drop = h(
+          'button',
+          {
+            class: 'small',
+            attrs: { type: 'button' },
+            ariaLabel: `${t('floor.drop')}: ${name}`,
+            data: { action: 'drop' },
+            on: { click: () => void act(signal.request('floor.drop', { pointId: request.pointId })) },
+          },
+          '✕',
+        );
         for (const b of [grant, up, down, drop]) b.hidden = !host;
         return h(
           'li',

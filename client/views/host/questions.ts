@@ -126,13 +126,17 @@ export class QuestionsPanel {
     const small = (key: Key, action: string, onClick: () => void, primary = false): HTMLButtonElement =>
       button(key, onClick, { class: primary ? 'primary small' : 'small', data: { action } });
     const arrow = (key: Key, action: string, text: string, position: number): HTMLButtonElement =>
-      h('button', {
-        class: 'small',
-        attrs: { type: 'button' },
-        label: key,
-        data: { action },
-        on: { click: () => req(signal.request('question.reorder', { questionId: id, position })) },
-      }, text);
+      h(
+        'button',
+        {
+          class: 'small',
+          attrs: { type: 'button' },
+          label: key,
+          data: { action },
+          on: { click: () => req(signal.request('question.reorder', { questionId: id, position })) },
+        },
+        text,
+      );
     const waiting = q.status === 'submitted' || q.status === 'queued';
     const accept = (): void => req(signal.request('question.accept', { questionId: id }));
     if (q.status === 'submitted') actions.push(small('q.accept', 'accept', accept, true));
@@ -153,7 +157,10 @@ export class QuestionsPanel {
       category.append(...(store.conference?.questionCategories ?? []).map((c) => option(c, c, c === q.category)));
       if (![...category.options].some((o) => o.value === q.category)) category.prepend(option(q.category, q.category, true));
       category.addEventListener('change', () => req(signal.request('question.categorise', { questionId: id, category: category.value })));
-      actions.push(category, small('q.dismiss', 'dismiss', () => open('dismiss')));
+      actions.push(
+        category,
+        small('q.dismiss', 'dismiss', () => open('dismiss')),
+      );
     }
     if (waiting) actions.push(small('q.merge', 'merge', () => open('merge')));
     return actions.length ? h('div', { class: 'row q-actions' }, ...actions) : null;

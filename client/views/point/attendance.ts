@@ -30,7 +30,15 @@ export class AttendanceForm {
     }
     const form = h(
       'form',
-      { class: 'attendance-form', on: { submit: (event) => { event.preventDefault(); void this.#send(); } } },
+      {
+        class: 'attendance-form',
+        on: {
+          submit: (event) => {
+            event.preventDefault();
+            void this.#send();
+          },
+        },
+      },
       field('att.present', this.#present),
       ...rows,
       button('att.report', () => undefined, { class: 'primary', attrs: { type: 'submit' } }),
@@ -73,7 +81,7 @@ export class AttendanceForm {
     const roll = store.rollCall;
     const left = roll ? (roll.deadline - store.now()) / 1000 : 0;
     const confirmed = roll?.confirmed[me] !== undefined;
-    const open = roll !== null && roll.open && left > 0;
+    const open = !!roll?.open && left > 0;
     this.rollPrompt.hidden = !open;
     this.#confirm.hidden = confirmed;
     setText(this.#rollText, confirmed ? `✓ ${t('roll.confirmed')}` : open ? t('roll.open', { time: clock(left) }) : '');

@@ -30,7 +30,15 @@ export class PointQuestions {
     this.#cancelEdit = button('q.cancel', () => this.#reset(), { attrs: { hidden: true } });
     const form = h(
       'form',
-      { class: 'question-form', on: { submit: (event) => { event.preventDefault(); void this.#send(); } } },
+      {
+        class: 'question-form',
+        on: {
+          submit: (event) => {
+            event.preventDefault();
+            void this.#send();
+          },
+        },
+      },
       tr('q.new', 'h3'),
       h('div', { class: 'row' }, field('q.asker', this.#asker), field('q.unit', this.#unit)),
       field('q.category', this.#category),
