@@ -71,13 +71,10 @@ export class Conference {
       media,
       this.#logger,
     );
-    const conference = this;
     this.floor = new FloorControl(
       {
         spec,
-        get status() {
-          return conference.#status;
-        },
+        status: () => this.#status,
         assertRemotePoint: (pointId) => void this.#remotePoint(pointId),
         broadcast: (event, payload) => this.#broadcast(event, payload),
         speakerChanged: () => this.media.speakerChanged(),

@@ -14,7 +14,7 @@ import { actorOf, type Session } from './session.ts';
 /** What the floor needs from its conference. */
 export interface FloorHost {
   readonly spec: ConferenceSpec;
-  readonly status: ConferenceStatus;
+  status(): ConferenceStatus;
   /** Refuses unless `pointId` is one of the conference's points other than the centre. */
   assertRemotePoint(pointId: string): void;
   broadcast<K extends EventName>(event: K, payload: EventPayload<K>): void;
@@ -101,7 +101,7 @@ export class FloorControl {
   }
 
   #checkLive(): void {
-    if (this.#host.status === 'ended') throw refuse('conference.ended', {}, 'the conference has ended');
+    if (this.#host.status() === 'ended') throw refuse('conference.ended', {}, 'the conference has ended');
   }
 
   /** The floor's state row and its log row, in one transaction; a throw leaves the floor as it was. */
