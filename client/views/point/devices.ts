@@ -3,12 +3,15 @@
 import type { Role } from '../../../shared/domain.ts';
 import { LEVEL_REPORTERS } from '../../../shared/rules.ts';
 import type { AppContext } from '../../app.ts';
-import { onLanguage, t } from '../../i18n.ts';
+import { onLanguage, t, type Key } from '../../i18n.ts';
 import { saveSettings, VIDEO_HEIGHTS } from '../../settings.ts';
 import { field, h, option, tr } from '../../ui/dom.ts';
 import { MicMeter } from '../../ui/meter.ts';
 import { attach, setSpeaker, speakerSupported, videoElement } from '../../ui/playback.ts';
 import { toastError } from '../../ui/toast.ts';
+
+/** A device without a label (no permission yet) is named by its kind and number. */
+const DEVICE_WORDS: Record<MediaDeviceKind, Key> = { videoinput: 'dev.camera', audioinput: 'dev.microphone', audiooutput: 'dev.speaker' };
 
 const reportsLevel = (role: Role): boolean => (LEVEL_REPORTERS as readonly Role[]).includes(role);
 
@@ -113,7 +116,7 @@ export class DevicesPanel {
       const list = devices.filter((d) => d.kind === kind);
       select.replaceChildren(
         option('', t('dev.default'), !chosen),
-        ...list.map((d, i) => option(d.deviceId, d.label || `${kind} ${i + 1}`, d.deviceId === chosen)),
+        ...list.map((d, i) => option(d.deviceId, d.label || `${t(DEVICE_WORDS[kind])} ${i + 1}`, d.deviceId === chosen)),
       );
     };
     fill(this.#camera, 'videoinput', settings.cameraId ?? inUse('video'));

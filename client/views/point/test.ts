@@ -6,7 +6,7 @@ import type { AppContext } from '../../app.ts';
 import { onLanguage, t, type Key } from '../../i18n.ts';
 import { describeError, linkText, readinessText } from '../../i18n/describe.ts';
 import { between, totals, type LinkSample } from '../../net/stats.ts';
-import { button, h } from '../../ui/dom.ts';
+import { button, h, type Child } from '../../ui/dom.ts';
 import type { MicMeter } from '../../ui/meter.ts';
 
 const WINDOW_MS = 4000;
@@ -93,11 +93,12 @@ export class ConnectionTest {
     const { store } = this.#ctx;
     const verdict: ReadinessView | undefined = store.readiness.get(store.self?.pointId ?? '');
     const m = this.#measured ?? verdict?.measurement ?? null;
-    const row = (key: Key, ...values: string[]): HTMLElement[] => [h('dt', {}, t(key)), ...values.map((v) => h('dd', {}, v))];
+    const row = (key: Key, value: Child): HTMLElement[] => [h('dt', {}, t(key)), h('dd', {}, value)];
     const rows: HTMLElement[] = [];
     if (verdict) {
       rows.push(...row('ready.title', t(`ready.${verdict.state}`)));
-      if (verdict.reasons.length) rows.push(...row('test.reasons', ...verdict.reasons.map(readinessText)));
+      const reasons = verdict.reasons.map((r) => h('li', { data: { reason: r.code } }, readinessText(r)));
+      if (reasons.length) rows.push(...row('test.reasons', h('ul', { class: 'ready-reasons' }, ...reasons)));
     }
     if (m) {
       rows.push(
