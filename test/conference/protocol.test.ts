@@ -41,8 +41,8 @@ function resetFloor(): void {
   const conference = hub.conferences.get(CONF);
   if (!conference) return;
   const floor = conference.view().floor;
-  if (floor.pointId) conference.revokeFloor(null);
-  for (const request of floor.queue) conference.dropFloorRequest(request.pointId, null);
+  if (floor.pointId) conference.floor.revoke(null);
+  for (const request of floor.queue) conference.floor.drop(request.pointId, null);
 }
 
 /** A valid payload for each request, aimed at things that may or may not exist. */

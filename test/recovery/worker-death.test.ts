@@ -78,7 +78,7 @@ async function records(hub: Hub) {
   const conference = hub.conferences.get(CONF);
   if (!conference) throw new Error('conference not open');
   const { floor } = conference.view();
-  const questions = conference.records.list(conference.sessions().find((s) => s.role === 'host') as never, {});
+  const questions = conference.records.questions.list(conference.sessions().find((s) => s.role === 'host') as never, {});
   return { floor, questions: questions.map((q) => ({ id: q.id, status: q.status, text: q.text })) };
 }
 
