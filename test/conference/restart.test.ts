@@ -5,7 +5,7 @@ import { CredentialIssuer } from '../../server/auth/credentials.ts';
 import { Database } from '../../server/store/db.ts';
 import { tempDataDir } from '../../scripts/lib/data-dir.ts';
 import { hubPort, spawnHub, type HubProcess } from '../../scripts/lib/hub-process.ts';
-import { connect, type HubClient as SignalClient, must } from '../../scripts/lib/hub-client.ts';
+import { connect, type HubClient as SignalClient, must, nextEvent } from '../../scripts/lib/hub-client.ts';
 
 const CONF = 'dong-nai-tap-huan-bau-cu';
 const dataDir = tempDataDir();
@@ -17,12 +17,11 @@ afterAll(() => {
   for (const h of hubs) if (h.child.exitCode === null) h.child.kill('SIGKILL');
 });
 
-async function start(): Promise<string> {
-  const hub = spawnHub({ DIEMCAU_DATA_DIR: dataDir, DIEMCAU_WORKERS: '1' });
+async function start(dir = dataDir): Promise<string> {
+  const hub = spawnHub({ DIEMCAU_DATA_DIR: dir, DIEMCAU_WORKERS: '1' });
   hubs.push(hub);
   return `http://127.0.0.1:${await hubPort(hub)}`;
 }
-
 
 describe('restart', () => {
   it('loses nothing accepted before a SIGKILL', async () => {
@@ -81,5 +80,27 @@ describe('restart', () => {
     check.close();
     const expected = ['conference.status', 'floor.request', 'question.submit', 'question.accept', 'floor.grant', 'agenda.goto'];
     expect(rows.map((e) => e.action)).toEqual(expect.arrayContaining([...expected, 'floor.revoke']));
+  });
+
+  it('announces a roll call that was open across a SIGKILL closed at its deadline', async () => {
+    const dir = tempDataDir();
+    let url = await start(dir);
+    const db = new Database(dir);
+    const host = await new CredentialIssuer(db, 'auto').issue({ conferenceId: CONF, pointId: 'tinh-dong-nai', role: 'host' }, 3600);
+    db.close();
+    const h = await connect(url, { token: host.token });
+    clients.push(h);
+    const call = await must(h.request('rollcall.start', { seconds: 10 }));
+    const hub = hubs.at(-1);
+    hub?.child.kill('SIGKILL');
+    await hub?.exited;
+    url = await start(dir);
+    const h2 = await connect(url, { token: host.token });
+    clients.push(h2);
+    const snapshot = await must(h2.request('records.snapshot', {}));
+    expect(snapshot.rollCall).toMatchObject({ id: call.id, open: true });
+    const closed = await nextEvent(h2, 'rollcall.updated', (c) => c.id === call.id, 15_000);
+    expect(closed.open).toBe(false);
+    expect(Date.now()).toBeGreaterThanOrEqual(call.deadline);
   });
 });

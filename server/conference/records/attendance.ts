@@ -48,6 +48,9 @@ export class RollCall {
 
   constructor(ctx: RecordsContext) {
     this.#ctx = ctx;
+    // A call still open when the hub (re)starts is announced closed at its deadline, as if nothing happened.
+    const open = this.current();
+    if (open?.open) this.#closeAt(open.deadline);
   }
 
   /** The latest roll call, open or closed; null before the first one. */
@@ -67,10 +70,7 @@ export class RollCall {
     const call = this.#commit(session, 'rollcall.start', { rollCallId: id, seconds }, () => {
       this.#ctx.store.startRollCall(this.#ctx.conferenceId, id, now, now + seconds * 1000);
     });
-    clearTimeout(this.#timer);
-    // Everyone sees it close at its deadline.
-    this.#timer = setTimeout(() => this.#announce(this.current()), seconds * 1000 + 50);
-    this.#timer.unref();
+    this.#closeAt(call.deadline);
     return call;
   }
 
@@ -105,6 +105,13 @@ export class RollCall {
       },
       announce: (call) => this.#announce(call),
     });
+  }
+
+  /** Everyone sees the call close at its deadline. */
+  #closeAt(deadline: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#announce(this.current()), Math.max(0, deadline - Date.now()) + 50);
+    this.#timer.unref();
   }
 
   #announce(call: RollCallView | null): void {
