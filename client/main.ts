@@ -9,7 +9,7 @@ import type { HandshakeAuth } from '../shared/protocol.ts';
 import { isModerator, normaliseCode, readsRecords } from '../shared/rules.ts';
 import { startApp, type OnRefused, type ViewFactory } from './app.ts';
 import { lang, onLanguage, t } from './i18n.ts';
-import { describeError } from './i18n/describe.ts';
+import { describeError, reasonCode } from './i18n/describe.ts';
 import { button, field, h, tr } from './ui/dom.ts';
 import { languageButton } from './ui/header.ts';
 import { RoomDisplay } from './views/display.ts';
@@ -83,7 +83,7 @@ let refusalLine: { el: HTMLElement; off: () => void } | null = null;
 
 function refusalText(refusal: unknown): HTMLElement {
   refusalLine?.off();
-  const el = h('p', { class: 'error', attrs: { role: 'alert' } });
+  const el = h('p', { class: 'error', attrs: { role: 'alert' }, data: { reason: reasonCode(refusal) } });
   const draw = (): void => {
     el.textContent = t('join.refused', { message: describeError(refusal) });
   };

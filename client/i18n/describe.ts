@@ -96,6 +96,12 @@ export function describeError(error: unknown): string {
   return t('error.unknown');
 }
 
+/** What a failure was, as a stable code for `data-reason` (tests and styles read it; people read the words). */
+export function reasonCode(error: unknown): string {
+  if (error instanceof RequestError) return error.reason ?? error.code;
+  return typeof DOMException !== 'undefined' && error instanceof DOMException ? error.name : 'unknown';
+}
+
 /** One direction of a link as measured: rate, loss and round trip. */
 export function linkText(l: { bitrateKbps: number; lossPercent: number; roundTripMs: number }): string {
   return t('test.link', { bitrate: Math.round(l.bitrateKbps), loss: l.lossPercent, rtt: Math.round(l.roundTripMs) });

@@ -1,7 +1,7 @@
 // Short messages in an aria-live region: results of actions and failures the operator must see. A refused
 // request is shown in the interface's words for its reason (i18n/describe.ts), never the hub's English.
 import { t } from '../i18n.ts';
-import { describeError } from '../i18n/describe.ts';
+import { describeError, reasonCode } from '../i18n/describe.ts';
 import { h } from './dom.ts';
 
 let region: HTMLElement | undefined;
@@ -14,8 +14,8 @@ function host(): HTMLElement {
   return region;
 }
 
-export function toast(text: string, kind: 'info' | 'error' = 'info'): void {
-  const el = h('div', { class: `toast toast-${kind}` }, text);
+export function toast(text: string, kind: 'info' | 'error' = 'info', reason?: string): void {
+  const el = h('div', { class: `toast toast-${kind}`, data: reason ? { reason } : {} }, text);
   host().append(el);
   setTimeout(() => el.remove(), kind === 'error' ? 8000 : 4000);
 }
@@ -23,7 +23,7 @@ export function toast(text: string, kind: 'info' | 'error' = 'info'): void {
 /** A failure the operator must see, in words ("Không thực hiện được: …"); the detail goes to the console. */
 export function toastError(error: unknown, key: 'error.action' | 'dev.failed' | 'docs.failed' = 'error.action'): void {
   console.error('action failed', error);
-  toast(t(key, { message: describeError(error) }), 'error');
+  toast(t(key, { message: describeError(error) }), 'error', reasonCode(error));
 }
 
 /** Runs a hub request for a control and reports a failure to the operator (and the console). */

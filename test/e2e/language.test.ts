@@ -149,6 +149,8 @@ describe('the Vietnamese interface shows the hub’s refusals in its own words',
     const page = await open('join-used', '/');
     const line = await typeCode(page, code);
     expect(line).toBe(`Không vào được hội nghị: ${viReasons['join.code_used']}`);
+    // The reason stays readable for scripts, in an attribute no one sees.
+    expect(await page.locator('.join .error').getAttribute('data-reason')).toBe('join.code_used');
     await expectOnlyOwnWords(page);
     await shot(page, 'join-code-used');
   }, 60_000);
@@ -183,7 +185,7 @@ describe('the Vietnamese interface shows the hub’s refusals in its own words',
     await host.click('[data-tab="attendance"]');
     await host.locator('.roll-state').filter({ hasText: 'Đang điểm danh' }).waitFor({ timeout: 10_000 });
     await host.click('[data-action="rollcall"]');
-    const toast = host.locator('.toast-error').last();
+    const toast = host.locator('.toast-error[data-reason="rollcall.open"]');
     await toast.waitFor({ timeout: 10_000 });
     expect(await toast.innerText()).toBe(`Không thực hiện được: ${viReasons['rollcall.open']}`);
     await expectOnlyOwnWords(host);
@@ -222,7 +224,7 @@ describe('the Vietnamese interface shows the hub’s refusals in its own words',
     await point.locator('.my-questions .question[data-status="queued"]').filter({ hasText: question }).waitFor({ timeout: 10_000 });
     await point.fill('textarea[name="text"]', `${question} Xin cảm ơn.`);
     await point.click('[data-action="submit-question"]');
-    const toast = point.locator('.toast-error').last();
+    const toast = point.locator('.toast-error[data-reason="question.moderated"]');
     await toast.waitFor({ timeout: 10_000 });
     const expected = reasonText('question.moderated', { status: 'queued' });
     expect(expected).toContain('“Chờ trả lời”');
