@@ -9,12 +9,11 @@ import type { Role } from '../shared/domain.ts';
 import type { EndReason } from '../shared/errors.ts';
 import type { HandshakeAuth } from '../shared/protocol.ts';
 import { controls, isPublisher } from '../shared/rules.ts';
-import { onLanguage, t } from './i18n.ts';
 import { MediaClient, type PublishPlan } from './net/media.ts';
 import { joinRefusal, Signal, type RequestError } from './net/signal.ts';
 import { loadSettings, type DeviceSettings } from './settings.ts';
 import { Store } from './state.ts';
-import { button, h } from './ui/dom.ts';
+import { button, h, tr } from './ui/dom.ts';
 import { toastError } from './ui/toast.ts';
 
 export type { EndReason };
@@ -73,8 +72,7 @@ export function startApp(root: HTMLElement, auth: HandshakeAuth, createView: Vie
       ended = null;
       signal.connect();
     };
-    const text = h('p', {}, t(`ended.${reason}`));
-    onLanguage(() => (text.textContent = t(`ended.${reason}`)));
+    const text = tr(`ended.${reason}`, 'p');
     const attrs = { role: 'alertdialog', 'aria-live': 'assertive' };
     notice = h('div', { class: 'notice', attrs }, text, reason === 'replaced' ? button('ended.rejoin', rejoin) : null);
     document.body.append(notice);

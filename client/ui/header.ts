@@ -47,6 +47,8 @@ export class Header {
   render(): void {
     const store = this.#store;
     this.#title.textContent = store.conference?.title ?? t('app.title');
+    // The bar cuts a long title with an ellipsis; the whole of it shows on hover.
+    this.#title.title = this.#title.textContent;
     const self = store.self;
     this.#who.textContent = self ? `${store.pointName(self.pointId)} · ${t(`role.${self.role}`)}` : '';
     this.#status.textContent = t(`status.${store.status}`);
