@@ -100,13 +100,16 @@ describe('browser security', () => {
 
     const other = await open('other PC', `/?code=${code}`);
     await other.locator('.join .error').waitFor({ timeout: 20_000 });
-    expect(await other.locator('.join .error').textContent()).toMatch(/already been used/);
+    // The reason in the user's words (Vietnamese by default), never the hub's English line.
+    expect(await other.locator('.join .error').getAttribute('data-reason')).toBe('join.code_used');
+    expect(await other.locator('.join .error').textContent()).toMatch(/đã được dùng/);
 
     // The stored token revoked (lost PC): the reload falls back to the code form with the reason.
     hub.credentials.revoke(CONF, 'bien-hoa', 'technician');
     await page.reload();
     await page.locator('.join .error').waitFor({ timeout: 20_000 });
-    expect(await page.locator('.join .error').textContent()).toMatch(/revoked/);
+    expect(await page.locator('.join .error').getAttribute('data-reason')).toBe('token.revoked');
+    expect(await page.locator('.join .error').textContent()).toMatch(/đã bị thu hồi/);
     expect((await page.evaluate('Object.keys(localStorage)')) as string[]).toEqual([]);
   }, 90_000);
 
