@@ -1,6 +1,7 @@
 // The hub's mediasoup workers: one process per core. The pool owns them, replaces a worker that dies
-// (reporting the death and then the replacement upward by typed events), and closes them all (waiting
-// for each process to be gone) on shutdown.
+// (reporting the death and then the replacement upward by typed events), and closes them all on shutdown:
+// a replacement still starting is waited for and closed too, and a worker that does not exit within the
+// grace period is killed, so no worker process outlives close().
 import { EventEmitter } from 'node:events';
 import { constants } from 'node:fs';
 import { access, realpath } from 'node:fs/promises';
@@ -34,6 +35,12 @@ export interface WorkerPoolEvents {
 /** Delay before another attempt when a replacement worker fails to start (capped backoff, never gives up). */
 const RESPAWN_MIN_MS = 200;
 const RESPAWN_MAX_MS = 5000;
+/**
+ * How long close() lets workers exit by themselves before it kills them. A worker normally exits within
+ * milliseconds, but one with an ICE-TCP connection whose peer is unreachable (a cut link, a vanished
+ * browser) waits for that socket's queued data to drain before it exits: minutes, until TCP gives up.
+ */
+const CLOSE_GRACE_MS = 3000;
 
 interface Slot {
   readonly worker: types.Worker;
@@ -41,13 +48,18 @@ interface Slot {
   alive: boolean;
 }
 
-function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Whether the worker's process has exited and been reaped (by this process: so its pid cannot have been
+ * given to another process yet while this says false).
+ */
+const exited = (worker: types.Worker): boolean => worker.subprocessClosed || worker.died;
+
+/** Resolves when every worker's process has exited, or at `deadline`; returns the workers still running. */
+async function waitExited(workers: types.Worker[], deadline: number): Promise<types.Worker[]> {
+  while (workers.some((w) => !exited(w)) && Date.now() < deadline) await sleep(20);
+  return workers.filter((w) => !exited(w));
 }
 
 export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
@@ -58,6 +70,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly #logger: Logger;
   #next = 0;
   #closed = false;
+  #closing: Promise<void> | undefined;
+  /** Workers being started (createWorker not settled yet): close() waits for them. */
+  readonly #starting = new Set<Promise<types.Worker>>();
+  /** The workers close() found and stopped (set once it has looked). */
+  #collected: Set<types.Worker> | undefined;
   #logLevel: types.WorkerLogLevel = 'warn';
   /** Dead workers whose replacement has not started yet. */
   #replacing = 0;
@@ -87,9 +104,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       for (let i = 0; i < options.count; i++) await pool.#spawn(options.logLevel);
     } catch (error) {
       await pool.close();
-      throw new WorkerUnavailableError(
-        `mediasoup worker ${resolved} failed to start (${(error as Error).message}). ${HOW_TO_GET_ONE}`,
-      );
+      throw new WorkerUnavailableError(`mediasoup worker ${resolved} failed to start (${(error as Error).message}). ${HOW_TO_GET_ONE}`);
     }
     pool.#logger.info(
       { workerBin: bin, resolvedBin: resolved, mediasoupVersion: mediasoup.version, pids: pool.#slots.map((s) => s.worker.pid) },
@@ -99,7 +114,14 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   }
 
   async #spawn(logLevel: types.WorkerLogLevel): Promise<types.Worker> {
-    const worker = await mediasoup.createWorker({ logLevel });
+    const starting = mediasoup.createWorker({ logLevel });
+    this.#starting.add(starting);
+    let worker: types.Worker;
+    try {
+      worker = await starting;
+    } finally {
+      this.#starting.delete(starting);
+    }
     const slot: Slot = { worker, startedAt: new Date(), alive: true };
     this.#slots.push(slot);
     worker.on('died', (error) => {
@@ -118,7 +140,9 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       try {
         const worker = await this.#spawn(this.#logLevel);
         if (this.#closed) {
-          worker.close();
+          // close() stops the workers it finds once the ones starting have started; one that took longer
+          // than it waits is stopped here, the same way.
+          if (this.#collected && !this.#collected.has(worker)) await this.#stop([worker]);
           return;
         }
         this.#slots.splice(this.#slots.indexOf(dead), 1);
@@ -129,7 +153,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
         return;
       } catch (error) {
         this.#logger.error({ err: error, retryInMs: delay }, 'media worker replacement failed to start');
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await sleep(delay);
       }
     }
   }
@@ -148,7 +172,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   async whenLive(): Promise<void> {
     while (this.live().length === 0) {
       if (this.#closed) throw new WorkerUnavailableError('the worker pool is closed');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
   }
 
@@ -178,18 +202,42 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     }));
   }
 
-  /** Closes every worker and waits (up to 3 s) until each process has exited. Safe to call twice. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Closes every worker, a replacement still starting included, and waits until each process has exited;
+   * one still running after CLOSE_GRACE_MS is killed (SIGKILL). Safe to call twice.
+   */
+  close(): Promise<void> {
     this.#closed = true;
-    const pids = this.#slots.map((s) => s.worker.pid);
-    for (const slot of this.#slots) slot.worker.close();
-    const deadline = Date.now() + 3000;
-    while (pids.some((pid) => !processGone(pid)) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    this.#closing ??= (async () => {
+      // A replacement being started ends up in #slots once started: wait for it (not forever: mediasoup
+      // never settles createWorker for a worker closed while starting), then close it with the rest.
+      if (this.#starting.size > 0) await Promise.race([Promise.allSettled(this.#starting), sleep(CLOSE_GRACE_MS)]);
+      const workers = this.#slots.map((s) => s.worker);
+      this.#collected = new Set(workers);
+      await this.#stop(workers);
+    })();
+    return this.#closing;
+  }
+
+  /** Closes `workers`, waits up to CLOSE_GRACE_MS for their processes to exit, then kills those left. */
+  async #stop(workers: types.Worker[]): Promise<void> {
+    const pids = workers.map((w) => w.pid);
+    for (const worker of workers) worker.close();
+    const left = await waitExited(workers, Date.now() + CLOSE_GRACE_MS);
+    if (left.length === 0) {
+      this.#logger.info({ pids }, 'media workers closed');
+      return;
     }
-    const left = pids.filter((pid) => !processGone(pid));
-    if (left.length > 0) this.#logger.warn({ pids: left }, 'media workers still running after close');
-    else this.#logger.info({ pids }, 'media workers closed');
+    const leftPids = left.map((w) => w.pid);
+    this.#logger.warn({ pids: leftPids, graceMs: CLOSE_GRACE_MS }, 'media workers still running after close: killing them');
+    for (const pid of leftPids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // exited meanwhile
+      }
+    }
+    const stuck = await waitExited(left, Date.now() + 1000);
+    if (stuck.length > 0) this.#logger.error({ pids: stuck.map((w) => w.pid) }, 'media workers still running after SIGKILL');
   }
 }
