@@ -35,7 +35,11 @@ export const ConfigSchema = z
         /** Connection attempts a minute from one address. */
         joinsPerMinutePerAddress: z.coerce.number().int().min(1).max(100_000),
         /** Largest socket message; larger ones close the connection. */
-        maxMessageBytes: z.coerce.number().int().min(1024).max(16 * 1024 * 1024),
+        maxMessageBytes: z.coerce
+          .number()
+          .int()
+          .min(1024)
+          .max(16 * 1024 * 1024),
         /** Questions submitted, and floor requests, a minute from one point (each counted on its own). */
         pointActionsPerMinute: z.coerce.number().int().min(1).max(100_000),
         /** Refused credentials (wrong code or token) from one address in 10 minutes before it is refused outright. */
@@ -50,7 +54,12 @@ export const ConfigSchema = z
          */
         allowedOrigins: z.union([
           z.array(z.string().min(1)),
-          z.string().transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o.length > 0)),
+          z.string().transform((v) =>
+            v
+              .split(',')
+              .map((o) => o.trim())
+              .filter((o) => o.length > 0),
+          ),
         ]),
       })
       .strict(),
@@ -65,18 +74,32 @@ export const ConfigSchema = z
     turn: z
       .object({
         /** turn:host:port?transport=udp / turns:… addresses for clients; empty: no TURN. */
-        urls: z.union([
-          z.array(z.string().regex(/^turns?:/, 'must start with turn: or turns:')),
-          z.string().transform((v) => v.split(',').map((u) => u.trim()).filter((u) => u.length > 0)),
-        ]).pipe(z.array(z.string().regex(/^turns?:/, 'must start with turn: or turns:'))),
+        urls: z
+          .union([
+            z.array(z.string().regex(/^turns?:/, 'must start with turn: or turns:')),
+            z.string().transform((v) =>
+              v
+                .split(',')
+                .map((u) => u.trim())
+                .filter((u) => u.length > 0),
+            ),
+          ])
+          .pipe(z.array(z.string().regex(/^turns?:/, 'must start with turn: or turns:'))),
         /** coturn's static-auth-secret (use-auth-secret): credentials are derived from it per point. */
         secret: z.string(),
-        ttlSeconds: z.coerce.number().int().min(60).max(7 * 86_400),
+        ttlSeconds: z.coerce
+          .number()
+          .int()
+          .min(60)
+          .max(7 * 86_400),
         /** Clients use relayed candidates only. */
         relayOnly: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
       })
       .strict()
-      .refine((t) => t.urls.length === 0 || t.secret.length >= 16, { path: ['secret'], message: 'at least 16 characters when turn.urls is set' }),
+      .refine((t) => t.urls.length === 0 || t.secret.length >= 16, {
+        path: ['secret'],
+        message: 'at least 16 characters when turn.urls is set',
+      }),
     media: z
       .object({
         /** mediasoup workers (one per core); "auto" = the number of cores. */

@@ -136,7 +136,8 @@ function one(args: string[], usage: string): string {
 }
 
 function hours(text: string): number {
-  if (!/^\d{1,4}$/.test(text) || Number(text) < 1 || Number(text) > 720) throw new UsageError('--ttl-hours must be a whole number from 1 to 720');
+  if (!/^\d{1,4}$/.test(text) || Number(text) < 1 || Number(text) > 720)
+    throw new UsageError('--ttl-hours must be a whole number from 1 to 720');
   return Number(text);
 }
 
@@ -167,7 +168,11 @@ const operatorRole = (spec: StoredConference['spec'], p: PointSpec): Role =>
 async function points(db: Database, secret: string, id: string, ttlHours: number | null): Promise<string> {
   const { spec } = load(db, id);
   const base = (p: PointSpec): string[] => [p.id, p.level, p.parentId ?? '-'];
-  if (ttlHours === null) return formatTable(['id', 'level', 'parent', 'name'], spec.points.map((p) => [...base(p), p.name]));
+  if (ttlHours === null)
+    return formatTable(
+      ['id', 'level', 'parent', 'name'],
+      spec.points.map((p) => [...base(p), p.name]),
+    );
   const issuer = new CredentialIssuer(db, secret);
   const ttl = ttlHours * 3600;
   const issued = await issuer.issueMany(
@@ -177,7 +182,13 @@ async function points(db: Database, secret: string, id: string, ttlHours: number
     ]),
     ttl,
   );
-  const rows = spec.points.map((p, i) => [...base(p), operatorRole(spec, p), issued[2 * i]?.code ?? '', issued[2 * i + 1]?.code ?? '', p.name]);
+  const rows = spec.points.map((p, i) => [
+    ...base(p),
+    operatorRole(spec, p),
+    issued[2 * i]?.code ?? '',
+    issued[2 * i + 1]?.code ?? '',
+    p.name,
+  ]);
   const until = new Date(Date.now() + ttl * 1000).toISOString();
   return (
     formatTable(['id', 'level', 'parent', 'role', 'operator code', 'viewer code', 'name'], rows) +
@@ -197,7 +208,14 @@ function point(spec: StoredConference['spec'], pointId: string): PointSpec {
   return found;
 }
 
-async function issueOne(db: Database, secret: string, id: string, pointId: string, roleText: string | undefined, ttlHours: number): Promise<string> {
+async function issueOne(
+  db: Database,
+  secret: string,
+  id: string,
+  pointId: string,
+  roleText: string | undefined,
+  ttlHours: number,
+): Promise<string> {
   const { spec } = load(db, id);
   const p = point(spec, pointId);
   const role = roleText === undefined ? operatorRole(spec, p) : roleOf(roleText);

@@ -51,10 +51,7 @@ function readTls(tls: Config['tls']): { cert: Buffer; key: Buffer } {
 
 export async function createHub(config: Config, logger: Logger): Promise<Hub> {
   const tls = config.tls.cert ? readTls(config.tls) : undefined;
-  const workers = await WorkerPool.start(
-    { count: config.media.workers, logLevel: config.media.workerLogLevel },
-    logger,
-  );
+  const workers = await WorkerPool.start({ count: config.media.workers, logLevel: config.media.workerLogLevel }, logger);
   const db = new Database(config.dataDir);
   const stores = { conferences: new ConferenceStore(db), records: new RecordStore(db) };
   const conferences = new ConferenceRegistry(workers, config.media, stores, logger);

@@ -6,13 +6,10 @@ import type { Config } from '../config/config.ts';
 export type { Logger };
 
 export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Logger {
-  const pretty =
-    config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);
+  const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);
   return pino({
     level: config.logLevel,
     base: { service: 'diemcau' },
-    ...(pretty
-      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'service' } } }
-      : {}),
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'service' } } } : {}),
   });
 }

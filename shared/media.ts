@@ -94,12 +94,7 @@ export const DtlsParameters = z.object({
 });
 export type DtlsParameters = z.infer<typeof DtlsParameters>;
 
-export const SrtpCryptoSuite = z.enum([
-  'AEAD_AES_256_GCM',
-  'AEAD_AES_128_GCM',
-  'AES_CM_128_HMAC_SHA1_80',
-  'AES_CM_128_HMAC_SHA1_32',
-]);
+export const SrtpCryptoSuite = z.enum(['AEAD_AES_256_GCM', 'AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']);
 export const SrtpParameters = z.object({ cryptoSuite: SrtpCryptoSuite, keyBase64: z.string().max(128) });
 export type SrtpParameters = z.infer<typeof SrtpParameters>;
 

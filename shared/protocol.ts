@@ -52,9 +52,7 @@ export const requests = {
     roles: ALL_ROLES,
   },
   'media.createTransport': {
-    params: z
-      .object({ direction: z.enum(['send', 'recv']), type: z.enum(['webrtc', 'plain']).default('webrtc') })
-      .strict(),
+    params: z.object({ direction: z.enum(['send', 'recv']), type: z.enum(['webrtc', 'plain']).default('webrtc') }).strict(),
     result: TransportInfo,
     roles: ALL_ROLES,
   },
@@ -163,7 +161,9 @@ export const requests = {
   },
   /** Moderators see every question; a point sees its own. */
   'question.list': {
-    params: z.object({ status: QuestionStatus.optional(), category: z.string().max(LIMITS.categoryMax).optional(), pointId: id.optional() }).strict(),
+    params: z
+      .object({ status: QuestionStatus.optional(), category: z.string().max(LIMITS.categoryMax).optional(), pointId: id.optional() })
+      .strict(),
     result: z.object({ questions: z.array(QuestionView) }),
     roles: RECORD_READERS,
   },
@@ -182,9 +182,7 @@ export const requests = {
   'question.merge': { params: z.object({ questionId, intoId: questionId }).strict(), result: questionResult, roles: MODERATORS },
   /** Marks a question as being answered; the host may give the floor to the asking point in the same step. */
   'question.answering': {
-    params: z
-      .object({ questionId, giveFloor: z.boolean().default(false), seconds: floorSeconds.optional() })
-      .strict(),
+    params: z.object({ questionId, giveFloor: z.boolean().default(false), seconds: floorSeconds.optional() }).strict(),
     result: questionResult,
     roles: MODERATORS,
   },

@@ -6,7 +6,6 @@ import { LIMITS } from './rules.ts';
 export const QuestionStatus = z.enum(['submitted', 'queued', 'answering', 'answered', 'dismissed', 'merged']);
 export type QuestionStatus = z.infer<typeof QuestionStatus>;
 
-
 export const QuestionView = z.object({
   id: z.string(),
   pointId: z.string(),

@@ -14,7 +14,10 @@ const sane = (x: number): boolean => Number.isFinite(x) && x > 0;
 
 it('floor switch runs in smoke mode, hub and bare baseline, audio and video', { timeout: 100_000 }, async () => {
   await run(process.execPath, ['--disable-warning=ExperimentalWarning', script('floor-switch'), '--smoke'], { timeout: 90_000 });
-  const floor = result('floor-switch-smoke') as { udpCeilingPps: number; rows: Array<{ target: string; kind: string; samples: number; p50: number; p95: number }> };
+  const floor = result('floor-switch-smoke') as {
+    udpCeilingPps: number;
+    rows: Array<{ target: string; kind: string; samples: number; p50: number; p95: number }>;
+  };
   expect(floor.udpCeilingPps).toBeGreaterThan(0);
   expect(floor.rows.map((r) => `${r.target}/${r.kind}`).sort()).toEqual(['bare/audio', 'bare/video', 'hub/audio', 'hub/video']);
   for (const row of floor.rows) {
@@ -24,9 +27,14 @@ it('floor switch runs in smoke mode, hub and bare baseline, audio and video', { 
   }
 });
 
-it('latency runs in smoke mode, send time carried in the media, hub and bare baseline, plain and WebRTC receivers', { timeout: 100_000 }, async () => {
+it('latency runs in smoke mode, send time carried in the media, hub and bare baseline, plain and WebRTC receivers', {
+  timeout: 100_000,
+}, async () => {
   await run(process.execPath, ['--disable-warning=ExperimentalWarning', script('latency'), '--smoke'], { timeout: 90_000 });
-  const latency = result('latency-smoke') as { udpCeilingPps: number; rows: Array<{ target: string; kind: string; samples: number; p50Ms: number; p99Ms: number; deliveredPps: number }> };
+  const latency = result('latency-smoke') as {
+    udpCeilingPps: number;
+    rows: Array<{ target: string; kind: string; samples: number; p50Ms: number; p99Ms: number; deliveredPps: number }>;
+  };
   expect(latency.udpCeilingPps).toBeGreaterThan(0);
   expect(latency.rows.map((r) => `${r.target}/${r.kind}`).sort()).toEqual(['bare/plain', 'bare/webrtc', 'hub/plain', 'hub/webrtc']);
   for (const row of latency.rows) {

@@ -15,7 +15,14 @@ it('fan-out runs end to end in smoke mode, hub and bare baseline side by side, w
   await run(process.execPath, ['--disable-warning=ExperimentalWarning', script('fanout'), '--smoke'], { timeout: 90_000 });
   const fanout = result('fanout-smoke') as {
     udpCeilingPps: number;
-    rows: Array<{ target: string; deliveredPps: number; usPerPacket: number; webrtc: number; webrtcDeliveredPercent: number; workerRssMiB: number }>;
+    rows: Array<{
+      target: string;
+      deliveredPps: number;
+      usPerPacket: number;
+      webrtc: number;
+      webrtcDeliveredPercent: number;
+      workerRssMiB: number;
+    }>;
     webrtcJoins: Array<{ target: string; receivers: number; failures: number; firstPacketP50: number }>;
   };
   expect(fanout.udpCeilingPps).toBeGreaterThan(0);
@@ -36,7 +43,11 @@ it('fan-out runs end to end in smoke mode, hub and bare baseline side by side, w
 
 it('control fan-out runs in smoke mode against a bare socket.io baseline', { timeout: 100_000 }, async () => {
   await run(process.execPath, ['--disable-warning=ExperimentalWarning', '--expose-gc', script('control'), '--smoke'], { timeout: 90_000 });
-  const control = result('control-smoke') as { udpCeilingPps: number; latencyMs: { bare: { p50: number }; hub: { p50: number } }; memoryPerPointBytes: number };
+  const control = result('control-smoke') as {
+    udpCeilingPps: number;
+    latencyMs: { bare: { p50: number }; hub: { p50: number } };
+    memoryPerPointBytes: number;
+  };
   expect(control.udpCeilingPps).toBeGreaterThan(0);
   expect(control.latencyMs.bare.p50).toBeGreaterThan(0);
   expect(control.latencyMs.hub.p50).toBeGreaterThan(0);
@@ -44,7 +55,10 @@ it('control fan-out runs in smoke mode against a bare socket.io baseline', { tim
 
 it('join storm runs in smoke mode, hub and bare baseline, plain and WebRTC points', { timeout: 100_000 }, async () => {
   await run(process.execPath, ['--disable-warning=ExperimentalWarning', script('join-storm'), '--smoke'], { timeout: 90_000 });
-  const storm = result('join-storm-smoke') as { udpCeilingPps: number; rows: Array<{ target: string; kind: string; failures: number; p50: number }> };
+  const storm = result('join-storm-smoke') as {
+    udpCeilingPps: number;
+    rows: Array<{ target: string; kind: string; failures: number; p50: number }>;
+  };
   expect(storm.udpCeilingPps).toBeGreaterThan(0);
   expect(storm.rows.map((r) => `${r.target}/${r.kind}`)).toEqual(['bare/plain', 'bare/webrtc', 'hub/plain', 'hub/webrtc']);
   for (const row of storm.rows) expect(row.p50).toBeGreaterThan(0);

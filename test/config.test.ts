@@ -30,12 +30,19 @@ describe('configuration', () => {
   it('reads TURN servers as a comma list and derives coturn credentials per point', async () => {
     const { createHmac } = await import('node:crypto');
     const { iceSettingsFor } = await import('../server/auth/turn.ts');
-    const config = loadConfig({ DIEMCAU_TURN_URLS: 'turn:a.example:3478?transport=udp, turns:a.example:5349', DIEMCAU_TURN_SECRET: 'x'.repeat(16) });
+    const config = loadConfig({
+      DIEMCAU_TURN_URLS: 'turn:a.example:3478?transport=udp, turns:a.example:5349',
+      DIEMCAU_TURN_SECRET: 'x'.repeat(16),
+    });
     expect(config.turn.urls).toEqual(['turn:a.example:3478?transport=udp', 'turns:a.example:5349']);
     const ice = iceSettingsFor(config.turn, 'xuan-loc', 1_000_000);
     const server = ice.iceServers?.[0];
     expect(server?.username).toBe(`${1000 + 86_400}:xuan-loc`);
-    expect(server?.credential).toBe(createHmac('sha1', 'x'.repeat(16)).update(server?.username ?? '').digest('base64'));
+    expect(server?.credential).toBe(
+      createHmac('sha1', 'x'.repeat(16))
+        .update(server?.username ?? '')
+        .digest('base64'),
+    );
     expect(ice.iceTransportPolicy).toBe('all');
     expect(iceSettingsFor(loadConfig({}).turn, 'xuan-loc')).toEqual({});
   });

@@ -71,8 +71,13 @@ async function bare(): Promise<{ latencies: number[]; rounds: number[] }> {
 
 async function hub(): Promise<{ latencies: number[]; rounds: number[]; bytesPerPoint: number }> {
   const config = loadConfig({
-    DIEMCAU_HOST: '127.0.0.1', DIEMCAU_PORT: '0', DIEMCAU_LISTEN_IP: '127.0.0.1', DIEMCAU_WORKERS: '1',
-    DIEMCAU_DATA_DIR: tempDataDir(), DIEMCAU_REQUESTS_PER_SECOND: '10000', DIEMCAU_JOINS_PER_MINUTE: '100000',
+    DIEMCAU_HOST: '127.0.0.1',
+    DIEMCAU_PORT: '0',
+    DIEMCAU_LISTEN_IP: '127.0.0.1',
+    DIEMCAU_WORKERS: '1',
+    DIEMCAU_DATA_DIR: tempDataDir(),
+    DIEMCAU_REQUESTS_PER_SECOND: '10000',
+    DIEMCAU_JOINS_PER_MINUTE: '100000',
   });
   const h = await createHub(config, pino({ level: 'silent' }));
   const url = `http://127.0.0.1:${(await h.listen()).port}`;
@@ -124,7 +129,15 @@ console.log(`control fan-out: ${SOCKETS} sockets, ${ROUNDS} rounds${values.smoke
 const ceiling = await udpCeiling(values.smoke ? 1 : 3);
 console.log(`loopback UDP ceiling: ${ceiling} packets/s`);
 /** Messages a second over a median round: every socket's copy delivered, divided by the time the last one took. */
-const rate = (rounds: number[]): number => Math.round(SOCKETS / (quantile([...rounds].sort((a, b) => a - b), 0.5) / 1000));
+const rate = (rounds: number[]): number =>
+  Math.round(
+    SOCKETS /
+      (quantile(
+        [...rounds].sort((a, b) => a - b),
+        0.5,
+      ) /
+        1000),
+  );
 const bareRun = await bare();
 const baseline = summary(bareRun.latencies);
 const measured = await hub();

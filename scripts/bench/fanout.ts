@@ -91,11 +91,15 @@ async function bareTarget(workers: number, sinkPort: number): Promise<Target> {
   };
 }
 
-
 async function hubTarget(workers: number, sinkPort: number): Promise<Target> {
   const config = loadConfig({
-    DIEMCAU_HOST: '127.0.0.1', DIEMCAU_PORT: '0', DIEMCAU_LISTEN_IP: '127.0.0.1', DIEMCAU_WORKERS: String(workers),
-    DIEMCAU_DATA_DIR: tempDataDir(), DIEMCAU_REQUESTS_PER_SECOND: '10000', DIEMCAU_JOINS_PER_MINUTE: '100000',
+    DIEMCAU_HOST: '127.0.0.1',
+    DIEMCAU_PORT: '0',
+    DIEMCAU_LISTEN_IP: '127.0.0.1',
+    DIEMCAU_WORKERS: String(workers),
+    DIEMCAU_DATA_DIR: tempDataDir(),
+    DIEMCAU_REQUESTS_PER_SECOND: '10000',
+    DIEMCAU_JOINS_PER_MINUTE: '100000',
     DIEMCAU_WORKER_LOG_LEVEL: 'error',
   });
   const hub: Hub = await createHub(config, silent);
@@ -170,7 +174,6 @@ interface Row {
   /** The worker CPU is at 95 % or more, or less than 95 % of the packets arrive. */
   saturated: string;
 }
-
 
 interface WebRtcJoins {
   target: string;

@@ -76,8 +76,13 @@ const viewerPoint = (districts: string[], i: number): string => districts[i % di
 
 async function hubTarget(): Promise<Target> {
   const config = loadConfig({
-    DIEMCAU_HOST: '127.0.0.1', DIEMCAU_PORT: '0', DIEMCAU_LISTEN_IP: '127.0.0.1', DIEMCAU_WORKERS: '1',
-    DIEMCAU_DATA_DIR: tempDataDir(), DIEMCAU_REQUESTS_PER_SECOND: '10000', DIEMCAU_JOINS_PER_MINUTE: '100000',
+    DIEMCAU_HOST: '127.0.0.1',
+    DIEMCAU_PORT: '0',
+    DIEMCAU_LISTEN_IP: '127.0.0.1',
+    DIEMCAU_WORKERS: '1',
+    DIEMCAU_DATA_DIR: tempDataDir(),
+    DIEMCAU_REQUESTS_PER_SECOND: '10000',
+    DIEMCAU_JOINS_PER_MINUTE: '100000',
     DIEMCAU_WORKER_LOG_LEVEL: 'error',
   });
   const hub: Hub = await createHub(config, silent);
@@ -186,8 +191,13 @@ async function bareTarget(districts: string[]): Promise<Target> {
       socket.on('message', () => {});
       await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
       const sender = new MediaSender({
-        socket, remote: { ip: '127.0.0.1', port: t.tuple.localPort }, key, pointId,
-        audio: { ssrc: audioSsrc, payloadType: opusPt }, video: { ssrcs, payloadType: vp8Pt }, maxDurationMs: MAX_SEND_MS,
+        socket,
+        remote: { ip: '127.0.0.1', port: t.tuple.localPort },
+        key,
+        pointId,
+        audio: { ssrc: audioSsrc, payloadType: opusPt },
+        video: { ssrcs, payloadType: vp8Pt },
+        maxDurationMs: MAX_SEND_MS,
       });
       senders.push(sender);
       sender.start();
@@ -217,9 +227,14 @@ async function bareTarget(districts: string[]): Promise<Target> {
       r.consumers.push(consumer);
       const encoding = consumer.rtpParameters.encodings?.[0];
       r.receiver.add({
-        consumerId: consumer.id, producerId: producer.id, kind: consumer.kind, pointId: speaker,
-        source: consumer.kind === 'audio' ? 'microphone' : 'camera', purpose: 'stage',
-        ssrc: encoding?.ssrc ?? 0, rtxSsrc: encoding?.rtx?.ssrc,
+        consumerId: consumer.id,
+        producerId: producer.id,
+        kind: consumer.kind,
+        pointId: speaker,
+        source: consumer.kind === 'audio' ? 'microphone' : 'camera',
+        purpose: 'stage',
+        ssrc: encoding?.ssrc ?? 0,
+        rtxSsrc: encoding?.rtx?.ssrc,
       });
       await consumer.resume();
       if (consumer.kind === 'video') await consumer.requestKeyFrame();

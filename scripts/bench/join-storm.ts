@@ -245,7 +245,12 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const points of POINTS) {
     for (const windowS of WINDOWS) {
-      for (const [target, make] of ([['bare', bare], ['hub', hub]] as const).filter(([t]) => values.targets.split(',').includes(t))) {
+      for (const [target, make] of (
+        [
+          ['bare', bare],
+          ['hub', hub],
+        ] as const
+      ).filter(([t]) => values.targets.split(',').includes(t))) {
         const r = await storm(make, recording, points, windowS);
         for (const row of r.rows) {
           rows.push({

@@ -93,11 +93,15 @@ async function bareTarget(rx: LatencyReceiver): Promise<{ target: Target; sender
   };
 }
 
-
 async function hubTarget(rx: LatencyReceiver): Promise<{ target: Target; sender: TimestampSender }> {
   const config = loadConfig({
-    DIEMCAU_HOST: '127.0.0.1', DIEMCAU_PORT: '0', DIEMCAU_LISTEN_IP: '127.0.0.1', DIEMCAU_WORKERS: '1',
-    DIEMCAU_DATA_DIR: tempDataDir(), DIEMCAU_REQUESTS_PER_SECOND: '10000', DIEMCAU_JOINS_PER_MINUTE: '100000',
+    DIEMCAU_HOST: '127.0.0.1',
+    DIEMCAU_PORT: '0',
+    DIEMCAU_LISTEN_IP: '127.0.0.1',
+    DIEMCAU_WORKERS: '1',
+    DIEMCAU_DATA_DIR: tempDataDir(),
+    DIEMCAU_REQUESTS_PER_SECOND: '10000',
+    DIEMCAU_JOINS_PER_MINUTE: '100000',
     DIEMCAU_WORKER_LOG_LEVEL: 'error',
   });
   const hub: Hub = await createHub(config, silent);

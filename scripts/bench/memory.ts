@@ -74,8 +74,14 @@ async function hub(recording: Recording, sinkPort: number): Promise<{ before: Re
   const dataDir = tempDataDir();
   const secret = 'memory-benchmark-secret-0123456789abcdef';
   const child = spawnHub({
-    DIEMCAU_DATA_DIR: dataDir, DIEMCAU_AUTH_SECRET: secret, DIEMCAU_WORKERS: '1', DIEMCAU_LISTEN_IP: '127.0.0.1',
-    DIEMCAU_REQUESTS_PER_SECOND: '10000', DIEMCAU_JOINS_PER_MINUTE: '100000', DIEMCAU_LOG_LEVEL: 'info', DIEMCAU_WORKER_LOG_LEVEL: 'error',
+    DIEMCAU_DATA_DIR: dataDir,
+    DIEMCAU_AUTH_SECRET: secret,
+    DIEMCAU_WORKERS: '1',
+    DIEMCAU_LISTEN_IP: '127.0.0.1',
+    DIEMCAU_REQUESTS_PER_SECOND: '10000',
+    DIEMCAU_JOINS_PER_MINUTE: '100000',
+    DIEMCAU_LOG_LEVEL: 'info',
+    DIEMCAU_WORKER_LOG_LEVEL: 'error',
   });
   const clients: HubClient[] = [];
   let replayer: Replayer | undefined;

@@ -89,10 +89,7 @@ export function receivingPeer(): RTCPeerConnection {
 }
 
 /** Negotiates a werift peer that receives `consumers` from `transport`, and connects the transport. */
-export async function connectWeriftReceiver(
-  transport: types.WebRtcTransport,
-  consumers: types.Consumer[],
-): Promise<WeriftReceiver> {
+export async function connectWeriftReceiver(transport: types.WebRtcTransport, consumers: types.Consumer[]): Promise<WeriftReceiver> {
   const pc = receivingPeer();
   const packets: WeriftReceiver['packets'] = { audio: [], video: [] };
   pc.onTrack.subscribe((track: MediaStreamTrack) => {

@@ -136,7 +136,11 @@ export class NetLink {
   /** Makes a namespace and its link; `seed` fixes the loss pattern. */
   static async create(seed = 1): Promise<NetLink> {
     cleanLeftovers();
-    const used = new Set(ip('-o', '-4', 'addr').match(/10\.78\.(\d+)\./g)?.map((m) => Number(m.split('.')[2])) ?? []);
+    const used = new Set(
+      ip('-o', '-4', 'addr')
+        .match(/10\.78\.(\d+)\./g)
+        ?.map((m) => Number(m.split('.')[2])) ?? [],
+    );
     const taken = new Set(namespaces().map((n) => Number(n.split('-')[2])));
     const free = Array.from({ length: 250 }, (_, i) => i + 1).filter((i) => !used.has(i) && !taken.has(i));
     const index = free[Math.floor(Math.random() * free.length)];

@@ -40,4 +40,3 @@ export function parseConferenceSpec(value: unknown): ConferenceSpec {
   }
   return spec;
 }
-

@@ -52,9 +52,7 @@ export function apiRouter(deps: ApiDeps): Router {
     res.type('application/json').send(openapi);
   });
   router.use(conferenceRoutes({ gate, conferences, store: new ConferenceStore(db), credentials }));
-  router.use(
-    documentRoutes({ gate, records, dataDir: config.dataDir, maxBytes: deps.documentMaxBytes ?? DOCUMENT_MAX_BYTES, logger }),
-  );
+  router.use(documentRoutes({ gate, records, dataDir: config.dataDir, maxBytes: deps.documentMaxBytes ?? DOCUMENT_MAX_BYTES, logger }));
   router.use(recordRoutes({ gate, records }));
   router.use(notFoundHandler);
   router.use(errorHandler(logger));

@@ -24,7 +24,11 @@ export interface ConferenceRoutesDeps {
 export const IssueBody = requests['credentials.issue'].params;
 export const BulkIssueBody = z
   .object({
-    roles: z.array(Role).min(1).max(5).refine((r) => new Set(r).size === r.length, 'a role appears twice'),
+    roles: z
+      .array(Role)
+      .min(1)
+      .max(5)
+      .refine((r) => new Set(r).size === r.length, 'a role appears twice'),
     ttlSeconds: z.number().int().min(LIMITS.tokenTtlSecondsMin).max(LIMITS.tokenTtlSecondsMax).default(LIMITS.tokenTtlSecondsDefault),
   })
   .strict();
@@ -61,7 +65,9 @@ export async function issueForPoints(
   roles: readonly Role[],
   ttlSeconds: number,
 ): Promise<IssuedCredential[]> {
-  const plan = conference.spec.points.flatMap((p) => roles.filter((role) => fits(conference, p.id, role)).map((role) => ({ point: p, role })));
+  const plan = conference.spec.points.flatMap((p) =>
+    roles.filter((role) => fits(conference, p.id, role)).map((role) => ({ point: p, role })),
+  );
   const issued = await credentials.issueMany(
     plan.map(({ point, role }) => ({ conferenceId: conference.id, pointId: point.id, role })),
     ttlSeconds,
@@ -122,7 +128,11 @@ export function conferenceRoutes({ gate, conferences, store, credentials }: Conf
       throw refuse('point.unknown', { pointId: body.pointId }, `no point ${body.pointId} in this conference`);
     }
     if (!fits(conference, body.pointId, body.role)) {
-      throw refuse('role.wrong_point', { role: body.role, pointId: body.pointId }, `role ${body.role} does not belong at point ${body.pointId}`);
+      throw refuse(
+        'role.wrong_point',
+        { role: body.role, pointId: body.pointId },
+        `role ${body.role} does not belong at point ${body.pointId}`,
+      );
     }
     const issued = await credentials.issue({ conferenceId: conference.id, pointId: body.pointId, role: body.role }, body.ttlSeconds);
     res.status(201).json(issued);

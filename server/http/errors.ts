@@ -44,7 +44,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (typeof bodyError.type === 'string' && typeof bodyError.status === 'number' && bodyError.status < 500) {
       // body-parser: malformed JSON, bad charset, ...
       const json = bodyError.type === 'entity.parse.failed';
-      sendError(res, 400, json ? wireError('request.json_malformed', {}, 'malformed JSON') : wireError('request.body_unreadable', {}, 'unreadable body'));
+      sendError(
+        res,
+        400,
+        json ? wireError('request.json_malformed', {}, 'malformed JSON') : wireError('request.body_unreadable', {}, 'unreadable body'),
+      );
       return;
     }
     const routerStatus = error instanceof HubError ? undefined : bodyError.status;
@@ -56,7 +60,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (error instanceof multer.MulterError) {
       const tooLarge = error.code === 'LIMIT_FILE_SIZE';
-      const wire = tooLarge ? wireError('document.too_large', {}, 'file too large') : wireError('document.upload', { detail: error.code }, `upload: ${error.message}`);
+      const wire = tooLarge
+        ? wireError('document.too_large', {}, 'file too large')
+        : wireError('document.upload', { detail: error.code }, `upload: ${error.message}`);
       sendError(res, tooLarge ? 413 : 400, wire);
       return;
     }

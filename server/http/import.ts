@@ -31,7 +31,8 @@ export function parsePointsCsv(text: string): PointSpec[] {
   try {
     rows = parse(text, { bom: true, trim: true, skip_empty_lines: true, max_record_size: 64 * 1024 }) as string[][];
   } catch (error) {
-    if (error instanceof CsvError) throw refuse('csv.malformed', { line: typeof error.lines === 'number' ? error.lines : 0 }, `points CSV: ${error.message}`);
+    if (error instanceof CsvError)
+      throw refuse('csv.malformed', { line: typeof error.lines === 'number' ? error.lines : 0 }, `points CSV: ${error.message}`);
     throw error;
   }
   const [header, ...data] = rows;

@@ -39,7 +39,11 @@ const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 const json = (s: Json): Json => ({ 'application/json': { schema: s } });
 const error = (description: string): Json => ({ description, content: json(ref('Error')) });
 const ok = (description: string, s: Json, status = '200'): Json => ({ [status]: { description, content: json(s) } });
-const list = (key: string, item: string): Json => ({ type: 'object', properties: { [key]: { type: 'array', items: ref(item) } }, required: [key] });
+const list = (key: string, item: string): Json => ({
+  type: 'object',
+  properties: { [key]: { type: 'array', items: ref(item) } },
+  required: [key],
+});
 
 const COMMON_ERRORS = {
   '400': error('invalid: the body, query or file failed a check (code "invalid")'),
@@ -82,19 +86,30 @@ export function buildOpenApi(): Json {
     },
     paths: {
       '/conferences': {
-        post: operation('Create a conference', 'admin', { ...ok('created', ref('ConferenceView'), '201'), '409': error('conflict: the id exists') }, {
-          requestBody: { required: true, content: json(ref('ConferenceSpec')) },
-        }),
+        post: operation(
+          'Create a conference',
+          'admin',
+          { ...ok('created', ref('ConferenceView'), '201'), '409': error('conflict: the id exists') },
+          {
+            requestBody: { required: true, content: json(ref('ConferenceSpec')) },
+          },
+        ),
         get: operation('List conferences', 'admin', ok('stored conferences', list('conferences', 'ConferenceSummary'))),
       },
       '/conferences/{id}': {
-        get: operation('The conference as clients see it', 'admin, host, cohost', ok('the conference', ref('ConferenceView')), { parameters: [idParam] }),
+        get: operation('The conference as clients see it', 'admin, host, cohost', ok('the conference', ref('ConferenceView')), {
+          parameters: [idParam],
+        }),
       },
       '/conferences/{id}/points': {
         post: operation(
           'Import points (all or none)',
           'admin, host',
-          { ...ok('added', list('points', 'PointView'), '201'), '409': error('conflict: a point id exists'), '413': error('body too large') },
+          {
+            ...ok('added', list('points', 'PointView'), '201'),
+            '409': error('conflict: a point id exists'),
+            '413': error('body too large'),
+          },
           {
             parameters: [idParam],
             requestBody: {
@@ -131,7 +146,11 @@ export function buildOpenApi(): Json {
               description: `One file in the field \`file\`, at most ${DOCUMENT_MAX_BYTES} bytes. The type is read from the content: ${ACCEPTED_KINDS.join(', ')}.`,
               content: {
                 'multipart/form-data': {
-                  schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } }, required: ['file'] },
+                  schema: {
+                    type: 'object',
+                    properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } },
+                    required: ['file'],
+                  },
                 },
               },
             },
@@ -173,7 +192,9 @@ export function buildOpenApi(): Json {
         ),
       },
       '/conferences/{id}/report': {
-        get: operation('The conference report', 'admin, host, cohost', ok('the report', ref('ConferenceReport')), { parameters: [idParam] }),
+        get: operation('The conference report', 'admin, host, cohost', ok('the report', ref('ConferenceReport')), {
+          parameters: [idParam],
+        }),
       },
       '/conferences/{id}/report.html': {
         get: operation(
@@ -184,7 +205,11 @@ export function buildOpenApi(): Json {
         ),
       },
       '/openapi.json': {
-        get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } } },
+        get: {
+          summary: 'This document',
+          security: [],
+          responses: { '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } },
+        },
       },
     },
   };

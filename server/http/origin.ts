@@ -21,7 +21,8 @@ export function originAllowed(origin: string | undefined, host: string | undefin
 export function corsGuard(allowed: readonly string[]): RequestHandler {
   return (req, res, next) => {
     const origin = req.get('origin');
-    if (!originAllowed(origin, req.get('host'), allowed)) throw refuse('auth.origin', { origin: String(origin) }, `requests from origin ${origin} are not allowed`);
+    if (!originAllowed(origin, req.get('host'), allowed))
+      throw refuse('auth.origin', { origin: String(origin) }, `requests from origin ${origin} are not allowed`);
     if (origin !== undefined && allowed.length > 0 && (allowed.includes(origin) || allowed.includes('*'))) {
       res.vary('Origin');
       res.set({

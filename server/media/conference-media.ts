@@ -141,7 +141,10 @@ export class ConferenceMedia extends SafeEmitter<ConferenceMediaEvents> implemen
         const router = await worker.createRouter({ mediaCodecs });
         const levels = await router.createAudioLevelObserver({ maxEntries: 64, threshold: -70, interval: 500 });
         levels.on('volumes', (volumes) =>
-          this.emit('levels', volumes.map((v) => ({ producerId: v.producer.id, volume: v.volume }))),
+          this.emit(
+            'levels',
+            volumes.map((v) => ({ producerId: v.producer.id, volume: v.volume })),
+          ),
         );
         levels.on('silence', () => this.emit('levels', []));
         this.#logger.debug({ routerId: router.id, workerPid: worker.pid }, 'router created');

@@ -82,8 +82,7 @@ export const handlers: Handlers = {
   'rollcall.start': ({ conference, session }, p) => conference.records.rollCall.start(session, p.seconds),
   'rollcall.confirm': ({ conference, session }) => conference.records.rollCall.confirm(session),
   'readiness.ping': (_ctx, p) => ({ sentAt: p.sentAt, serverTime: Date.now() }),
-  'readiness.report': async ({ conference, session }, p) =>
-    conference.records.readiness.report(session, p, await session.peer.linkStats()),
+  'readiness.report': async ({ conference, session }, p) => conference.records.readiness.report(session, p, await session.peer.linkStats()),
   'agenda.goto': ({ conference, session }, p) => conference.gotoAgenda(session, p.itemId),
   'records.snapshot': ({ conference, session }) => conference.records.snapshot(session),
 };

@@ -91,7 +91,11 @@ export function createRegistrar(options: RegistrarOptions) {
           if (FLOOD_LIMITED.includes(name)) {
             await actions.consume(`${name}:${ctx.conference.id}:${session.pointId}`).catch(() => {
               const perMinute = options.pointActionsPerMinute;
-              throw refuse('rate.point_actions', { request: name, perMinute }, `too many ${name} from this point; at most ${perMinute} a minute`);
+              throw refuse(
+                'rate.point_actions',
+                { request: name, perMinute },
+                `too many ${name} from this point; at most ${perMinute} a minute`,
+              );
             });
           }
           const handler = handlers[name] as (c: HandlerContext, p: unknown) => unknown;
@@ -110,7 +114,10 @@ export function createRegistrar(options: RegistrarOptions) {
       if ((names as string[]).includes(event)) return;
       const ack = args[args.length - 1];
       if (typeof ack === 'function') {
-        (ack as (r: Result<never>) => void)({ ok: false, error: wireError('request.unknown', { request: event }, `unknown request ${event}`) });
+        (ack as (r: Result<never>) => void)({
+          ok: false,
+          error: wireError('request.unknown', { request: event }, `unknown request ${event}`),
+        });
       }
     });
   };

@@ -5,7 +5,13 @@
 import type { Server as HttpServer } from 'node:http';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server, type Socket } from 'socket.io';
-import { HandshakeAuth, type ClientToServerEvents, type EventName, type EventPayload, type ServerToClientEvents } from '../../shared/protocol.ts';
+import {
+  HandshakeAuth,
+  type ClientToServerEvents,
+  type EventName,
+  type EventPayload,
+  type ServerToClientEvents,
+} from '../../shared/protocol.ts';
 import type { CredentialIssuer } from '../auth/credentials.ts';
 import type { TurnSettings } from '../auth/turn.ts';
 import type { ConferenceRegistry } from '../conference/registry.ts';

@@ -105,7 +105,9 @@ async function waitForLayer(points: readonly HeadlessPoint[], filter: ConsumerFi
   const started = Date.now();
   const layers: Layer[] = ['low', 'mid', 'high'];
   const snapshot = () =>
-    new Map(points.flatMap((p) => p.consumers({ ...filter, kind: 'video', open: true }).map((c) => [c, { p, by: { ...c.byStream } }] as const)));
+    new Map(
+      points.flatMap((p) => p.consumers({ ...filter, kind: 'video', open: true }).map((c) => [c, { p, by: { ...c.byStream } }] as const)),
+    );
   for (;;) {
     const before = snapshot();
     await sleep(600);
@@ -116,12 +118,15 @@ async function waitForLayer(points: readonly HeadlessPoint[], filter: ConsumerFi
       for (const c of consumers) {
         const was = before.get(c)?.by ?? { audio: 0, low: 0, mid: 0, high: 0 };
         const grew = Object.fromEntries(layers.map((l) => [l, c.byStream[l] - was[l]])) as Record<Layer, number>;
-        if (grew[layer] === 0 || layers.some((l) => l !== layer && grew[l] > 0)) lagging.push(`${p.label} ${c.pointId}: ${JSON.stringify(grew)}`);
+        if (grew[layer] === 0 || layers.some((l) => l !== layer && grew[l] > 0))
+          lagging.push(`${p.label} ${c.pointId}: ${JSON.stringify(grew)}`);
       }
     }
     if (lagging.length === 0) return Date.now() - started;
     if (Date.now() - started > timeoutMs) {
-      throw new Error(`not on the ${layer} layer after ${timeoutMs} ms (${JSON.stringify(filter)}), packets per layer in the last 600 ms: ${lagging.join('; ')}`);
+      throw new Error(
+        `not on the ${layer} layer after ${timeoutMs} ms (${JSON.stringify(filter)}), packets per layer in the last 600 ms: ${lagging.join('; ')}`,
+      );
     }
   }
 }
@@ -133,7 +138,10 @@ function integrityProblems(): string[] {
     for (const e of p.errors) problems.push(`${p.label}: ${e}`);
     for (const c of p.consumers()) {
       const bad = c.authFailures + c.malformed + c.foreign;
-      if (bad > 0) problems.push(`${p.label}: ${c.purpose} ${c.pointId} ${c.kind}: auth ${c.authFailures}, malformed ${c.malformed}, foreign ${c.foreign}`);
+      if (bad > 0)
+        problems.push(
+          `${p.label}: ${c.purpose} ${c.pointId} ${c.kind}: auth ${c.authFailures}, malformed ${c.malformed}, foreign ${c.foreign}`,
+        );
     }
   }
   return problems;
@@ -153,7 +161,10 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${port}`;
   const conference = hub.conferences.get(CONFERENCE);
   if (!conference) throw new Error(`demo conference ${CONFERENCE} not loaded`);
-  districts = conference.view().points.filter((p) => p.id !== CENTRE).map((p) => p.id);
+  districts = conference
+    .view()
+    .points.filter((p) => p.id !== CENTRE)
+    .map((p) => p.id);
   expect(districts).toHaveLength(11);
 
   host = await join(CENTRE, 'host');
@@ -200,10 +211,17 @@ describe('Đồng Nai conference: media end to end with 12 points, a viewer and 
   });
 
   it("shows every district's camera on the host's wall at the low layer", async () => {
-    await waitEvery([host], (p) => districts.every((d) => hasOpen(p, { purpose: 'wall', pointId: d, kind: 'video' })), 'a wall consumer of every district');
+    await waitEvery(
+      [host],
+      (p) => districts.every((d) => hasOpen(p, { purpose: 'wall', pointId: d, kind: 'video' })),
+      'a wall consumer of every district',
+    );
     const got = await overMany(
       [host],
-      Object.fromEntries(districts.map((d) => [d, packets({ purpose: 'wall', pointId: d, kind: 'video' })])) as Record<string, (p: HeadlessPoint) => number>,
+      Object.fromEntries(districts.map((d) => [d, packets({ purpose: 'wall', pointId: d, kind: 'video' })])) as Record<
+        string,
+        (p: HeadlessPoint) => number
+      >,
     );
     const perDistrict = Object.fromEntries(Object.entries(got).map(([d, counts]) => [d, counts[host.label] ?? 0]));
     expect(below(perDistrict, MIN_VIDEO), 'wall video packets per district in 1.5 s').toEqual([]);
@@ -241,7 +259,9 @@ describe('Đồng Nai conference: media end to end with 12 points, a viewer and 
     expect(others).toHaveLength(12); // host, ten technicians, the viewer
     await waitEvery(
       others,
-      (p) => hasOpen(p, { purpose: 'stage', pointId: SPEAKER, kind: 'audio' }) && hasOpen(p, { purpose: 'stage', pointId: SPEAKER, kind: 'video' }),
+      (p) =>
+        hasOpen(p, { purpose: 'stage', pointId: SPEAKER, kind: 'audio' }) &&
+        hasOpen(p, { purpose: 'stage', pointId: SPEAKER, kind: 'video' }),
       `stage consumers of ${SPEAKER}`,
     );
     await sleep(SETTLE_MS);
@@ -264,7 +284,10 @@ describe('Đồng Nai conference: media end to end with 12 points, a viewer and 
         return [p.label, (camera?.firstPacketAt ?? Number.POSITIVE_INFINITY) - grantedAt];
       }),
     );
-    expect(Object.entries(firstVideo).filter(([, ms]) => ms > 1000), 'ms from grant to the first stage video packet').toEqual([]);
+    expect(
+      Object.entries(firstVideo).filter(([, ms]) => ms > 1000),
+      'ms from grant to the first stage video packet',
+    ).toEqual([]);
     // The stage is the speaker's high layer (possibly after a start on another layer).
     await waitForLayer(others, { purpose: 'stage', pointId: SPEAKER }, 'high');
     // The speaker does not get itself back.
@@ -311,11 +334,7 @@ describe('Đồng Nai conference: media end to end with 12 points, a viewer and 
       `the stage to switch from ${SPEAKER} to ${SHORT}`,
     );
     await sleep(SETTLE_MS);
-    const during = await overMany(
-      others,
-      { short: audioFrom(SHORT), previous: audioFrom(SPEAKER) },
-      1000,
-    );
+    const during = await overMany(others, { short: audioFrom(SHORT), previous: audioFrom(SPEAKER) }, 1000);
     expect(below(during.short, (MIN_AUDIO * 2) / 3), `audio from ${SHORT} during its grant`).toEqual([]);
     expect(nonZero(during.previous), `audio from ${SPEAKER} after the floor left it`).toEqual([]);
 
@@ -337,10 +356,16 @@ describe('Đồng Nai conference: media end to end with 12 points, a viewer and 
     // The stage consumers close everywhere and no district is heard any more.
     await waitEvery(everyone, (p) => p.consumers({ purpose: 'stage', open: true }).length === 0, 'every stage consumer to close', 5000);
     for (const p of others) {
-      expect(p.consumers({ purpose: 'stage', pointId: SHORT }).every((c) => c.closedAt !== undefined), p.label).toBe(true);
+      expect(
+        p.consumers({ purpose: 'stage', pointId: SHORT }).every((c) => c.closedAt !== undefined),
+        p.label,
+      ).toBe(true);
     }
     await sleep(SETTLE_MS);
-    const after = await overMany(everyone, Object.fromEntries(districts.map((d) => [d, audioFrom(d)])) as Record<string, (p: HeadlessPoint) => number>);
+    const after = await overMany(
+      everyone,
+      Object.fromEntries(districts.map((d) => [d, audioFrom(d)])) as Record<string, (p: HeadlessPoint) => number>,
+    );
     for (const [d, counts] of Object.entries(after)) expect(nonZero(counts), `audio from ${d} with the floor at the centre`).toEqual([]);
     // The programme goes on.
     const programme = await over([...technicians, viewer], audioFrom(CENTRE), 1000);

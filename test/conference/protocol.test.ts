@@ -104,7 +104,11 @@ describe('every request × every role', () => {
       const result = (await client.raw(name, SAMPLE[name])) as { ok: boolean; error?: { code: string } };
       const allowed = (requests[name].roles as readonly string[]).includes(role);
       if (allowed) expect(result.ok ? 'ok' : result.error?.code).not.toBe('forbidden');
-      else expect(result).toEqual({ ok: false, error: { code: 'forbidden', reason: 'request.role', params: { request: name, role }, message: expect.any(String) } });
+      else
+        expect(result).toEqual({
+          ok: false,
+          error: { code: 'forbidden', reason: 'request.role', params: { request: name, role }, message: expect.any(String) },
+        });
     } finally {
       client.close();
       resetFloor();
@@ -187,7 +191,10 @@ describe('hostile input', () => {
     const tech = await join('technician', 'tay-ninh');
     const host = await join('host');
     const before = JSON.stringify(conference?.view().floor);
-    const invalid = { ok: false, error: { code: 'invalid', reason: expect.any(String), params: expect.any(Object), message: expect.any(String) } };
+    const invalid = {
+      ok: false,
+      error: { code: 'invalid', reason: expect.any(String), params: expect.any(Object), message: expect.any(String) },
+    };
 
     for (const payload of [
       'floor',
@@ -212,9 +219,16 @@ describe('hostile input', () => {
     expect(await host.raw('point.mute', { pointId: 'tay-ninh', kind: 'smell', muted: true })).toEqual(invalid);
     expect(await host.raw('no.such.request', {})).toEqual({
       ok: false,
-      error: { code: 'invalid', reason: 'request.unknown', params: { request: 'no.such.request' }, message: 'unknown request no.such.request' },
+      error: {
+        code: 'invalid',
+        reason: 'request.unknown',
+        params: { request: 'no.such.request' },
+        message: 'unknown request no.such.request',
+      },
     });
-    expect(await host.raw('media.produce', { transportId: 'x', kind: 'audio', source: 'microphone', rtpParameters: { codecs: [] } })).toEqual(invalid);
+    expect(
+      await host.raw('media.produce', { transportId: 'x', kind: 'audio', source: 'microphone', rtpParameters: { codecs: [] } }),
+    ).toEqual(invalid);
     // A request with no acknowledgement is ignored.
     (tech.socket.emit as (...a: unknown[]) => void)('floor.request', { note: 'no ack' });
 
@@ -230,9 +244,10 @@ describe('hostile input', () => {
 
   it('rate-limits a flood of requests from one point', async () => {
     const tech = await join('technician', 'son-la');
-    const results = (await Promise.all(
-      Array.from({ length: 400 }, () => tech.raw('floor.cancel', {})),
-    )) as Array<{ ok: boolean; error?: { code: string } }>;
+    const results = (await Promise.all(Array.from({ length: 400 }, () => tech.raw('floor.cancel', {})))) as Array<{
+      ok: boolean;
+      error?: { code: string };
+    }>;
     const codes = new Set(results.map((r) => (r.ok ? 'ok' : r.error?.code)));
     expect(codes.has('rate_limited')).toBe(true);
     expect(codes.has('not_found')).toBe(true);

@@ -84,7 +84,9 @@ describe('browser client: host, three points and a room display in Chromium', ()
     expect(text).toContain('HỘI NGHỊ TRỰC TUYẾN');
     expect(text).toContain('Tập huấn nghiệp vụ bầu cử');
     expect(text).toContain('Biên Hòa, ngày 28 tháng 4 năm 2021');
-    const colours = await display.evaluate(`(() => { const s = getComputedStyle(document.querySelector('.banner')); return [s.backgroundColor, s.color]; })()`);
+    const colours = await display.evaluate(
+      `(() => { const s = getComputedStyle(document.querySelector('.banner')); return [s.backgroundColor, s.color]; })()`,
+    );
     expect(colours).toEqual(['rgb(255, 212, 0)', 'rgb(200, 16, 46)']);
     await shot(display, 'display-banner');
     mark('banner');

@@ -38,7 +38,9 @@ async function open(url: string, label: string, path: string): Promise<Page> {
 
 /** The id of the track the display's main video shows, or null. */
 const mainTrack = (page: Page): Promise<string | null> =>
-  page.evaluate(`(() => { const v = document.querySelector(${JSON.stringify(MAIN)}); const s = v && v.srcObject; return s ? (s.getVideoTracks()[0]?.id ?? null) : null; })()`) as Promise<string | null>;
+  page.evaluate(
+    `(() => { const v = document.querySelector(${JSON.stringify(MAIN)}); const s = v && v.srcObject; return s ? (s.getVideoTracks()[0]?.id ?? null) : null; })()`,
+  ) as Promise<string | null>;
 
 /** Whether the video at `selector` (showing `pointId`, if given) has frames advancing over about a second. */
 async function playing(page: Page, pointId: string | null, selector = MAIN): Promise<boolean> {
@@ -61,7 +63,12 @@ async function playing(page: Page, pointId: string | null, selector = MAIN): Pro
  * Waits until the display's main video shows `pointId` on a track other than `oldTrack` and plays.
  * Resolves with the time the new track appeared and the time playback was confirmed (ms since `since`).
  */
-async function playsAgain(page: Page, pointId: string, oldTrack: string | null, since: number): Promise<{ trackMs: number; playingMs: number }> {
+async function playsAgain(
+  page: Page,
+  pointId: string,
+  oldTrack: string | null,
+  since: number,
+): Promise<{ trackMs: number; playingMs: number }> {
   let trackAt: number | undefined;
   const deadline = since + BOUND_MS;
   while (Date.now() < deadline) {
@@ -124,7 +131,14 @@ describe('the browser client recovers by itself', () => {
     const stepTimer = setInterval(() => {
       const centre = hostSession()?.peer.producer('camera');
       if (steps['centreProducedMs'] === undefined && centre && centre.id !== oldCentre) steps['centreProducedMs'] = Date.now() - killedAt;
-      if (steps['displayConsumerMs'] === undefined && centre && centre.id !== oldCentre && displaySession()?.peer.consumerKeys().some((k) => k.endsWith(centre.id))) {
+      if (
+        steps['displayConsumerMs'] === undefined &&
+        centre &&
+        centre.id !== oldCentre &&
+        displaySession()
+          ?.peer.consumerKeys()
+          .some((k) => k.endsWith(centre.id))
+      ) {
         steps['displayConsumerMs'] = Date.now() - killedAt;
       }
     }, 20);
@@ -146,7 +160,12 @@ describe('the browser client recovers by itself', () => {
     const displayBack = await playsAgain(display, CENTRE, oldTrack, killedAt);
     await producerBack;
     clearInterval(stepTimer);
-    results['worker kill'] = { ...steps, displayNewTrackMs: displayBack.trackMs, displayPlayingMs: displayBack.playingMs, pointProducerWithPacketsMs: producerMs };
+    results['worker kill'] = {
+      ...steps,
+      displayNewTrackMs: displayBack.trackMs,
+      displayPlayingMs: displayBack.playingMs,
+      pointProducerWithPacketsMs: producerMs,
+    };
     console.log(`[recovery] browser, worker kill: ${JSON.stringify(results['worker kill'])}`);
     expect(hub.workers.replacedCount).toBe(1);
     expect(conference.view().status).toBe('live');

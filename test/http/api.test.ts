@@ -39,7 +39,11 @@ interface Answer {
   body: any;
 }
 
-async function call(method: string, path: string, opts: { token?: string; json?: unknown; body?: string; type?: string } = {}): Promise<Answer> {
+async function call(
+  method: string,
+  path: string,
+  opts: { token?: string; json?: unknown; body?: string; type?: string } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = {};
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined = opts.body;
@@ -55,8 +59,11 @@ async function call(method: string, path: string, opts: { token?: string; json?:
   return { status: res.status, headers: res.headers, body: parsed };
 }
 
-const issue = async (conferenceId: string, pointId: string, role: 'host' | 'cohost' | 'technician' | 'secretary' | 'viewer'): Promise<string> =>
-  (await hub.credentials.issue({ conferenceId, pointId, role }, 600)).token;
+const issue = async (
+  conferenceId: string,
+  pointId: string,
+  role: 'host' | 'cohost' | 'technician' | 'secretary' | 'viewer',
+): Promise<string> => (await hub.credentials.issue({ conferenceId, pointId, role }, 600)).token;
 
 const storedPoints = (id: string): string[] => new ConferenceStore(hub.db).load(id)?.spec.points.map((p) => p.id) ?? [];
 
@@ -86,7 +93,10 @@ describe('conferences', () => {
     const list = await call('GET', '/conferences', { token: admin });
     expect(list.status).toBe(200);
     expect(list.body.conferences.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['hn', 'other']));
-    expect(list.body.conferences.find((c: { id: string }) => c.id === 'hn')).toMatchObject({ points: expect.any(Number), status: 'scheduled' });
+    expect(list.body.conferences.find((c: { id: string }) => c.id === 'hn')).toMatchObject({
+      points: expect.any(Number),
+      status: 'scheduled',
+    });
     expect((await call('GET', '/conferences', { token: await issue('hn', 'trung-uong', 'host') })).status).toBe(403);
   });
 
@@ -99,16 +109,35 @@ describe('conferences', () => {
     expect(tech).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: expect.any(String) } } });
     const foreign = await call('GET', '/conferences/hn', { token: await issue('other', 'trung-uong', 'host') });
     expect(foreign).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
-    expect(await call('GET', '/conferences/khong-co', { token: admin })).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    expect(await call('GET', '/conferences/khong-co', { token: admin })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found' } },
+    });
   });
 
   it.each([
     ['a missing title', spec('x1', { title: undefined })],
     ['an oversized title', spec('x2', { title: 'a'.repeat(501) })],
     ['a bad id', spec('X Y')],
-    ['an unknown parent', spec('x3', { points: [{ id: 'trung-uong', name: 'TW', level: 'central' }, { id: 'a', name: 'A', level: 'province', parentId: 'zz' }] as never })],
+    [
+      'an unknown parent',
+      spec('x3', {
+        points: [
+          { id: 'trung-uong', name: 'TW', level: 'central' },
+          { id: 'a', name: 'A', level: 'province', parentId: 'zz' },
+        ] as never,
+      }),
+    ],
     ['a central point that is not a point', spec('x4', { centralPointId: 'nowhere' })],
-    ['duplicate point ids', spec('x5', { points: [{ id: 'trung-uong', name: 'A', level: 'central' }, { id: 'trung-uong', name: 'B', level: 'central' }] as never })],
+    [
+      'duplicate point ids',
+      spec('x5', {
+        points: [
+          { id: 'trung-uong', name: 'A', level: 'central' },
+          { id: 'trung-uong', name: 'B', level: 'central' },
+        ] as never,
+      }),
+    ],
     ['an unknown level', spec('x6', { points: [{ id: 'trung-uong', name: 'A', level: 'planet' }] as never })],
   ])('refuses %s with invalid and stores nothing', async (_name, body) => {
     const answer = await call('POST', '/conferences', { token: admin, json: body });
@@ -120,7 +149,11 @@ describe('conferences', () => {
   it('answers malformed JSON, a body over the limit and an unknown route with typed errors', async () => {
     const malformed = await call('POST', '/conferences', { token: admin, body: '{"id": "x",', type: 'application/json' });
     expect(malformed).toMatchObject({ status: 400, body: { error: { code: 'invalid', message: 'malformed JSON' } } });
-    const huge = await call('POST', '/conferences', { token: admin, body: JSON.stringify({ pad: 'x'.repeat(5 * 1024 * 1024) }), type: 'application/json' });
+    const huge = await call('POST', '/conferences', {
+      token: admin,
+      body: JSON.stringify({ pad: 'x'.repeat(5 * 1024 * 1024) }),
+      type: 'application/json',
+    });
     expect(huge).toMatchObject({ status: 413, body: { error: { code: 'invalid' } } });
     expect(await call('GET', '/khong-co', { token: admin })).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     expect(malformed.headers.get('x-content-type-options')).toBe('nosniff');
@@ -130,7 +163,10 @@ describe('conferences', () => {
 describe('openapi', () => {
   it('serves the OpenAPI document without a token', async () => {
     const answer = await call('GET', '/openapi.json');
-    expect(answer).toMatchObject({ status: 200, body: { openapi: '3.1.0', paths: expect.objectContaining({ '/conferences': expect.any(Object) }) } });
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { openapi: '3.1.0', paths: expect.objectContaining({ '/conferences': expect.any(Object) }) },
+    });
   });
 });
 
@@ -143,7 +179,9 @@ describe('authentication', () => {
 
     const token = await issue('hn', 'ha-noi', 'technician');
     const [h, p, s] = token.split('.') as [string, string, string];
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), role: 'host' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), role: 'host' })).toString(
+      'base64url',
+    );
     const tampered = await call('GET', '/conferences/hn', { token: `${h}.${forged}.${s}` });
     expect(tampered).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated' } } });
 
@@ -192,15 +230,57 @@ describe('points', () => {
   });
 
   it.each([
-    ['a CSV row with an unknown level', 'text/csv', 'id,name,level,parentId\nthai-binh,Thái Bình,province,trung-uong\nvu-thu,Vũ Thư,hamlet,thai-binh', 400, /row 2/],
-    ['a CSV row with an unknown parent', 'text/csv', 'id,name,level,parentId\nthai-binh,Thái Bình,province,trung-uong\nvu-thu,Vũ Thư,district,nowhere', 400, /unknown parent/],
-    ['a CSV row naming an existing point', 'text/csv', 'id,name,level\nthai-binh,Thái Bình,province\nha-noi,Hà Nội,province', 409, /ha-noi/],
+    [
+      'a CSV row with an unknown level',
+      'text/csv',
+      'id,name,level,parentId\nthai-binh,Thái Bình,province,trung-uong\nvu-thu,Vũ Thư,hamlet,thai-binh',
+      400,
+      /row 2/,
+    ],
+    [
+      'a CSV row with an unknown parent',
+      'text/csv',
+      'id,name,level,parentId\nthai-binh,Thái Bình,province,trung-uong\nvu-thu,Vũ Thư,district,nowhere',
+      400,
+      /unknown parent/,
+    ],
+    [
+      'a CSV row naming an existing point',
+      'text/csv',
+      'id,name,level\nthai-binh,Thái Bình,province\nha-noi,Hà Nội,province',
+      409,
+      /ha-noi/,
+    ],
     ['a CSV row with too many cells', 'text/csv', 'id,name,level\nthai-binh,Thái Bình,province\nvu-thu,Vũ Thư,district,extra', 400, /CSV/],
     ['a CSV with an unknown column', 'text/csv', 'id,name,level,password\nthai-binh,Thái Bình,province,x', 400, /unknown column/],
-    ['a CSV with a bad attendance', 'text/csv', 'id,name,level,expectedAttendance\nthai-binh,Thái Bình,province,-5', 400, /expectedAttendance/],
+    [
+      'a CSV with a bad attendance',
+      'text/csv',
+      'id,name,level,expectedAttendance\nthai-binh,Thái Bình,province,-5',
+      400,
+      /expectedAttendance/,
+    ],
     ['a CSV with an oversized name', 'text/csv', `id,name,level\nthai-binh,${'x'.repeat(201)},province`, 400, /name/],
-    ['JSON with one bad point', 'application/json', JSON.stringify([{ id: 'thai-binh', name: 'TB', level: 'province' }, { id: 'Bad Id', name: 'x', level: 'province' }]), 400, /points 1\.id/],
-    ['JSON duplicates inside the import', 'application/json', JSON.stringify([{ id: 'thai-binh', name: 'TB', level: 'province' }, { id: 'thai-binh', name: 'TB2', level: 'province' }]), 409, /thai-binh/],
+    [
+      'JSON with one bad point',
+      'application/json',
+      JSON.stringify([
+        { id: 'thai-binh', name: 'TB', level: 'province' },
+        { id: 'Bad Id', name: 'x', level: 'province' },
+      ]),
+      400,
+      /points 1\.id/,
+    ],
+    [
+      'JSON duplicates inside the import',
+      'application/json',
+      JSON.stringify([
+        { id: 'thai-binh', name: 'TB', level: 'province' },
+        { id: 'thai-binh', name: 'TB2', level: 'province' },
+      ]),
+      409,
+      /thai-binh/,
+    ],
     ['an empty JSON array', 'application/json', '[]', 400, /points/],
     ['another content type', 'text/plain', 'thai-binh', 400, /json|csv/i],
   ])('refuses %s and stores none of it', async (_name, type, body, status, message) => {
@@ -219,7 +299,10 @@ describe('points', () => {
       const answer = await call('POST', '/conferences/hn/points', { token, json: [{ id: 'x', name: 'x', level: 'province' }] });
       expect(answer).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
     }
-    const foreign = await call('POST', '/conferences/hn/points', { token: await issue('other', 'trung-uong', 'host'), json: [{ id: 'x', name: 'x', level: 'province' }] });
+    const foreign = await call('POST', '/conferences/hn/points', {
+      token: await issue('other', 'trung-uong', 'host'),
+      json: [{ id: 'x', name: 'x', level: 'province' }],
+    });
     expect(foreign.status).toBe(403);
     expect(storedPoints('hn')).not.toContain('x');
   });
@@ -227,9 +310,19 @@ describe('points', () => {
 
 describe('credentials', () => {
   it('issues a token and code for a point and role that belong together', async () => {
-    const answer = await call('POST', '/conferences/hn/credentials', { token: await issue('hn', 'trung-uong', 'host'), json: { pointId: 'ha-noi', role: 'technician', ttlSeconds: 3600 } });
-    expect(answer).toMatchObject({ status: 201, body: { token: expect.any(String), code: expect.stringMatching(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/), expiresAt: expect.any(Number) } });
-    expect(await hub.credentials.verify({ token: answer.body.token })).toEqual({ conferenceId: 'hn', pointId: 'ha-noi', role: 'technician' });
+    const answer = await call('POST', '/conferences/hn/credentials', {
+      token: await issue('hn', 'trung-uong', 'host'),
+      json: { pointId: 'ha-noi', role: 'technician', ttlSeconds: 3600 },
+    });
+    expect(answer).toMatchObject({
+      status: 201,
+      body: { token: expect.any(String), code: expect.stringMatching(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/), expiresAt: expect.any(Number) },
+    });
+    expect(await hub.credentials.verify({ token: answer.body.token })).toEqual({
+      conferenceId: 'hn',
+      pointId: 'ha-noi',
+      role: 'technician',
+    });
     expect(await hub.credentials.verify({ code: answer.body.code })).toMatchObject({ pointId: 'ha-noi', role: 'technician' });
   });
 
@@ -246,12 +339,18 @@ describe('credentials', () => {
   });
 
   it('refuses a co-host issuing', async () => {
-    const answer = await call('POST', '/conferences/hn/credentials', { token: await issue('hn', 'phia-nam', 'cohost'), json: { pointId: 'ha-noi', role: 'viewer' } });
+    const answer = await call('POST', '/conferences/hn/credentials', {
+      token: await issue('hn', 'phia-nam', 'cohost'),
+      json: { pointId: 'ha-noi', role: 'viewer' },
+    });
     expect(answer.status).toBe(403);
   });
 
   it('issues in bulk one fresh code per point for every role that belongs there', async () => {
-    const answer = await call('POST', '/conferences/hn/credentials/bulk', { token: admin, json: { roles: ['technician', 'viewer'], ttlSeconds: 7200 } });
+    const answer = await call('POST', '/conferences/hn/credentials/bulk', {
+      token: admin,
+      json: { roles: ['technician', 'viewer'], ttlSeconds: 7200 },
+    });
     expect(answer.status).toBe(201);
     const points = hub.conferences.get('hn')?.spec.points ?? [];
     const remote = points.filter((p) => p.id !== 'trung-uong' && !p.centralSide);
@@ -261,7 +360,11 @@ describe('credentials', () => {
     expect(new Set(list.map((c) => c.code)).size).toBe(list.length);
     const sample = list.find((c) => c.pointId === 'hai-phong' && c.role === 'technician');
     expect(sample?.pointName).toBe(SQL);
-    expect(await hub.credentials.verify({ code: sample?.code ?? '' })).toEqual({ conferenceId: 'hn', pointId: 'hai-phong', role: 'technician' });
+    expect(await hub.credentials.verify({ code: sample?.code ?? '' })).toEqual({
+      conferenceId: 'hn',
+      pointId: 'hai-phong',
+      role: 'technician',
+    });
     const bad = await call('POST', '/conferences/hn/credentials/bulk', { token: admin, json: { roles: ['viewer', 'viewer'] } });
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid' } } });
     const empty = await call('POST', '/conferences/hn/credentials/bulk', { token: admin, json: { roles: [] } });

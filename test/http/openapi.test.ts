@@ -15,7 +15,12 @@ it('is OpenAPI 3.1 and every $ref resolves', () => {
   expect(refs.length).toBeGreaterThan(10);
   for (const name of refs) expect(doc.components.schemas, name).toHaveProperty(name);
   expect(Object.keys(doc.paths)).toEqual(
-    expect.arrayContaining(['/conferences', '/conferences/{id}/points', '/conferences/{id}/documents/{docId}', '/conferences/{id}/report.html']),
+    expect.arrayContaining([
+      '/conferences',
+      '/conferences/{id}/points',
+      '/conferences/{id}/documents/{docId}',
+      '/conferences/{id}/report.html',
+    ]),
   );
   const spec = doc.components.schemas.ConferenceSpec as { required: string[]; properties: Record<string, unknown> };
   expect(spec.required).toEqual(expect.arrayContaining(['id', 'title', 'startsAt', 'centralPointId', 'points']));

@@ -71,21 +71,67 @@ async function forward(mediasoupKey: string, ffmpegKey: string) {
   });
 
   const counter = await rtpCounter();
-  const egress = await bare.router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
+  const egress = await bare.router.createPlainTransport({
+    listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+    rtcpMux: true,
+    comedia: false,
+  });
   await egress.connect({ ip: '127.0.0.1', port: counter.port });
   const audioOut = await egress.consume({ producerId: audio.id, rtpCapabilities: bare.router.rtpCapabilities });
   const videoOut = await egress.consume({ producerId: video.id, rtpCapabilities: bare.router.rtpCapabilities });
 
   const srtp = (t: types.PlainTransport) => [
-    '-srtp_out_suite', SUITE, '-srtp_out_params', ffmpegKey,
+    '-srtp_out_suite',
+    SUITE,
+    '-srtp_out_params',
+    ffmpegKey,
     `srtp://127.0.0.1:${t.tuple.localPort}?rtcpport=${t.rtcpTuple?.localPort}&pkt_size=1200`,
   ];
   await runFfmpeg([
-    '-re', '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${SECONDS}`,
-    '-re', '-f', 'lavfi', '-i', `testsrc=size=320x240:rate=25:duration=${SECONDS}`,
-    '-map', '0:a', '-c:a', 'libopus', '-ac', '2', '-b:a', '64k', '-payload_type', '111', '-ssrc', '1234567', '-f', 'rtp', ...srtp(audioIn),
-    '-map', '1:v', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '500k', '-g', '25',
-    '-payload_type', '96', '-ssrc', '7654321', '-f', 'rtp', ...srtp(videoIn),
+    '-re',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=48000:duration=${SECONDS}`,
+    '-re',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=320x240:rate=25:duration=${SECONDS}`,
+    '-map',
+    '0:a',
+    '-c:a',
+    'libopus',
+    '-ac',
+    '2',
+    '-b:a',
+    '64k',
+    '-payload_type',
+    '111',
+    '-ssrc',
+    '1234567',
+    '-f',
+    'rtp',
+    ...srtp(audioIn),
+    '-map',
+    '1:v',
+    '-c:v',
+    'libvpx',
+    '-deadline',
+    'realtime',
+    '-cpu-used',
+    '8',
+    '-b:v',
+    '500k',
+    '-g',
+    '25',
+    '-payload_type',
+    '96',
+    '-ssrc',
+    '7654321',
+    '-f',
+    'rtp',
+    ...srtp(videoIn),
   ]);
   await new Promise((resolve) => setTimeout(resolve, 300));
 

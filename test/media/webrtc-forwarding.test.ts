@@ -72,9 +72,19 @@ describe('WebRtcTransport to a werift peer', () => {
       const port = ingress.tuple.localPort;
       for (let i = 0; i < PACKETS; i++) {
         const common = { sequenceNumber: 1000 + i, marker: true };
-        socket.send(rtpPacket({ ...common, payloadType: 111, ssrc: AUDIO_SSRC, timestamp: i * 960, payload: audioPayload(i) }), port, '127.0.0.1');
         socket.send(
-          rtpPacket({ ...common, payloadType: 96, ssrc: VIDEO_SSRC, timestamp: i * 3000, payload: vp8KeyFramePayload(Buffer.alloc(300, i & 0xff)) }),
+          rtpPacket({ ...common, payloadType: 111, ssrc: AUDIO_SSRC, timestamp: i * 960, payload: audioPayload(i) }),
+          port,
+          '127.0.0.1',
+        );
+        socket.send(
+          rtpPacket({
+            ...common,
+            payloadType: 96,
+            ssrc: VIDEO_SSRC,
+            timestamp: i * 3000,
+            payload: vp8KeyFramePayload(Buffer.alloc(300, i & 0xff)),
+          }),
           port,
           '127.0.0.1',
         );

@@ -92,7 +92,16 @@ async function hubProducerStats(address: string): Promise<Record<string, Record<
     const t = (totals[producer.kind] ??= {});
     t['producers'] = (t['producers'] ?? 0) + 1;
     for (const s of await producer.getStats()) {
-      for (const key of ['packetCount', 'packetsLost', 'nackCount', 'nackPacketCount', 'pliCount', 'firCount', 'packetsRetransmitted', 'packetsRepaired'] as const) {
+      for (const key of [
+        'packetCount',
+        'packetsLost',
+        'nackCount',
+        'nackPacketCount',
+        'pliCount',
+        'firCount',
+        'packetsRetransmitted',
+        'packetsRepaired',
+      ] as const) {
         t[key] = (t[key] ?? 0) + (s[key] ?? 0);
       }
     }
@@ -166,7 +175,10 @@ async function cutPoint(ms: number): Promise<Record<string, unknown>> {
   });
   await waitPlaying(host, tile(SPEAKER), '', 60_000);
   const hostTileBackMs = Date.now() - cutEnd;
-  const holder = await host.locator('.floor-holder').getAttribute('data-point-id').catch(() => null);
+  const holder = await host
+    .locator('.floor-holder')
+    .getAttribute('data-point-id')
+    .catch(() => null);
   if (holder === SPEAKER) await waitPlaying(host, stageMain, SPEAKER, 60_000);
   return {
     'cut end to its video at the hub (s)': round(hubMediaBackMs / 1000),
@@ -215,119 +227,153 @@ describe.skipIf(reason !== undefined)('network faults: browser points behind imp
     await Promise.all([pointLink?.close(), displayLink?.close()]);
   }, 60_000);
 
-  it.concurrent('a point console: audio and video through 10% loss and 200 ms RTT, then back by itself after a short and a 30 s cut', async () => {
-    const technician = await credential(SPEAKER, 'technician');
-    const point = await openPage(browsers[1] as Browser, `http://${pointLink.rootAddress}:${port}/?video=360&code=${technician.code}`, pageErrors, 'point', note);
-    await waitPlaying(host, tile(SPEAKER), '', 40_000);
-    await point.fill('input[name="floor-note"]', 'Mạng yếu');
-    await point.click('[data-action="ask"]');
-    const request = host.locator(`.floor-request[data-point-id="${SPEAKER}"]`);
-    await request.waitFor({ timeout: 15_000 });
-    await host.fill('input[name="floor-seconds"]', '3600');
-    await request.locator('[data-action="grant"]').click();
-    await waitPlaying(host, stageMain, SPEAKER, 30_000);
+  it.concurrent(
+    'a point console: audio and video through 10% loss and 200 ms RTT, then back by itself after a short and a 30 s cut',
+    async () => {
+      const technician = await credential(SPEAKER, 'technician');
+      const point = await openPage(
+        browsers[1] as Browser,
+        `http://${pointLink.rootAddress}:${port}/?video=360&code=${technician.code}`,
+        pageErrors,
+        'point',
+        note,
+      );
+      await waitPlaying(host, tile(SPEAKER), '', 40_000);
+      await point.fill('input[name="floor-note"]', 'Mạng yếu');
+      await point.click('[data-action="ask"]');
+      const request = host.locator(`.floor-request[data-point-id="${SPEAKER}"]`);
+      await request.waitFor({ timeout: 15_000 });
+      await host.fill('input[name="floor-seconds"]', '3600');
+      await request.locator('[data-action="grant"]').click();
+      await waitPlaying(host, stageMain, SPEAKER, 30_000);
 
-    // Opus in-band FEC must be on offer: the hub's answer to the point's send transport carries it.
-    const answers = (await sdps(point)).filter((s) => s.side === 'remote').map((s) => s.sdp);
-    const opusFmtp = answers.join('\n').match(/a=fmtp:\d+ .*useinbandfec=1.*/)?.[0];
-    figures['opus fmtp in the hub answer'] = opusFmtp ?? 'missing';
-    expect(opusFmtp).toBeDefined();
+      // Opus in-band FEC must be on offer: the hub's answer to the point's send transport carries it.
+      const answers = (await sdps(point)).filter((s) => s.side === 'remote').map((s) => s.sdp);
+      const opusFmtp = answers.join('\n').match(/a=fmtp:\d+ .*useinbandfec=1.*/)?.[0];
+      figures['opus fmtp in the hub answer'] = opusFmtp ?? 'missing';
+      expect(opusFmtp).toBeDefined();
 
-    // A clean window, then the same window under 10% loss each way and 200 ms round trip.
-    const window = async (ms: number) => {
-      const [h0, p0, s0] = await Promise.all([rtpTotals(host, 'inbound-rtp'), rtpTotals(point, 'outbound-rtp'), hubProducerStats(pointLink.nsAddress)]);
-      const video = await watchVideo(ms);
-      const [h1, p1, s1] = await Promise.all([rtpTotals(host, 'inbound-rtp'), rtpTotals(point, 'outbound-rtp'), hubProducerStats(pointLink.nsAddress)]);
-      const hostAudio = diff(h0.audio, h1.audio);
-      return {
-        audioPacketsPerSecondAtHost: round((hostAudio['packetsReceived'] ?? 0) / (ms / 1000)),
-        audioConcealedShare: round((hostAudio['concealedSamples'] ?? 0) / Math.max(1, hostAudio['totalSamplesReceived'] ?? 0), 3),
-        hostAudio,
-        hostVideo: diff(h0.video, h1.video),
-        videoFramesPerSecondAtHost: round(video.frames / (ms / 1000)),
-        videoLongestStallMs: video.longestStallMs,
-        firstKeyFrameAtHostMs: video.firstKeyFrameMs,
-        pointSendVideo: diff(p0.video, p1.video),
-        pointSendAudio: diff(p0.audio, p1.audio),
-        hubProducerVideo: diff(s0['video'], s1['video']),
-        hubProducerAudio: diff(s0['audio'], s1['audio']),
+      // A clean window, then the same window under 10% loss each way and 200 ms round trip.
+      const window = async (ms: number) => {
+        const [h0, p0, s0] = await Promise.all([
+          rtpTotals(host, 'inbound-rtp'),
+          rtpTotals(point, 'outbound-rtp'),
+          hubProducerStats(pointLink.nsAddress),
+        ]);
+        const video = await watchVideo(ms);
+        const [h1, p1, s1] = await Promise.all([
+          rtpTotals(host, 'inbound-rtp'),
+          rtpTotals(point, 'outbound-rtp'),
+          hubProducerStats(pointLink.nsAddress),
+        ]);
+        const hostAudio = diff(h0.audio, h1.audio);
+        return {
+          audioPacketsPerSecondAtHost: round((hostAudio['packetsReceived'] ?? 0) / (ms / 1000)),
+          audioConcealedShare: round((hostAudio['concealedSamples'] ?? 0) / Math.max(1, hostAudio['totalSamplesReceived'] ?? 0), 3),
+          hostAudio,
+          hostVideo: diff(h0.video, h1.video),
+          videoFramesPerSecondAtHost: round(video.frames / (ms / 1000)),
+          videoLongestStallMs: video.longestStallMs,
+          firstKeyFrameAtHostMs: video.firstKeyFrameMs,
+          pointSendVideo: diff(p0.video, p1.video),
+          pointSendAudio: diff(p0.audio, p1.audio),
+          hubProducerVideo: diff(s0['video'], s1['video']),
+          hubProducerAudio: diff(s0['audio'], s1['audio']),
+        };
       };
-    };
-    const clean = await window(6000);
-    await pointLink.set({ loss: LOSS, rttMs: RTT_MS });
-    note(`point link: ${LOSS * 100}% loss, ${RTT_MS} ms RTT`);
-    const lossStart = Date.now();
-    const lossy = await window(LOSS_MS);
-    const linkStats = await pointLink.stats();
-    // Still under loss: the stage shows the point's video playing.
-    await waitPlaying(host, stageMain, SPEAKER, 30_000);
-    const playingUnderLoss = round((Date.now() - lossStart) / 1000);
-    await pointLink.set({ loss: 0, rttMs: 0 });
-    note('point link: clean');
-    figures['clean'] = clean;
-    figures[`${LOSS * 100}% loss, ${RTT_MS} ms RTT`] = { ...lossy, link: linkStats, 'stage checked playing under loss at (s after loss start)': playingUnderLoss, audioPacketRatio: round(lossy.audioPacketsPerSecondAtHost / clean.audioPacketsPerSecondAtHost, 3) };
-    console.info('point under loss:', JSON.stringify(figures[`${LOSS * 100}% loss, ${RTT_MS} ms RTT`]));
-    // Audio kept flowing (about 90% of it: Opus is not retransmitted), video kept decoding, and the hub
-    // asked for and got retransmissions.
-    expect(lossy.audioPacketsPerSecondAtHost).toBeGreaterThan(0.75 * clean.audioPacketsPerSecondAtHost);
-    expect(lossy.videoFramesPerSecondAtHost).toBeGreaterThan(0);
-    expect(lossy.hubProducerVideo['nackCount'] ?? 0).toBeGreaterThan(0);
-    expect(lossy.pointSendVideo['retransmittedPacketsSent'] ?? 0).toBeGreaterThan(0);
+      const clean = await window(6000);
+      await pointLink.set({ loss: LOSS, rttMs: RTT_MS });
+      note(`point link: ${LOSS * 100}% loss, ${RTT_MS} ms RTT`);
+      const lossStart = Date.now();
+      const lossy = await window(LOSS_MS);
+      const linkStats = await pointLink.stats();
+      // Still under loss: the stage shows the point's video playing.
+      await waitPlaying(host, stageMain, SPEAKER, 30_000);
+      const playingUnderLoss = round((Date.now() - lossStart) / 1000);
+      await pointLink.set({ loss: 0, rttMs: 0 });
+      note('point link: clean');
+      figures['clean'] = clean;
+      figures[`${LOSS * 100}% loss, ${RTT_MS} ms RTT`] = {
+        ...lossy,
+        link: linkStats,
+        'stage checked playing under loss at (s after loss start)': playingUnderLoss,
+        audioPacketRatio: round(lossy.audioPacketsPerSecondAtHost / clean.audioPacketsPerSecondAtHost, 3),
+      };
+      console.info('point under loss:', JSON.stringify(figures[`${LOSS * 100}% loss, ${RTT_MS} ms RTT`]));
+      // Audio kept flowing (about 90% of it: Opus is not retransmitted), video kept decoding, and the hub
+      // asked for and got retransmissions.
+      expect(lossy.audioPacketsPerSecondAtHost).toBeGreaterThan(0.75 * clean.audioPacketsPerSecondAtHost);
+      expect(lossy.videoFramesPerSecondAtHost).toBeGreaterThan(0);
+      expect(lossy.hubProducerVideo['nackCount'] ?? 0).toBeGreaterThan(0);
+      expect(lossy.pointSendVideo['retransmittedPacketsSent'] ?? 0).toBeGreaterThan(0);
 
-    // A short blip, then a long cut: the point must come back by itself both times.
-    figures[`${BLIP_MS / 1000} s cut`] = await cutPoint(BLIP_MS);
-    figures[`${POINT_CUT_MS / 1000} s cut`] = await cutPoint(POINT_CUT_MS);
-    console.info('point after cuts:', JSON.stringify([figures[`${BLIP_MS / 1000} s cut`], figures[`${POINT_CUT_MS / 1000} s cut`]]));
-  }, TEST_MS);
+      // A short blip, then a long cut: the point must come back by itself both times.
+      figures[`${BLIP_MS / 1000} s cut`] = await cutPoint(BLIP_MS);
+      figures[`${POINT_CUT_MS / 1000} s cut`] = await cutPoint(POINT_CUT_MS);
+      console.info('point after cuts:', JSON.stringify([figures[`${BLIP_MS / 1000} s cut`], figures[`${POINT_CUT_MS / 1000} s cut`]]));
+    },
+    TEST_MS,
+  );
 
-  it.concurrent('a room display recovers from a 60 s outage without anyone touching it', async () => {
-    const viewer = await credential(ROOM, 'viewer');
-    const display = await openPage(browsers[2] as Browser, `http://${displayLink.rootAddress}:${port}/?code=${viewer.code}`, pageErrors, 'display', note);
-    await waitPlaying(display, stageMain, undefined, 40_000);
-    const received = async (): Promise<number> => {
-      const t = await rtpTotals(display, 'inbound-rtp');
-      return (t.video['packetsReceived'] ?? 0) + (t.audio['packetsReceived'] ?? 0);
-    };
-    await displayLink.set({ cut: true });
-    note(`display link: cut for ${DISPLAY_CUT_MS / 1000} s`);
-    const cutStart = await displayLink.stats();
-    await sleep(DISPLAY_CUT_MS);
-    const cutStats = await displayLink.stats();
-    // The cut is real: nothing crossed the link while the display kept trying.
-    expect(cutStats.in.forwarded).toBe(cutStart.in.forwarded);
-    expect(cutStats.out.forwarded).toBe(cutStart.out.forwarded);
-    expect(cutStats.out.cut).toBeGreaterThan(cutStart.out.cut);
-    const stuck = await playback(display, stageMain);
-    await display.screenshot({ path: join(OUT, 'display-during-outage.png') });
-    await displayLink.set({ cut: false });
-    note('display link: cut ends');
-    const cutEnd = Date.now();
-    // Every 200 ms: when video packets arrive again, and when frames are decoded again.
-    const firsts = { packets: Number.NaN, frames: Number.NaN };
-    const atCutEnd = (await rtpTotals(display, 'inbound-rtp')).video;
-    const watching = (async () => {
-      while (Number.isNaN(firsts.frames) && Date.now() - cutEnd < 120_000) {
-        await sleep(200);
-        const v = (await rtpTotals(display, 'inbound-rtp').catch(() => undefined))?.video;
-        if (!v) continue;
-        if (Number.isNaN(firsts.packets) && (v['packetsReceived'] ?? 0) !== (atCutEnd['packetsReceived'] ?? 0)) firsts.packets = Date.now() - cutEnd;
-        if ((v['framesDecoded'] ?? 0) !== (atCutEnd['framesDecoded'] ?? 0)) firsts.frames = Date.now() - cutEnd;
-      }
-    })();
-    await waitPlaying(display, stageMain, undefined, 120_000);
-    const playingMs = Date.now() - cutEnd;
-    await watching;
-    const p0 = await received();
-    await sleep(1000);
-    expect(await received()).toBeGreaterThan(p0);
-    await display.screenshot({ path: join(OUT, 'display-after-outage.png') });
-    figures[`${DISPLAY_CUT_MS / 1000} s display outage`] = {
-      'display video at the end of the cut': stuck,
-      'cut end to first video packet (s)': round(firsts.packets / 1000),
-      'cut end to first decoded frame (s)': round(firsts.frames / 1000),
-      'cut end to display playing again (s)': round(playingMs / 1000),
-      link: await displayLink.stats(),
-    };
-    console.info('display after a 60 s cut:', JSON.stringify(figures[`${DISPLAY_CUT_MS / 1000} s display outage`]));
-  }, TEST_MS);
+  it.concurrent(
+    'a room display recovers from a 60 s outage without anyone touching it',
+    async () => {
+      const viewer = await credential(ROOM, 'viewer');
+      const display = await openPage(
+        browsers[2] as Browser,
+        `http://${displayLink.rootAddress}:${port}/?code=${viewer.code}`,
+        pageErrors,
+        'display',
+        note,
+      );
+      await waitPlaying(display, stageMain, undefined, 40_000);
+      const received = async (): Promise<number> => {
+        const t = await rtpTotals(display, 'inbound-rtp');
+        return (t.video['packetsReceived'] ?? 0) + (t.audio['packetsReceived'] ?? 0);
+      };
+      await displayLink.set({ cut: true });
+      note(`display link: cut for ${DISPLAY_CUT_MS / 1000} s`);
+      const cutStart = await displayLink.stats();
+      await sleep(DISPLAY_CUT_MS);
+      const cutStats = await displayLink.stats();
+      // The cut is real: nothing crossed the link while the display kept trying.
+      expect(cutStats.in.forwarded).toBe(cutStart.in.forwarded);
+      expect(cutStats.out.forwarded).toBe(cutStart.out.forwarded);
+      expect(cutStats.out.cut).toBeGreaterThan(cutStart.out.cut);
+      const stuck = await playback(display, stageMain);
+      await display.screenshot({ path: join(OUT, 'display-during-outage.png') });
+      await displayLink.set({ cut: false });
+      note('display link: cut ends');
+      const cutEnd = Date.now();
+      // Every 200 ms: when video packets arrive again, and when frames are decoded again.
+      const firsts = { packets: Number.NaN, frames: Number.NaN };
+      const atCutEnd = (await rtpTotals(display, 'inbound-rtp')).video;
+      const watching = (async () => {
+        while (Number.isNaN(firsts.frames) && Date.now() - cutEnd < 120_000) {
+          await sleep(200);
+          const v = (await rtpTotals(display, 'inbound-rtp').catch(() => undefined))?.video;
+          if (!v) continue;
+          if (Number.isNaN(firsts.packets) && (v['packetsReceived'] ?? 0) !== (atCutEnd['packetsReceived'] ?? 0))
+            firsts.packets = Date.now() - cutEnd;
+          if ((v['framesDecoded'] ?? 0) !== (atCutEnd['framesDecoded'] ?? 0)) firsts.frames = Date.now() - cutEnd;
+        }
+      })();
+      await waitPlaying(display, stageMain, undefined, 120_000);
+      const playingMs = Date.now() - cutEnd;
+      await watching;
+      const p0 = await received();
+      await sleep(1000);
+      expect(await received()).toBeGreaterThan(p0);
+      await display.screenshot({ path: join(OUT, 'display-after-outage.png') });
+      figures[`${DISPLAY_CUT_MS / 1000} s display outage`] = {
+        'display video at the end of the cut': stuck,
+        'cut end to first video packet (s)': round(firsts.packets / 1000),
+        'cut end to first decoded frame (s)': round(firsts.frames / 1000),
+        'cut end to display playing again (s)': round(playingMs / 1000),
+        link: await displayLink.stats(),
+      };
+      console.info('display after a 60 s cut:', JSON.stringify(figures[`${DISPLAY_CUT_MS / 1000} s display outage`]));
+    },
+    TEST_MS,
+  );
 });

@@ -56,8 +56,12 @@ describe.skipIf(reason !== undefined)('ICE restart: a display whose UDP is block
 
   it('plays again over TCP while UDP stays blocked', async () => {
     const viewer = await hub.credentials.issue({ conferenceId: CONFERENCE, pointId: ROOM, role: 'viewer' }, 3600);
-    const display: Page = (displayPage = await openPage(browsers[1] as Browser, `http://${link.rootAddress}:${port}/?code=${viewer.code}`, pageErrors, 'display', (line) =>
-      warnings.push(line),
+    const display: Page = (displayPage = await openPage(
+      browsers[1] as Browser,
+      `http://${link.rootAddress}:${port}/?code=${viewer.code}`,
+      pageErrors,
+      'display',
+      (line) => warnings.push(line),
     ));
     await waitPlaying(display, stageMain, CENTRE, 45_000);
     const before = await selectedPairs(display);

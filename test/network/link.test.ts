@@ -41,7 +41,15 @@ describe.skipIf(reason !== undefined)('impaired TUN link between a namespace and
   });
 
   const ping = async (count: number, gapMs = 5): Promise<Echo> => {
-    const [cmd, args] = link.exec(process.execPath, '--disable-warning=ExperimentalWarning', client, link.rootAddress, String(port), String(count), String(gapMs));
+    const [cmd, args] = link.exec(
+      process.execPath,
+      '--disable-warning=ExperimentalWarning',
+      client,
+      link.rootAddress,
+      String(port),
+      String(count),
+      String(gapMs),
+    );
     const { stdout } = await run(cmd, args);
     return JSON.parse(stdout.trim()) as Echo;
   };
@@ -63,7 +71,13 @@ describe.skipIf(reason !== undefined)('impaired TUN link between a namespace and
     const ratio = lossy.received / lossy.sent;
     const lostIn = after.in.lost - before.in.lost;
     const lostOut = after.out.lost - before.out.lost;
-    console.info('10% loss, 200 ms RTT:', { delivered: ratio, medianRttMs: median(lossy.rttMs), minRttMs: lossy.rttMs[0], lostOut, lostIn });
+    console.info('10% loss, 200 ms RTT:', {
+      delivered: ratio,
+      medianRttMs: median(lossy.rttMs),
+      minRttMs: lossy.rttMs[0],
+      lostOut,
+      lostIn,
+    });
     // Both ways at 10%: 0.9 * 0.9 = 0.81 of the echoes come back.
     expect(ratio).toBeGreaterThan(0.75);
     expect(ratio).toBeLessThan(0.87);

@@ -60,7 +60,13 @@ async function settings(url: string, token: string): Promise<ConferenceView> {
 /** Audio and video packets from SPEAKER arriving at `display` over a window. */
 async function fromSpeaker(display: HeadlessPoint): Promise<{ audio: number; video: number }> {
   const count = (what: 'audio' | 'video') => (): number => display.receiver?.fromOrigin(SPEAKER, what) ?? 0;
-  const grown = await growth(WINDOW_MS, new Map([['audio', count('audio')], ['video', count('video')]] as const));
+  const grown = await growth(
+    WINDOW_MS,
+    new Map([
+      ['audio', count('audio')],
+      ['video', count('video')],
+    ] as const),
+  );
   return { audio: grown.get('audio') ?? 0, video: grown.get('video') ?? 0 };
 }
 
@@ -96,7 +102,7 @@ describe('host settings across a hub killed and started again', () => {
     await first.call('floor.request', { note: 'Xin hỏi về danh sách cử tri' });
     await second.call('floor.request', { note: '' });
     await host.call('floor.grant', { pointId: SPEAKER, seconds: 600 });
-    await waitFor(() => onStage(display, 'audio') && onStage(display, 'video'), 'the speaker on the display\'s stage', 10_000);
+    await waitFor(() => onStage(display, 'audio') && onStage(display, 'video'), "the speaker on the display's stage", 10_000);
     await sleep(SETTLE_MS);
     expect((await fromSpeaker(display)).audio, 'the speaker heard before the mute').toBeGreaterThan(MIN_AUDIO);
     await host.call('point.mute', { pointId: SPEAKER, kind: 'audio', muted: true });

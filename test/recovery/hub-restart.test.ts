@@ -60,7 +60,11 @@ describe('hub process killed and started again', () => {
     for (const p of points) await p.receive();
     await host.call('floor.grant', { pointId: SPEAKER, seconds: 600 });
     await queued.call('floor.request', { note: 'Xin hỏi về danh sách cử tri' });
-    const q1 = await queued.call('question.submit', { asker: 'Tổ bầu cử số 3', category: 'Khác', text: 'Danh sách cử tri niêm yết ở đâu?' });
+    const q1 = await queued.call('question.submit', {
+      asker: 'Tổ bầu cử số 3',
+      category: 'Khác',
+      text: 'Danh sách cử tri niêm yết ở đâu?',
+    });
     const q2 = await bienHoa.call('question.submit', { asker: 'Ủy ban phường', category: 'Khác', text: 'Phiếu hỏng xử lý thế nào?' });
     await host.call('question.accept', { questionId: q2.id });
     await bienHoa.call('attendance.report', { present: 48, groups: { 'Đại biểu': 30 } });
@@ -79,7 +83,11 @@ describe('hub process killed and started again', () => {
     await start(port);
     const listeningAt = Date.now();
 
-    await waitFor(() => points.every((p, i) => p.welcomes.length > (welcomesBefore[i] ?? 0)), 'a new welcome at every point', BACK_BOUND_MS);
+    await waitFor(
+      () => points.every((p, i) => p.welcomes.length > (welcomesBefore[i] ?? 0)),
+      'a new welcome at every point',
+      BACK_BOUND_MS,
+    );
     const welcomeMs = Object.fromEntries(points.map((p) => [p.label, (p.welcomes.at(-1)?.at ?? 0) - killedAt]));
     const times = await recovery;
     const summary = summarise(times);
@@ -99,12 +107,19 @@ describe('hub process killed and started again', () => {
       const [pointId, role] = cast[i] as [string, Role];
       expect(p.welcome.self).toMatchObject({ pointId, role });
       expect(p.errors, p.label).toEqual([]);
-      expect(p.rebuilds.filter((r) => r.cause === 'welcome').every((r) => r.doneAt !== undefined), p.label).toBe(true);
+      expect(
+        p.rebuilds.filter((r) => r.cause === 'welcome').every((r) => r.doneAt !== undefined),
+        p.label,
+      ).toBe(true);
     }
     // Nothing accepted before the kill is lost.
     const after = host.welcome.conference;
     expect(after.status).toBe('live');
-    expect(after.floor).toMatchObject({ pointId: SPEAKER, endsAt: floorBefore?.endsAt, queue: [{ pointId: QUEUED, note: 'Xin hỏi về danh sách cử tri' }] });
+    expect(after.floor).toMatchObject({
+      pointId: SPEAKER,
+      endsAt: floorBefore?.endsAt,
+      queue: [{ pointId: QUEUED, note: 'Xin hỏi về danh sách cử tri' }],
+    });
     const snapshot = await host.call('records.snapshot', {});
     const brief = (s: typeof snapshot) => ({
       questions: s.questions.map((q) => [q.id, q.status, q.position, q.text]),

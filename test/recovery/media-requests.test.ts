@@ -46,7 +46,10 @@ describe('media recovery requests', () => {
     // Plain transports have no ICE.
     const plain = await must(b.request('media.createTransport', { direction: 'recv', type: 'plain' }));
     expect(await b.request('media.restartIce', { transportId: plain.id })).toMatchObject({ ok: false, error: { code: 'invalid' } });
-    expect(await b.request('media.restartIce', { transportId: 'x'.repeat(65) } as never)).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(await b.request('media.restartIce', { transportId: 'x'.repeat(65) } as never)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid' },
+    });
   });
 
   it('media.rebuild: the hub drops the media, says media.restart, and the point publishes and receives again', async () => {

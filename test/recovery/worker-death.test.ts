@@ -61,7 +61,10 @@ async function conference(order: Array<[string, Role]>): Promise<Setup> {
 }
 
 async function workerOf(hub: Hub, point: HeadlessPoint): Promise<number> {
-  const session = hub.conferences.get(CONF)?.sessions().find((s) => s.pointId === point.pointId && s.role === point.role);
+  const session = hub.conferences
+    .get(CONF)
+    ?.sessions()
+    .find((s) => s.pointId === point.pointId && s.role === point.role);
   if (!session) throw new Error(`no session for ${point.label}`);
   for (const worker of hub.workers.live()) {
     if ((await worker.dump()).routerIds.includes(session.peer.router.id)) return worker.pid;
@@ -111,7 +114,10 @@ async function killAndRecover(setup: Setup, victim: number, label: string) {
   // The conference spans both workers again.
   await waitFor(() => hub.workers.live().length === 2, 'two live workers');
   const routers = await Promise.all(hub.workers.live().map(async (w) => (await w.dump()).routerIds.length));
-  expect(routers.every((n) => n >= 1), 'a router on every live worker').toBe(true);
+  expect(
+    routers.every((n) => n >= 1),
+    'a router on every live worker',
+  ).toBe(true);
 
   // Exactly the sessions whose media lived on the dead worker were told to restart, once each.
   for (const [i, p] of points.entries()) {
@@ -163,7 +169,10 @@ describe('a media worker killed mid-conference', () => {
     const publisherWorkers = new Set<number>();
     for (const p of setup.points) if (p.role === 'host' || p.role === 'technician') publisherWorkers.add(await workerOf(setup.hub, p));
     expect(publisherWorkers.size, 'every publisher on one worker').toBe(1);
-    const victim = setup.hub.workers.live().map((w) => w.pid).find((pid) => !publisherWorkers.has(pid)) as number;
+    const victim = setup.hub.workers
+      .live()
+      .map((w) => w.pid)
+      .find((pid) => !publisherWorkers.has(pid)) as number;
     const summary = await killAndRecover(setup, victim, 'receivers only');
     expect(summary.interruptedFlows).toBeGreaterThan(0);
   }, 60_000);

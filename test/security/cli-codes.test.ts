@@ -26,7 +26,11 @@ afterAll(async () => {
 async function cli(...args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { DIEMCAU_DATA_DIR: dataDir, DIEMCAU_AUTH_SECRET: SECRET }, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
+  const code = await runCli(
+    args,
+    { DIEMCAU_DATA_DIR: dataDir, DIEMCAU_AUTH_SECRET: SECRET },
+    { out: (t) => (stdout += t), err: (t) => (stderr += t) },
+  );
   return { code, stdout, stderr };
 }
 
@@ -40,7 +44,10 @@ describe('cli code and revoke', () => {
     const first = await connect(url, { code });
     expect(first.welcome.self).toMatchObject({ pointId: 'bien-hoa', role: 'technician' });
     first.close();
-    await expect(connect(url, { code })).rejects.toMatchObject({ code: 'unauthenticated', message: expect.stringMatching(/already been used/) });
+    await expect(connect(url, { code })).rejects.toMatchObject({
+      code: 'unauthenticated',
+      message: expect.stringMatching(/already been used/),
+    });
 
     const viewer = (await cli('code', CONF, 'bien-hoa', '--role', 'viewer', '--ttl-hours', '2')).stdout;
     expect(viewer).toMatch(/viewer: reusable until it expires/);
@@ -55,7 +62,10 @@ describe('cli code and revoke', () => {
 
   it('refuses unknown points, roles and missing arguments with exit 1', async () => {
     expect(await cli('code', CONF, 'khong-co')).toMatchObject({ code: 1, stderr: expect.stringMatching(/no point khong-co/) });
-    expect(await cli('code', CONF, 'bien-hoa', '--role', 'admin')).toMatchObject({ code: 1, stderr: expect.stringMatching(/--role must be one of/) });
+    expect(await cli('code', CONF, 'bien-hoa', '--role', 'admin')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/--role must be one of/),
+    });
     expect(await cli('revoke', CONF, 'bien-hoa')).toMatchObject({ code: 1, stderr: expect.stringMatching(/usage: revoke/) });
     expect(await cli('code', 'khong-co', 'bien-hoa')).toMatchObject({ code: 1, stderr: expect.stringMatching(/no conference/) });
   });

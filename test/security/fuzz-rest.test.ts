@@ -71,11 +71,19 @@ const pathValue = fc.oneof(
 
 /** A body: the text sent and its content type. */
 const body = fc.oneof(
-  hostile.map((v) => ({ type: 'application/json', text: JSON.stringify(v, (_k, x: unknown) => (ArrayBuffer.isView(x) ? Array.from(x as Uint8Array) : x)) ?? 'null' })),
+  hostile.map((v) => ({
+    type: 'application/json',
+    text: JSON.stringify(v, (_k, x: unknown) => (ArrayBuffer.isView(x) ? Array.from(x as Uint8Array) : x)) ?? 'null',
+  })),
   fc.string({ unit: 'binary', maxLength: 200 }).map((text) => ({ type: 'application/json', text })),
-  fc.constantFrom('{"a":', '{"__proto__":{"polluted":true}}', '[', '\u0000', '{"a":1}'.repeat(10)).map((text) => ({ type: 'application/json', text })),
+  fc
+    .constantFrom('{"a":', '{"__proto__":{"polluted":true}}', '[', '\u0000', '{"a":1}'.repeat(10))
+    .map((text) => ({ type: 'application/json', text })),
   fc.string({ unit: 'binary', maxLength: 500 }).map((text) => ({ type: 'text/csv', text: `id,name,level\n${text}` })),
-  fc.string({ maxLength: 200 }).map((text) => ({ type: 'multipart/form-data; boundary=xyz', text: `--xyz\r\nContent-Disposition: form-data; name="file"; filename="../../${text}"\r\n\r\n${text}\r\n--xyz--` })),
+  fc.string({ maxLength: 200 }).map((text) => ({
+    type: 'multipart/form-data; boundary=xyz',
+    text: `--xyz\r\nContent-Disposition: form-data; name="file"; filename="../../${text}"\r\n\r\n${text}\r\n--xyz--`,
+  })),
   fc.string({ maxLength: 100 }).map((text) => ({ type: 'text/plain', text })),
   fc.constant({ type: 'application/json', text: `[${'1,'.repeat(2_500_000)}1]` }),
 );
@@ -83,14 +91,19 @@ const body = fc.oneof(
 const request = fc.record({
   op: fc.constantFrom(...OPS),
   values: fc.array(pathValue, { minLength: 3, maxLength: 3 }),
-  query: fc.dictionary(fc.constantFrom('format', 'status', 'category', 'pointId', '__proto__', 'x'), fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.constantFrom('csv', 'json', 'submitted')), { maxKeys: 3 }),
+  query: fc.dictionary(
+    fc.constantFrom('format', 'status', 'category', 'pointId', '__proto__', 'x'),
+    fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.constantFrom('csv', 'json', 'submitted')),
+    { maxKeys: 3 },
+  ),
   caller: fc.constantFrom(...['admin', 'admin', 'host', 'technician', 'viewer', 'garbage', 'none']),
   origin: fc.constantFrom(undefined, undefined, undefined, 'https://evil.example', 'null'),
   body,
 });
 
 /** Every byte of the UTF-8 form (a lone surrogate as U+FFFD), so any string makes a valid URL. */
-const percentEncode = (value: string): string => Array.from(Buffer.from(value, 'utf8'), (b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+const percentEncode = (value: string): string =>
+  Array.from(Buffer.from(value, 'utf8'), (b) => `%${b.toString(16).padStart(2, '0')}`).join('');
 
 const STACK = /at \S+ \(|node_modules|\.ts:\d+/;
 
@@ -130,7 +143,9 @@ describe('REST fuzz', () => {
         if (res.status >= 400) {
           expect(res.headers.get('content-type'), what).toMatch(/^application\/json/);
           const parsed = JSON.parse(text) as { error: { code: ErrorCode; reason: Reason; message: string } };
-          expect(parsed, what).toEqual({ error: { code: expect.any(String), reason: expect.any(String), params: expect.any(Object), message: expect.any(String) } });
+          expect(parsed, what).toEqual({
+            error: { code: expect.any(String), reason: expect.any(String), params: expect.any(Object), message: expect.any(String) },
+          });
           expect(ErrorCode.options, what).toContain(parsed.error.code);
           expect(REASONS[parsed.error.reason]?.code, what).toBe(parsed.error.code);
           expect([STATUS[parsed.error.code], 413], what).toContain(res.status);
@@ -151,7 +166,15 @@ describe('REST fuzz', () => {
   }, 120_000);
 
   it('hostile paths outside the API get a plain answer without a stack trace', async () => {
-    for (const path of ['/%', '/%E0%A4%A', '/..%2f..%2fetc%2fpasswd', '/assets/%00', '/index.html/..', `/${'a'.repeat(5000)}`, '/socket.io/?EIO=9&transport=x']) {
+    for (const path of [
+      '/%',
+      '/%E0%A4%A',
+      '/..%2f..%2fetc%2fpasswd',
+      '/assets/%00',
+      '/index.html/..',
+      `/${'a'.repeat(5000)}`,
+      '/socket.io/?EIO=9&transport=x',
+    ]) {
       const res = await fetch(`${base}${path}`);
       const text = await res.text();
       expect(res.status, path).toBeLessThan(500);

@@ -113,7 +113,19 @@ async function fuzz(target: Target, runs: number, seed: number) {
     { seed, numRuns: runs, endOnFailure: true },
   );
   // Unknown events, prototype names and socket.io's own names: typed answers, nothing else.
-  const odd = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'error', 'session.welcome', 'x'.repeat(5000), '\uD800', '', 'media.produce '];
+  const odd = [
+    '__proto__',
+    'constructor',
+    'prototype',
+    'toString',
+    'hasOwnProperty',
+    'error',
+    'session.welcome',
+    'x'.repeat(5000),
+    '\uD800',
+    '',
+    'media.produce ',
+  ];
   for (const role of ROLES) {
     for (const event of odd) {
       const answer = await send(target.clients[role], event, 0, { a: 1 });
@@ -136,7 +148,10 @@ describe('socket fuzz, in-process hub', () => {
 
   beforeAll(async () => {
     ({ hub, url } = await startHub({ DIEMCAU_REQUESTS_PER_SECOND: '10000', DIEMCAU_POINT_ACTIONS_PER_MINUTE: '100000' }));
-    clients = await joinAll(url, async (role) => (await hub.credentials.issue({ conferenceId: CONF, pointId: POINT_AT[role], role }, 600)).token);
+    clients = await joinAll(
+      url,
+      async (role) => (await hub.credentials.issue({ conferenceId: CONF, pointId: POINT_AT[role], role }, 600)).token,
+    );
   });
 
   afterAll(async () => {
@@ -169,7 +184,13 @@ describe('socket fuzz, hub as a child process', () => {
 
   beforeAll(async () => {
     dataDir = tempDataDir();
-    proc = spawnHub({ DIEMCAU_DATA_DIR: dataDir, DIEMCAU_WORKERS: '1', DIEMCAU_LISTEN_IP: '127.0.0.1', DIEMCAU_REQUESTS_PER_SECOND: '10000', DIEMCAU_POINT_ACTIONS_PER_MINUTE: '100000' });
+    proc = spawnHub({
+      DIEMCAU_DATA_DIR: dataDir,
+      DIEMCAU_WORKERS: '1',
+      DIEMCAU_LISTEN_IP: '127.0.0.1',
+      DIEMCAU_REQUESTS_PER_SECOND: '10000',
+      DIEMCAU_POINT_ACTIONS_PER_MINUTE: '100000',
+    });
     const url = `http://127.0.0.1:${await hubPort(proc)}`;
     const db = new Database(dataDir);
     const issuer = new CredentialIssuer(db, 'auto');
@@ -196,7 +217,16 @@ describe('socket fuzz, hub as a child process', () => {
       }
     };
     const summary = await fuzz({ clients, state, alive: () => processAlive(proc.child.pid as number) }, runs, SEED + 1);
-    console.log(JSON.stringify({ fuzz: 'socket child process', seed: SEED + 1, runs, ms: Date.now() - started, sent: summary.sent, skippedValid: summary.skippedValid }));
+    console.log(
+      JSON.stringify({
+        fuzz: 'socket child process',
+        seed: SEED + 1,
+        runs,
+        ms: Date.now() - started,
+        sent: summary.sent,
+        skippedValid: summary.skippedValid,
+      }),
+    );
     expect(proc.child.exitCode).toBeNull();
     expect(proc.logs.filter((l) => l.level === 60 || l.msg === 'request failed')).toEqual([]);
   }, 120_000);
@@ -235,13 +265,21 @@ describe('odd text in valid fields', () => {
   it('stores a question with any text exactly as the hub answered it, and as it reads back from the database', async () => {
     const { token } = await hub.credentials.issue({ conferenceId: CONF, pointId: 'ha-noi', role: 'secretary' }, 600);
     const secretary = await connect(url, { token });
-    const text = fc.oneof(fc.constantFrom(...ODD_STRINGS.filter((s) => s.trim().length > 0 && s.length <= 2000)), fc.string({ unit: 'binary', minLength: 1, maxLength: 200 }), oddString);
+    const text = fc.oneof(
+      fc.constantFrom(...ODD_STRINGS.filter((s) => s.trim().length > 0 && s.length <= 2000)),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 200 }),
+      oddString,
+    );
     let accepted = 0;
     let refused = 0;
     try {
       await fc.assert(
         fc.asyncProperty(text, text, async (asker, body) => {
-          const answer = await secretary.request('question.submit', { asker: asker.slice(0, 200), category: 'Khác', text: body.slice(0, 2000) });
+          const answer = await secretary.request('question.submit', {
+            asker: asker.slice(0, 200),
+            category: 'Khác',
+            text: body.slice(0, 2000),
+          });
           if (!answer.ok) {
             expect(answer.error.code).toBe('invalid');
             refused++;
@@ -251,7 +289,10 @@ describe('odd text in valid fields', () => {
           const row = hub.db.get<{ asker: string; text: string }>('SELECT asker, text FROM questions WHERE id = ?', answer.data.id);
           expect(row).toEqual({ asker: answer.data.asker, text: answer.data.text });
           const listed = await secretary.request('question.list', {});
-          expect(listed.ok && listed.data.questions.find((q) => q.id === answer.data.id)).toMatchObject({ asker: answer.data.asker, text: answer.data.text });
+          expect(listed.ok && listed.data.questions.find((q) => q.id === answer.data.id)).toMatchObject({
+            asker: answer.data.asker,
+            text: answer.data.text,
+          });
         }),
         { seed: SEED, numRuns: Math.ceil(RUNS / 10), endOnFailure: true },
       );

@@ -34,7 +34,21 @@ export const ODD_STRINGS = [
   '😀'.repeat(20_000),
 ] as const;
 
-export const ODD_NUMBERS = [NaN, Infinity, -Infinity, -0, 0, -1, 0.5, 1e308, -1e308, 5e-324, 2 ** 31, 2 ** 53 + 2, Number.MAX_VALUE] as const;
+export const ODD_NUMBERS = [
+  NaN,
+  Infinity,
+  -Infinity,
+  -0,
+  0,
+  -1,
+  0.5,
+  1e308,
+  -1e308,
+  5e-324,
+  2 ** 31,
+  2 ** 53 + 2,
+  Number.MAX_VALUE,
+] as const;
 
 export const oddString = fc.oneof(
   fc.constantFrom(...ODD_STRINGS),
@@ -47,13 +61,11 @@ export const oddNumber = fc.oneof(fc.constantFrom(...ODD_NUMBERS), fc.double(), 
 const key = fc.oneof(fc.constantFrom(...PROTO_KEYS), fc.string({ maxLength: 12 }), fc.constantFrom(...ODD_STRINGS.slice(0, 12)));
 
 /** Arrays or objects nested `depth` deep. */
-export const deepNesting = fc
-  .tuple(fc.integer({ min: 20, max: 1000 }), fc.boolean())
-  .map(([depth, asArray]) => {
-    let value: unknown = 'bottom';
-    for (let i = 0; i < depth; i++) value = asArray ? [value] : { a: value };
-    return value;
-  });
+export const deepNesting = fc.tuple(fc.integer({ min: 20, max: 1000 }), fc.boolean()).map(([depth, asArray]) => {
+  let value: unknown = 'bottom';
+  for (let i = 0; i < depth; i++) value = asArray ? [value] : { a: value };
+  return value;
+});
 
 export const hugeArray = fc.oneof(
   fc.integer({ min: 1000, max: 60_000 }).map((n) => new Array<number>(n).fill(0)),
@@ -67,9 +79,9 @@ export const binary = fc.oneof(
 );
 
 /** An object whose own key is `__proto__` (as JSON.parse makes it), to try prototype pollution. */
-export const protoObject = fc.tuple(fc.constantFrom(...PROTO_KEYS), fc.anything({ maxDepth: 1, withBigInt: false })).map(([k, v]) =>
-  JSON.parse(`{${JSON.stringify(k)}: ${JSON.stringify(v ?? null) ?? 'null'}, "polluted": true}`) as unknown,
-);
+export const protoObject = fc
+  .tuple(fc.constantFrom(...PROTO_KEYS), fc.anything({ maxDepth: 1, withBigInt: false }))
+  .map(([k, v]) => JSON.parse(`{${JSON.stringify(k)}: ${JSON.stringify(v ?? null) ?? 'null'}, "polluted": true}`) as unknown);
 
 export const anything = fc.anything({
   key,
@@ -89,7 +101,16 @@ export const anything = fc.anything({
 });
 
 /** Any hostile value, each category equally likely. */
-export const hostile = fc.oneof(anything, oddString, oddNumber, deepNesting, hugeArray, binary, protoObject, fc.constantFrom(null, undefined, true, []));
+export const hostile = fc.oneof(
+  anything,
+  oddString,
+  oddNumber,
+  deepNesting,
+  hugeArray,
+  binary,
+  protoObject,
+  fc.constantFrom(null, undefined, true, []),
+);
 
 const isBinary = (v: unknown): boolean => ArrayBuffer.isView(v) || v instanceof ArrayBuffer;
 

@@ -18,7 +18,11 @@ let url: string;
 const open: SignalClient[] = [];
 
 beforeAll(async () => {
-  ({ hub, url } = await startHub({ DIEMCAU_AUTH_SECRET: SECRET, DIEMCAU_FAILED_AUTH_PER_10_MINUTES: '1000', DIEMCAU_POINT_ACTIONS_PER_MINUTE: '5' }));
+  ({ hub, url } = await startHub({
+    DIEMCAU_AUTH_SECRET: SECRET,
+    DIEMCAU_FAILED_AUTH_PER_10_MINUTES: '1000',
+    DIEMCAU_POINT_ACTIONS_PER_MINUTE: '5',
+  }));
 });
 
 afterAll(async () => {
@@ -50,7 +54,11 @@ describe('tokens', () => {
     const now = Math.floor(Date.now() / 1000);
     const key = new TextEncoder().encode(SECRET);
     const sign = (body: Record<string, unknown>, secret = key) =>
-      new SignJWT(body).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(now + 600).sign(secret);
+      new SignJWT(body)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt()
+        .setExpirationTime(now + 600)
+        .sign(secret);
     const forged: Record<string, string> = {
       'payload changed (other point)': `${header}.${b64({ ...claims, pointId: 'bien-hoa', role: 'technician' })}.${signature}`,
       'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, role: 'host' })}.`,
@@ -85,21 +93,27 @@ describe('tokens', () => {
 });
 
 describe('join codes', () => {
-  it.each(['host', 'technician', 'secretary'] as const)('a %s code joins once; the welcome token joins again; a replay is refused', async (role) => {
-    const pointId = role === 'host' ? 'tinh-dong-nai' : 'bien-hoa';
-    const { code } = await issue(pointId, role);
-    const first = await join({ code });
-    expect(first.welcome.self).toMatchObject({ pointId, role });
-    first.close();
-    const replay = join({ code: code.toLowerCase() });
-    await expect(replay).rejects.toMatchObject({ code: 'unauthenticated', message: expect.stringMatching(/already been used.*ask the host for a new code/) });
-    const again = await join({ token: first.welcome.self.token });
-    expect(again.welcome.self).toMatchObject({ pointId, role });
-    again.close();
-    // A new code from the host works once more.
-    const fresh = await issue(pointId, role);
-    (await join({ code: fresh.code })).close();
-  });
+  it.each(['host', 'technician', 'secretary'] as const)(
+    'a %s code joins once; the welcome token joins again; a replay is refused',
+    async (role) => {
+      const pointId = role === 'host' ? 'tinh-dong-nai' : 'bien-hoa';
+      const { code } = await issue(pointId, role);
+      const first = await join({ code });
+      expect(first.welcome.self).toMatchObject({ pointId, role });
+      first.close();
+      const replay = join({ code: code.toLowerCase() });
+      await expect(replay).rejects.toMatchObject({
+        code: 'unauthenticated',
+        message: expect.stringMatching(/already been used.*ask the host for a new code/),
+      });
+      const again = await join({ token: first.welcome.self.token });
+      expect(again.welcome.self).toMatchObject({ pointId, role });
+      again.close();
+      // A new code from the host works once more.
+      const fresh = await issue(pointId, role);
+      (await join({ code: fresh.code })).close();
+    },
+  );
 
   it('two joins racing with one code: exactly one is welcomed', async () => {
     const { code } = await issue('long-khanh', 'technician');
@@ -131,7 +145,9 @@ describe('floods', () => {
     expect(answers.at(-1)).toMatchObject({ ok: false, error: { code: 'rate_limited', message: expect.stringMatching(/question.submit/) } });
     // Another point still submits.
     const other = await join({ token: (await issue('thong-nhat', 'secretary')).token });
-    expect(await other.request('question.submit', { asker: 'Tổ thư ký', category: 'Khác', text: 'Câu hỏi khác' })).toMatchObject({ ok: true });
+    expect(await other.request('question.submit', { asker: 'Tổ thư ký', category: 'Khác', text: 'Câu hỏi khác' })).toMatchObject({
+      ok: true,
+    });
 
     const tech = await join({ token: (await issue('cam-my', 'technician')).token });
     const floor = [];
@@ -150,11 +166,14 @@ describe('limits per address', () => {
     try {
       const good = await strict.credentials.issue({ conferenceId: CONF, pointId: 'bien-hoa', role: 'viewer' }, 600);
       // A stale token retrying (a revoked PC) is refused each time but does not lock its neighbours out.
-      for (let i = 0; i < 8; i++) await expect(connect(strictUrl, { token: `${good.token}x` })).rejects.toMatchObject({ code: 'unauthenticated' });
+      for (let i = 0; i < 8; i++)
+        await expect(connect(strictUrl, { token: `${good.token}x` })).rejects.toMatchObject({ code: 'unauthenticated' });
       const guesses = [];
       for (let i = 0; i < 7; i++) guesses.push(await connect(strictUrl, { code: `AAAA-AAA${i}` }).catch((e: unknown) => e));
       expect(guesses.slice(0, 5)).toEqual(Array(5).fill(expect.objectContaining({ code: 'unauthenticated' })));
-      expect(guesses.slice(5)).toEqual(Array(2).fill(expect.objectContaining({ code: 'rate_limited', message: expect.stringMatching(/wrong join codes/) })));
+      expect(guesses.slice(5)).toEqual(
+        Array(2).fill(expect.objectContaining({ code: 'rate_limited', message: expect.stringMatching(/wrong join codes/) })),
+      );
       await expect(connect(strictUrl, { code: good.code })).rejects.toMatchObject({ code: 'rate_limited' });
       // A signed session token is not guessable: it still joins from the locked address (NAT neighbours).
       (await connect(strictUrl, { token: good.token })).close();
@@ -168,7 +187,10 @@ describe('limits per address', () => {
     try {
       const { token } = await strict.credentials.issue({ conferenceId: CONF, pointId: 'bien-hoa', role: 'viewer' }, 600);
       for (let i = 0; i < 3; i++) (await connect(strictUrl, { token })).close();
-      await expect(connect(strictUrl, { token })).rejects.toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/connection attempts/) });
+      await expect(connect(strictUrl, { token })).rejects.toMatchObject({
+        code: 'rate_limited',
+        message: expect.stringMatching(/connection attempts/),
+      });
     } finally {
       await strict.close('test done');
     }

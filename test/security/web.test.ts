@@ -31,11 +31,23 @@ afterAll(async () => {
 });
 
 /** A socket.io connection attempt with these headers: 'welcome' or the refusal's message. */
-function attempt(url: string, headers: Record<string, string>, transport: 'websocket' | 'polling', extra: Record<string, unknown> = {}): Promise<string> {
+function attempt(
+  url: string,
+  headers: Record<string, string>,
+  transport: 'websocket' | 'polling',
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   return hub.credentials.issue({ conferenceId: CONF, pointId: 'bien-hoa', role: 'viewer' }, 600).then(
     ({ token }) =>
       new Promise((resolve) => {
-        const socket = io(url, { auth: { token }, transports: [transport], extraHeaders: headers, forceNew: true, reconnection: false, ...extra });
+        const socket = io(url, {
+          auth: { token },
+          transports: [transport],
+          extraHeaders: headers,
+          forceNew: true,
+          reconnection: false,
+          ...extra,
+        });
         socket.once('session.welcome', () => {
           socket.close();
           resolve('welcome');
@@ -103,7 +115,11 @@ describe('CORS', () => {
     expect(listed.headers.get('access-control-allow-origin')).toBe(ALLOWED);
     const preflight = await fetch(`${base}/api/conferences/${CONF}/credentials`, {
       method: 'OPTIONS',
-      headers: { origin: ALLOWED, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: ALLOWED,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
@@ -128,7 +144,13 @@ describe('CORS', () => {
       expect(res.status).toBe(403);
       const { token } = await closed.credentials.issue({ conferenceId: CONF, pointId: 'bien-hoa', role: 'viewer' }, 600);
       const refused = await new Promise<string>((resolve) => {
-        const socket = io(url, { auth: { token }, transports: ['websocket'], extraHeaders: { origin: ALLOWED }, forceNew: true, reconnection: false });
+        const socket = io(url, {
+          auth: { token },
+          transports: ['websocket'],
+          extraHeaders: { origin: ALLOWED },
+          forceNew: true,
+          reconnection: false,
+        });
         socket.once('session.welcome', () => resolve('welcome'));
         socket.once('connect_error', (e) => resolve(`refused: ${e.message}`));
       });
@@ -198,6 +220,8 @@ describe('configuration', () => {
     expect(() => loadConfig({ DIEMCAU_TLS_CERT: '/tmp/hub.crt' })).toThrow(/tls.key: tls.cert and tls.key go together/);
     const limits = loadConfig({ DIEMCAU_POINT_ACTIONS_PER_MINUTE: '7', DIEMCAU_FAILED_AUTH_PER_10_MINUTES: '9' }).limits;
     expect(limits).toMatchObject({ pointActionsPerMinute: 7, failedAuthPer10Minutes: 9, joinsPerMinutePerAddress: 600 });
-    await expect(startHub({ DIEMCAU_TLS_CERT: '/nonexistent/hub.crt', DIEMCAU_TLS_KEY: '/nonexistent/hub.key' })).rejects.toThrow(ConfigError);
+    await expect(startHub({ DIEMCAU_TLS_CERT: '/nonexistent/hub.crt', DIEMCAU_TLS_KEY: '/nonexistent/hub.key' })).rejects.toThrow(
+      ConfigError,
+    );
   });
 });

@@ -91,7 +91,11 @@ export async function runStorm(joins: StormJoins, points: number, windowS: numbe
         return at === null ? { kind: 'webrtc', ms: null, failedAt: progress.step } : { kind: 'webrtc', ms: at - start };
       }
       const probe = await firstPacket(timeoutMs);
-      const joined = await within(joins.join(i, probe.port, progress).then(() => true), timeoutMs, progress);
+      const joined = await within(
+        joins.join(i, probe.port, progress).then(() => true),
+        timeoutMs,
+        progress,
+      );
       if (joined === null) {
         probe.close();
         return { kind: 'plain', ms: null, failedAt: progress.step };

@@ -141,7 +141,10 @@ export async function hubWebRtcReceiver(client: HubClient, expected = 2, timeout
 export async function bareWebRtcReceiver(router: types.Router, producers: types.Producer[]): Promise<WebRtcReceiver> {
   // The hub's listen infos: UDP preferred, TCP offered too.
   const transport = await router.createWebRtcTransport({
-    listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }, { protocol: 'tcp', ip: '127.0.0.1' }],
+    listenInfos: [
+      { protocol: 'udp', ip: '127.0.0.1' },
+      { protocol: 'tcp', ip: '127.0.0.1' },
+    ],
     preferUdp: true,
     initialAvailableOutgoingBitrate: 1_500_000,
   });

@@ -99,4 +99,3 @@ export function vp8Payload(
   ]);
   return Buffer.concat([head, writeMark(origin, stream, counter, fillBytes)]);
 }
-
