@@ -2,7 +2,7 @@
 // that server and client both compile against. Every client request carries an ack that receives a
 // Result envelope; the server validates every payload against `requests[name].params` at one boundary.
 import { z } from 'zod';
-import { EndReason, WireError } from './errors.ts';
+import { EndReason, type WireError } from './errors.ts';
 import { ConferenceStatus, ConferenceView, FloorView, MediaSource, PointView, Role } from './domain.ts';
 import { DtlsParameters, IceParameters, MediaKind, RtpCapabilities, RtpParameters, SrtpParameters, TransportInfo } from './media.ts';
 import {

@@ -44,25 +44,33 @@ export interface HubClientOptions {
 }
 
 /** The hub refused the connection; carries the wire error's fields. */
-export interface JoinRefused extends WireError {}
-export class JoinRefused extends Error {
+export class JoinRefused extends Error implements WireError {
   override readonly name = 'JoinRefused';
+  readonly code: WireError['code'];
+  readonly reason: WireError['reason'];
+  readonly params: WireError['params'];
   constructor(error: WireError) {
     super(error.message);
-    Object.assign(this, error);
+    this.code = error.code;
+    this.reason = error.reason;
+    this.params = error.params;
   }
 }
 
 /** The hub answered a request with { ok: false }; carries the wire error's fields and the request's name. */
-export interface RequestRefused extends WireError {}
-export class RequestRefused extends Error {
+export class RequestRefused extends Error implements WireError {
   override readonly name = 'RequestRefused';
+  readonly code: WireError['code'];
+  readonly reason: WireError['reason'];
+  readonly params: WireError['params'];
   /** The request, and the client's label, when known. */
   readonly request: string | undefined;
   constructor(error: WireError, request?: string) {
     super(error.message);
     this.request = request;
-    Object.assign(this, error);
+    this.code = error.code;
+    this.reason = error.reason;
+    this.params = error.params;
   }
 
   /** One line for logs: the request, the code and the hub's message. */

@@ -143,7 +143,9 @@ export function buildOpenApi(): Json {
             parameters: [idParam],
             requestBody: {
               required: true,
-              description: `One file in the field \`file\`, at most ${DOCUMENT_MAX_BYTES} bytes. The type is read from the content: ${ACCEPTED_KINDS.join(', ')}.`,
+              description:
+                `One file in the field \`file\`, at most ${DOCUMENT_MAX_BYTES} bytes. ` +
+                `The type is read from the content: ${ACCEPTED_KINDS.join(', ')}.`,
               content: {
                 'multipart/form-data': {
                   schema: {

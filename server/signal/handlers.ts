@@ -1,7 +1,7 @@
 // One handler per request, a few lines each: the registrar has already parsed the params and checked
 // the role; the conference checks the rest where the action happens.
 import type { z } from 'zod';
-import { requests, type RequestName, type RequestResult } from '../../shared/protocol.ts';
+import type { requests, RequestName, RequestResult } from '../../shared/protocol.ts';
 import type { CredentialIssuer } from '../auth/credentials.ts';
 import { iceSettingsFor, type TurnSettings } from '../auth/turn.ts';
 import type { Conference } from '../conference/conference.ts';

@@ -30,6 +30,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * payloads, and any binary, are refused: the answer is the reason.
  */
 export function cleanPayload(raw: unknown): { value: unknown } | { reason: string } {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what must go (SQLite text ends at it).
   const clean = (text: string): string => text.replace(LONE_SURROGATE, '\uFFFD').replace(/\u0000/g, '');
   const walk = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return clean(value);

@@ -1,6 +1,6 @@
 // Conferences, their points and their live state (status, agenda position, floor, host mutes, each point's
 // last connection state) in the database.
-import { ConferenceSpec, ConnectionState, FloorView, PointSpec, type ConferenceStatus } from '../../shared/domain.ts';
+import { ConferenceSpec, ConnectionState, FloorView, type PointSpec, type ConferenceStatus } from '../../shared/domain.ts';
 import type { Database } from './db.ts';
 
 export interface Mutes {
@@ -66,15 +66,15 @@ export class ConferenceStore {
   }
 
   #insertPoints(conferenceId: string, points: PointSpec[], from: number): void {
-    points.forEach((p, i) =>
+    for (const [i, p] of points.entries()) {
       this.#db.run(
         'INSERT INTO points (conference_id, id, position, spec) VALUES (?, ?, ?, ?)',
         conferenceId,
         p.id,
         from + i,
         JSON.stringify(p),
-      ),
-    );
+      );
+    }
   }
 
   load(id: string): StoredConference | undefined {

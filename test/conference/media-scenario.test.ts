@@ -125,7 +125,8 @@ async function waitForLayer(points: readonly HeadlessPoint[], filter: ConsumerFi
     if (lagging.length === 0) return Date.now() - started;
     if (Date.now() - started > timeoutMs) {
       throw new Error(
-        `not on the ${layer} layer after ${timeoutMs} ms (${JSON.stringify(filter)}), packets per layer in the last 600 ms: ${lagging.join('; ')}`,
+        `not on the ${layer} layer after ${timeoutMs} ms (${JSON.stringify(filter)}), ` +
+          `packets per layer in the last 600 ms: ${lagging.join('; ')}`,
       );
     }
   }

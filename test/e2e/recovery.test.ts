@@ -39,7 +39,8 @@ async function open(url: string, label: string, path: string): Promise<Page> {
 /** The id of the track the display's main video shows, or null. */
 const mainTrack = (page: Page): Promise<string | null> =>
   page.evaluate(
-    `(() => { const v = document.querySelector(${JSON.stringify(MAIN)}); const s = v && v.srcObject; return s ? (s.getVideoTracks()[0]?.id ?? null) : null; })()`,
+    `(() => { const v = document.querySelector(${JSON.stringify(MAIN)}); const s = v && v.srcObject; ` +
+      `return s ? (s.getVideoTracks()[0]?.id ?? null) : null; })()`,
   ) as Promise<string | null>;
 
 /** Whether the video at `selector` (showing `pointId`, if given) has frames advancing over about a second. */

@@ -63,8 +63,14 @@ const RECORD_PEERS = `(() => {
   window.__sdps = sdps;
   class Recorded extends Original {
     constructor(...args) { super(...args); peers.push(this); }
-    setLocalDescription(d) { if (d && d.sdp) sdps.push({ side: 'local', type: d.type, sdp: d.sdp }); return super.setLocalDescription(d); }
-    setRemoteDescription(d) { if (d && d.sdp) sdps.push({ side: 'remote', type: d.type, sdp: d.sdp }); return super.setRemoteDescription(d); }
+    setLocalDescription(d) {
+      if (d && d.sdp) sdps.push({ side: 'local', type: d.type, sdp: d.sdp });
+      return super.setLocalDescription(d);
+    }
+    setRemoteDescription(d) {
+      if (d && d.sdp) sdps.push({ side: 'remote', type: d.type, sdp: d.sdp });
+      return super.setRemoteDescription(d);
+    }
   }
   window.RTCPeerConnection = Recorded;
 })()`;

@@ -36,6 +36,7 @@ const spec = (id: string, extra: Partial<ConferenceSpec> = {}): Record<string, u
 interface Answer {
   status: number;
   headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: answers of every route, read field by field in the assertions.
   body: any;
 }
 

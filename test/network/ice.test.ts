@@ -83,7 +83,8 @@ describe.skipIf(reason !== undefined)('ICE restart: a display whose UDP is block
     const after = await selectedPairs(display);
     const restarted = warnings.filter((w) => /ICE restart/i.test(w));
     console.info(
-      `UDP blocked: display playing again over ${JSON.stringify(after)} ${(backMs / 1000).toFixed(1)} s after the block; client said: ${JSON.stringify(restarted.slice(0, 3))}`,
+      `UDP blocked: display playing again over ${JSON.stringify(after)} ${(backMs / 1000).toFixed(1)} s after the block; ` +
+        `client said: ${JSON.stringify(restarted.slice(0, 3))}`,
     );
     expect(after.length).toBeGreaterThan(0);
     for (const pair of after) expect(pair.protocol).toBe('tcp');
@@ -104,7 +105,9 @@ describe.skipIf(reason !== undefined)('ICE restart: a display whose UDP is block
     const endAt = Date.now();
     await waitPlaying(display, stageMain, CENTRE, 60_000);
     console.info(
-      `media cut ${MEDIA_CUT_MS / 1000} s with signalling up: display playing again ${((Date.now() - endAt) / 1000).toFixed(1)} s after the cut ended; client said during the cut: ${JSON.stringify(restartedDuringCut.slice(0, 4))}`,
+      `media cut ${MEDIA_CUT_MS / 1000} s with signalling up: display playing again ` +
+        `${((Date.now() - endAt) / 1000).toFixed(1)} s after the cut ended; ` +
+        `client said during the cut: ${JSON.stringify(restartedDuringCut.slice(0, 4))}`,
     );
     expect(restartedDuringCut.length).toBeGreaterThan(0);
     expect(endAt - cutAt).toBeGreaterThanOrEqual(MEDIA_CUT_MS);

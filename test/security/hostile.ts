@@ -28,6 +28,7 @@ export const ODD_STRINGS = [
   '=cmd|"/c calc"!A1',
   '../../../../etc/passwd',
   '%00%2e%2e%2f',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, meant as plain text.
   '${7*7}{{7*7}}',
   '__proto__',
   'x'.repeat(70_000),

@@ -199,7 +199,7 @@ export class MediaReceiver {
     }
     counter.decrypted++;
     const mark = readMark(rtpPayload(plain));
-    if (!mark || !mark.fillOk) {
+    if (!mark?.fillOk) {
       counter.malformed++;
       return;
     }

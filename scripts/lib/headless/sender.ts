@@ -141,7 +141,10 @@ export class MediaSender {
 
   /** One 20 ms step: an audio packet, a key frame on the video layers whose turn it is, now and then SRs. */
   tick(): void {
-    if (Date.now() >= this.#stopAt) return this.stop();
+    if (Date.now() >= this.#stopAt) {
+      this.stop();
+      return;
+    }
     const t = this.#ticks++;
     const now = performance.now();
     for (const [index, s] of this.#streams.entries()) {
