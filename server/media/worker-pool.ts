@@ -2,13 +2,13 @@
 // (reporting the death and then the replacement upward by typed events), and closes them all on shutdown:
 // a replacement still starting is waited for and closed too, and a worker that does not exit within the
 // grace period is killed, so no worker process outlives close().
-import { EventEmitter } from 'node:events';
 import { constants } from 'node:fs';
 import { access, realpath } from 'node:fs/promises';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { WorkerHealth } from '../../shared/health.ts';
 import type { Logger } from '../logger.ts';
+import { SafeEmitter } from '../safe-emitter.ts';
 
 const HOW_TO_GET_ONE =
   'Run `npm run setup` to download or build it (README, "Offline install"), ' +
@@ -62,7 +62,7 @@ async function waitExited(workers: types.Worker[], deadline: number): Promise<ty
   return workers.filter((w) => !exited(w));
 }
 
-export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
+export class WorkerPool extends SafeEmitter<WorkerPoolEvents> {
   /** The binary mediasoup spawns (MEDIASOUP_WORKER_BIN or the one inside the package). */
   static readonly workerBin: string = mediasoup.workerBin;
 
@@ -81,7 +81,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   #replaced = 0;
 
   private constructor(logger: Logger) {
-    super();
+    super(logger);
     this.#logger = logger;
     // Every open conference listens for deaths and replacements.
     this.setMaxListeners(0);
