@@ -18,6 +18,9 @@ export const READINESS_TESTERS = ['cohost', 'technician'] as const satisfies rea
 export const LEVEL_REPORTERS = ['cohost', 'technician'] as const satisfies readonly Role[];
 /** Everyone but a room display: the records (questions, attendance, roll call, documents) are for them. */
 export const RECORD_READERS = ['host', 'cohost', 'technician', 'secretary'] as const satisfies readonly Role[];
+/** Download the conference's documents over REST: any credential of the conference (the press too); the
+ *  consoles' live document list goes to RECORD_READERS, since a room display shows none. */
+export const DOCUMENT_READERS = ALL_ROLES;
 /** Control the floor, the status, mutes, credentials, the agenda and documents. */
 export const CONTROLLERS = ['host'] as const satisfies readonly Role[];
 /** Roles whose join code is redeemed by its first join (a viewer code serves many room displays). */

@@ -3,7 +3,6 @@
 import type { Request } from 'express';
 import type { Role } from '../../shared/domain.ts';
 import type { Actor } from '../../shared/event-log.ts';
-import { ALL_ROLES } from '../../shared/rules.ts';
 import type { Claims, CredentialIssuer } from '../auth/credentials.ts';
 import type { Conference } from '../conference/conference.ts';
 import type { ConferenceRegistry } from '../conference/registry.ts';
@@ -20,8 +19,6 @@ export interface Access {
   principal: Principal;
   actor: Actor;
 }
-
-export const ANY_ROLE: readonly Role[] = ALL_ROLES;
 
 export class Gate {
   readonly #db: Database;

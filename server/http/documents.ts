@@ -7,11 +7,11 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
 import multer from 'multer';
 import type { DocumentView } from '../../shared/records.ts';
-import { CONTROLLERS } from '../../shared/rules.ts';
+import { CONTROLLERS, DOCUMENT_READERS } from '../../shared/rules.ts';
 import { refuse } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { RecordStore } from '../store/records.ts';
-import { ANY_ROLE, type Gate } from './auth.ts';
+import type { Gate } from './auth.ts';
 import {
   attachmentDisposition,
   detectDocumentKind,
@@ -65,12 +65,12 @@ export function documentRoutes({ gate, records, dataDir, maxBytes, logger }: Doc
   });
 
   router.get('/conferences/:id/documents', async (req, res) => {
-    const { conference } = await gate.conference(req, req.params.id, ANY_ROLE);
+    const { conference } = await gate.conference(req, req.params.id, DOCUMENT_READERS);
     res.json({ documents: records.documents(conference.id) });
   });
 
   router.get('/conferences/:id/documents/:docId', async (req, res) => {
-    const { conference } = await gate.conference(req, req.params.id, ANY_ROLE);
+    const { conference } = await gate.conference(req, req.params.id, DOCUMENT_READERS);
     const doc = findDocument(records, conference.id, req);
     const path = join(documentDir(dataDir, conference.id), doc.id);
     const size = await stat(path).then(
