@@ -8,12 +8,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { Server } from 'socket.io';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { loadConfig } from '../../config/config.ts';
-import { createHub } from '../../server/hub.ts';
-import { tempDataDir } from '../lib/data-dir.ts';
+import { startBenchHub } from './lib/bench-hub.ts';
 import { connect, type HubClient } from '../lib/hub-client.ts';
 import { machine, printTable, udpCeiling, writeResult } from './lib/tools.ts';
 
@@ -70,17 +67,7 @@ async function bare(): Promise<{ latencies: number[]; rounds: number[] }> {
 }
 
 async function hub(): Promise<{ latencies: number[]; rounds: number[]; bytesPerPoint: number }> {
-  const config = loadConfig({
-    DIEMCAU_HOST: '127.0.0.1',
-    DIEMCAU_PORT: '0',
-    DIEMCAU_LISTEN_IP: '127.0.0.1',
-    DIEMCAU_WORKERS: '1',
-    DIEMCAU_DATA_DIR: tempDataDir(),
-    DIEMCAU_REQUESTS_PER_SECOND: '10000',
-    DIEMCAU_JOINS_PER_MINUTE: '100000',
-  });
-  const h = await createHub(config, pino({ level: 'silent' }));
-  const url = `http://127.0.0.1:${(await h.listen()).port}`;
+  const { hub: h, url } = await startBenchHub();
   const conferenceId = 'mttq-giam-sat-bau-cu-dot-1';
   const conference = h.conferences.get(conferenceId);
   if (!conference) throw new Error('demo conference missing');

@@ -14,11 +14,9 @@ import { parseArgs } from 'node:util';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { pino } from 'pino';
-import { loadConfig } from '../../config/config.ts';
 import { mediaCodecs } from '../../server/media/codecs.ts';
 import { WorkerPool } from '../../server/media/worker-pool.ts';
-import { createHub, type Hub } from '../../server/hub.ts';
-import { tempDataDir } from '../lib/data-dir.ts';
+import { startBenchHub } from './lib/bench-hub.ts';
 import { HeadlessPoint } from '../lib/headless/point.ts';
 import { MediaReceiver, type ConsumerCounter } from '../lib/headless/receiver.ts';
 import { MediaSender } from '../lib/headless/sender.ts';
@@ -75,18 +73,7 @@ function newest(counters: ConsumerCounter[], since: number): ConsumerCounter | u
 const viewerPoint = (districts: string[], i: number): string => districts[i % districts.length] as string;
 
 async function hubTarget(): Promise<Target> {
-  const config = loadConfig({
-    DIEMCAU_HOST: '127.0.0.1',
-    DIEMCAU_PORT: '0',
-    DIEMCAU_LISTEN_IP: '127.0.0.1',
-    DIEMCAU_WORKERS: '1',
-    DIEMCAU_DATA_DIR: tempDataDir(),
-    DIEMCAU_REQUESTS_PER_SECOND: '10000',
-    DIEMCAU_JOINS_PER_MINUTE: '100000',
-    DIEMCAU_WORKER_LOG_LEVEL: 'error',
-  });
-  const hub: Hub = await createHub(config, silent);
-  const url = `http://127.0.0.1:${(await hub.listen()).port}`;
+  const { hub, url } = await startBenchHub();
   const spec = hub.conferences.get(CONFERENCE)?.spec;
   if (!spec) throw new Error('demo conference missing');
   const districts = spec.points.filter((p) => p.id !== CENTRE && !p.centralSide).map((p) => p.id);

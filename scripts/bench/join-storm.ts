@@ -17,11 +17,9 @@ import { Worker } from 'node:worker_threads';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { pino } from 'pino';
-import { loadConfig } from '../../config/config.ts';
 import { mediaCodecs } from '../../server/media/codecs.ts';
 import { WorkerPool } from '../../server/media/worker-pool.ts';
-import { createHub, type Hub } from '../../server/hub.ts';
-import { tempDataDir } from '../lib/data-dir.ts';
+import { startBenchHub } from './lib/bench-hub.ts';
 import { connect } from '../lib/hub-client.ts';
 import { newSrtpKey, SRTP_SUITE } from '../lib/srtp.ts';
 import { record, Replayer, type Recording } from './lib/source.ts';
@@ -104,18 +102,7 @@ async function bare(recording: Recording): Promise<Joiner> {
 }
 
 async function hub(recording: Recording): Promise<Joiner> {
-  const config = loadConfig({
-    DIEMCAU_HOST: '127.0.0.1',
-    DIEMCAU_PORT: '0',
-    DIEMCAU_LISTEN_IP: '127.0.0.1',
-    DIEMCAU_DATA_DIR: tempDataDir(),
-    DIEMCAU_REQUESTS_PER_SECOND: '10000',
-    DIEMCAU_JOINS_PER_MINUTE: '100000',
-    DIEMCAU_WORKER_LOG_LEVEL: 'error',
-    DIEMCAU_WORKERS: String(WORKERS),
-  });
-  const h: Hub = await createHub(config, silent);
-  const url = `http://127.0.0.1:${(await h.listen()).port}`;
+  const { hub: h, url } = await startBenchHub(WORKERS);
   const conferenceId = 'mttq-giam-sat-bau-cu-dot-1';
   const spec = h.conferences.get(conferenceId)?.spec;
   if (!spec) throw new Error('demo conference missing');

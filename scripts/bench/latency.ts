@@ -14,11 +14,9 @@ import { parseArgs } from 'node:util';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { pino } from 'pino';
-import { loadConfig } from '../../config/config.ts';
 import { mediaCodecs } from '../../server/media/codecs.ts';
 import { WorkerPool } from '../../server/media/worker-pool.ts';
-import { createHub, type Hub } from '../../server/hub.ts';
-import { tempDataDir } from '../lib/data-dir.ts';
+import { startBenchHub } from './lib/bench-hub.ts';
 import { connect, type HubClient, must } from '../lib/hub-client.ts';
 import { newSrtpKey, SRTP_SUITE } from '../lib/srtp.ts';
 import { AUDIO_PT, AUDIO_SSRC, LatencyReceiver, MAGIC, PACKET_MS, sleep, TimestampSender } from './lib/latency-probe.ts';
@@ -94,24 +92,13 @@ async function bareTarget(rx: LatencyReceiver): Promise<{ target: Target; sender
 }
 
 async function hubTarget(rx: LatencyReceiver): Promise<{ target: Target; sender: TimestampSender }> {
-  const config = loadConfig({
-    DIEMCAU_HOST: '127.0.0.1',
-    DIEMCAU_PORT: '0',
-    DIEMCAU_LISTEN_IP: '127.0.0.1',
-    DIEMCAU_WORKERS: '1',
-    DIEMCAU_DATA_DIR: tempDataDir(),
-    DIEMCAU_REQUESTS_PER_SECOND: '10000',
-    DIEMCAU_JOINS_PER_MINUTE: '100000',
-    DIEMCAU_WORKER_LOG_LEVEL: 'error',
-  });
-  const hub: Hub = await createHub(config, silent);
+  const { hub, url } = await startBenchHub();
   const clients: HubClient[] = [];
   const close = async (): Promise<void> => {
     for (const c of clients) c.close();
     await hub.close('bench done');
   };
   try {
-    const url = `http://127.0.0.1:${(await hub.listen()).port}`;
     const conferenceId = 'mttq-giam-sat-bau-cu-dot-1';
     const conference = hub.conferences.get(conferenceId);
     if (!conference) throw new Error('demo conference missing');
