@@ -1,7 +1,7 @@
 // One handler per request, a few lines each: the registrar has already parsed the params and checked
 // the role; the conference checks the rest where the action happens.
 import type { z } from 'zod';
-import type { requests, RequestName, RequestResult } from '../../shared/protocol.ts';
+import type { coreRequests, RequestName, RequestResult, requests } from '../../shared/protocol.ts';
 import type { CredentialIssuer } from '../auth/credentials.ts';
 import { iceSettingsFor, type TurnSettings } from '../auth/turn.ts';
 import type { Conference } from '../conference/conference.ts';
@@ -17,11 +17,13 @@ export interface HandlerContext {
 
 type Params<K extends RequestName> = z.output<(typeof requests)[K]['params']>;
 
-export type Handlers = {
-  [K in RequestName]: (ctx: HandlerContext, params: Params<K>) => Promise<RequestResult<K>> | RequestResult<K>;
-};
+export type Handler<K extends RequestName> = (ctx: HandlerContext, params: Params<K>) => Promise<RequestResult<K>> | RequestResult<K>;
+export type Handlers = { [K in RequestName]: Handler<K> };
+/** The handlers of one area's request table (a feature's own file under server/signal/handlers/). */
+export type HandlersOf<T> = { [K in keyof T & RequestName]: Handler<K> };
 
-export const handlers: Handlers = {
+/** The core requests' handlers; a feature with its own request table adds one spread of its handlers below. */
+const core: HandlersOf<typeof coreRequests> = {
   'media.setCapabilities': async ({ conference, session }, p) => {
     await conference.media.setCapabilities(session, p.rtpCapabilities);
     return {};
@@ -86,3 +88,5 @@ export const handlers: Handlers = {
   'agenda.goto': ({ conference, session }, p) => conference.gotoAgenda(session, p.itemId),
   'records.snapshot': ({ conference, session }) => conference.records.snapshot(session),
 };
+
+export const handlers: Handlers = { ...core };
