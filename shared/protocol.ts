@@ -49,8 +49,8 @@ export const SessionSelf = z.object({
   token: z.string(),
 });
 
-/** Server → client events. */
-export const events = {
+/** Server → client events of the core; a feature's own events live in its area file and join `events` below. */
+export const coreEvents = {
   'session.welcome': z.object({
     self: SessionSelf,
     conference: ConferenceView,
@@ -90,6 +90,11 @@ export const events = {
   'documents.updated': z.object({ documents: z.array(DocumentView) }),
   /** Audio levels (dBov, -127..0) of points whose audio reaches the server, for the monitoring wall. */
   'wall.levels': z.object({ levels: z.array(z.object({ pointId: z.string(), volume: z.number() })) }),
+} as const;
+
+/** Server → client events. */
+export const events = {
+  ...coreEvents,
 } as const;
 
 export type EventName = keyof typeof events;
