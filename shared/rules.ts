@@ -12,8 +12,8 @@ export const PUBLISHERS = ['host', 'cohost', 'technician'] as const satisfies re
 export const QUESTION_WRITERS = ['technician', 'secretary'] as const satisfies readonly Role[];
 /** Report for a remote point: attendance, roll call, asking for the floor. */
 export const POINT_OPERATORS = ['technician'] as const satisfies readonly Role[];
-/** Take part in readiness tests (a point checks its link, a central-side point too). */
-export const READINESS_TESTERS = ['cohost', 'technician'] as const satisfies readonly Role[];
+/** Take part in readiness tests (a point checks its link, a central-side point and the centre too). */
+export const READINESS_TESTERS = ['host', 'cohost', 'technician'] as const satisfies readonly Role[];
 /** Points whose microphone the hub pauses off the floor report their own level for the wall. */
 export const LEVEL_REPORTERS = ['cohost', 'technician'] as const satisfies readonly Role[];
 /** Everyone but a room display: the records (questions, attendance, roll call, documents) are for them. */

@@ -139,8 +139,12 @@ describe('audience rules', () => {
           .sort(),
       ).toEqual(told);
     }
-    // The board lists every point but the centre; a point sees only its own line.
-    expect(records.snapshot(host.session).readiness.map((r) => r.pointId)).toEqual(['phu', 'huyen-a', 'huyen-b']);
+    // The board lists the centre first, then every other point; a point sees only its own line.
+    expect(records.snapshot(host.session).readiness.map((r) => r.pointId)).toEqual(['tinh', 'phu', 'huyen-a', 'huyen-b']);
+    // The centre checks itself too: its result leads the host's board, and no remote point sees it.
+    records.readiness.report(host.session, { signallingRoundTripMs: 10, send: good, receive: good, microphoneLevelDb: -80 }, null);
+    expect(records.snapshot(host.session).readiness[0]).toMatchObject({ pointId: 'tinh', state: 'not_ready' });
+    expect(records.snapshot(host.session).readiness[0]?.reasons.map((r) => r.code)).toEqual(['microphone_silent']);
     expect(records.snapshot(techB.session).readiness).toEqual([
       { pointId: 'huyen-b', state: 'not_tested', reasons: [], testedAt: null, measurement: null, server: null },
     ]);

@@ -1,6 +1,6 @@
-// Readiness tests: a point (or a central-side point) measures its link and reports; the hub judges it and
-// keeps the result. Seen by the moderators (the readiness board, every point but the centre) and by the
-// point itself.
+// Readiness tests: a point (a central-side point, the centre itself) measures its link and reports; the hub
+// judges it and keeps the result. Seen by the moderators (the readiness board: the centre first, then every
+// other point) and by the point itself.
 import type { ReadinessMeasurement, ReadinessView } from '../../../shared/records.ts';
 import { isModerator, readsRecords } from '../../../shared/rules.ts';
 import type { Session } from '../session.ts';
@@ -40,12 +40,12 @@ export class Readiness {
     });
   }
 
-  /** The readiness board: every point but the centre, tested or not. */
+  /** The readiness board: the centre first, then every other point in the plan's order, tested or not. */
   board(): ReadinessView[] {
     const { spec } = this.#ctx.host;
     const latest = new Map(this.#ctx.store.latestReadiness(spec.id).map((r) => [r.pointId, r]));
-    return spec.points
-      .filter((p) => p.id !== spec.centralPointId)
+    const centre = spec.points.filter((p) => p.id === spec.centralPointId);
+    return [...centre, ...spec.points.filter((p) => p.id !== spec.centralPointId)]
       .map((p) => latest.get(p.id) ?? { pointId: p.id, state: 'not_tested', reasons: [], testedAt: null, measurement: null, server: null });
   }
 
