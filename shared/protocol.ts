@@ -12,6 +12,7 @@ import { floorRequests } from './requests/floor.ts';
 import { mediaRequests } from './requests/media.ts';
 import { questionRequests } from './requests/questions.ts';
 import { recordRequests } from './requests/records.ts';
+import { wallRequests } from './requests/wall.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: WireError };
 
@@ -29,6 +30,7 @@ export const coreRequests = {
 
 export const requests = {
   ...coreRequests,
+  ...wallRequests,
 } as const satisfies RequestTable;
 
 export type RequestName = keyof typeof requests;

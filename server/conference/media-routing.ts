@@ -155,6 +155,17 @@ export class MediaRouting {
     this.#toModerators('wall.levels', { levels: [{ pointId: session.pointId, volume }] });
   }
 
+  /**
+   * The wall tiles `session` shows now: wall video is offered for those only (the others' consumers close), so
+   * a wall of hundreds costs what a screenful costs. Returns how many of them are on this session's wall.
+   */
+  setWallVisible(session: Session, pointIds: readonly string[]): number {
+    const onWall = new Set(this.#wallPoints(session));
+    session.wallVisible = new Set(pointIds.filter((id) => onWall.has(id)));
+    this.#reconcileLogged(session);
+    return session.wallVisible.size;
+  }
+
   async resumeConsumer(session: Session, consumerId: string): Promise<void> {
     await session.peer.resumeConsumer(consumerId);
   }
@@ -284,10 +295,15 @@ export class MediaRouting {
       // back into the hall it comes from.
       add(holder, 'camera', 'stage');
     }
-    if (isModerator(session.role)) {
-      for (const { id } of this.#host.spec.points) if (id !== centre && id !== self) add(id, 'camera', 'wall');
-    }
+    for (const id of this.#wallPoints(session)) if (session.wallVisible?.has(id) ?? true) add(id, 'camera', 'wall');
     return wanted;
+  }
+
+  /** The points on `session`'s monitoring wall: every point but the centre and its own, for moderators only. */
+  #wallPoints(session: Session): string[] {
+    if (!isModerator(session.role)) return [];
+    const centre = this.#host.spec.centralPointId;
+    return this.#host.spec.points.filter(({ id }) => id !== centre && id !== session.pointId).map(({ id }) => id);
   }
 
   /** Brings `session`'s consumers in line with #wanted: closes the extra ones, offers the missing ones. */

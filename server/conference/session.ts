@@ -21,6 +21,11 @@ export class Session {
   readonly logger: Logger;
   /** This session's media; replaced by a fresh one when its worker dies or the client asks for a rebuild. */
   peer: PeerMedia;
+  /**
+   * The wall tiles this moderator's screen shows now (wall.visible), or null until it says: then every tile.
+   * Live state of this connection, not a setting: a client sends it again after each welcome.
+   */
+  wallVisible: ReadonlySet<string> | null = null;
   #chain: Promise<unknown> = Promise.resolve();
 
   constructor(claims: Claims, sink: SessionSink, peer: PeerMedia, logger: Logger) {

@@ -93,6 +93,7 @@ const SAMPLE: { [K in RequestName]: unknown } = {
   },
   'agenda.goto': { itemId: 'khai-mac' },
   'records.snapshot': {},
+  'wall.visible': { pointIds: ['bien-hoa'] },
 };
 
 describe('every request × every role', () => {
