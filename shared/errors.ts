@@ -125,6 +125,8 @@ export const REASONS = {
   'document.unknown': reason('not_found'),
   'document.file_missing': reason('not_found'),
   'document.upload': reason('invalid', 'detail'),
+  // Join codes from the host's console (issue #12, item 3).
+  'credentials.own': reason('forbidden', 'role', 'pointId'),
 } as const;
 
 export type Reason = keyof typeof REASONS;

@@ -37,6 +37,9 @@ export const LoggedAction = z.discriminatedUnion('action', [
   entry('readiness.report', { state: z.enum(['ready', 'not_ready']), reasons: z.array(ReadinessReason) }),
   entry('agenda.goto', { itemId: z.string().nullable() }),
   entry('document.upload', { documentId: z.string(), name: z.string(), size: z.number() }),
+  // Join credentials (the host's console, the CLI, REST): who got a code for which point and role, never the code.
+  entry('credentials.issue', { pointId, role: Role, expiresAt: z.number() }),
+  entry('credentials.revoke', { pointId, role: Role, count: z.number() }),
 ]);
 export type LoggedAction = z.infer<typeof LoggedAction>;
 export type ActionName = LoggedAction['action'];

@@ -8,6 +8,7 @@ import { MediaKind, RtpCapabilities, RtpParameters } from './media.ts';
 import { AgendaView, AttendanceView, DocumentView, QuestionView, ReadinessView, RollCallView } from './records.ts';
 import type { RequestTable } from './requests/common.ts';
 import { conferenceRequests } from './requests/conference.ts';
+import { credentialRequests } from './requests/credentials.ts';
 import { floorRequests } from './requests/floor.ts';
 import { mediaRequests } from './requests/media.ts';
 import { questionRequests } from './requests/questions.ts';
@@ -30,6 +31,7 @@ export const coreRequests = {
 
 export const requests = {
   ...coreRequests,
+  ...credentialRequests,
   ...wallRequests,
 } as const satisfies RequestTable;
 

@@ -106,4 +106,5 @@ export const enReasons: Record<Reason, string> = {
   'document.unknown': 'No such document.',
   'document.file_missing': 'The document’s file is no longer on the hub.',
   'document.upload': 'The document could not be uploaded.',
+  'credentials.own': 'This console cannot revoke its own credential ({role} at {pointId}).',
 };

@@ -107,4 +107,5 @@ export const viReasons: Record<Reason, string> = {
   'document.unknown': 'Không tìm thấy tài liệu.',
   'document.file_missing': 'Tệp của tài liệu không còn trên máy chủ.',
   'document.upload': 'Không tải được tài liệu lên.',
+  'credentials.own': 'Không thể thu hồi mã của chính bàn điều khiển này ({role} tại {pointId}).',
 };

@@ -8,11 +8,13 @@
 import { createHash, randomBytes, randomInt, webcrypto } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { Role } from '../../shared/domain.ts';
+import { type ConferenceSpec, Role } from '../../shared/domain.ts';
+import type { Actor } from '../../shared/event-log.ts';
 import type { HandshakeAuth } from '../../shared/protocol.ts';
-import { CODE_ALPHABET, displayCode, isSingleUse, LIMITS, normaliseCode } from '../../shared/rules.ts';
+import { CODE_ALPHABET, displayCode, isSingleUse, LIMITS, normaliseCode, roleBelongsAt } from '../../shared/rules.ts';
 import { refuse } from '../errors.ts';
 import type { Database } from '../store/db.ts';
+import { RecordStore } from '../store/records.ts';
 
 export const Claims = z.object({ conferenceId: z.string(), pointId: z.string(), role: Role });
 export type Claims = z.infer<typeof Claims>;
@@ -22,6 +24,26 @@ export interface Issued {
   code: string;
   expiresAt: number;
 }
+
+/** One point's fresh credential for one role, as a bulk issue returns it. */
+export interface IssuedForPoint extends Issued {
+  pointId: string;
+  pointName: string;
+  role: Role;
+}
+
+/** A credential's record as the host may see it: when it was issued, expires, was redeemed or revoked; never its code or token. */
+export interface CredentialRecord {
+  pointId: string;
+  role: Role;
+  issuedAt: number;
+  expiresAt: number;
+  redeemedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** Who acted on credentials, for the event log: a session's point and role, or null (the hub at start, the CLI). */
+export type CredentialActor = Actor;
 
 const ISSUER = 'diemcau';
 export const CODE_USED_MESSAGE = 'this join code has already been used; ask the host for a new code';
@@ -38,10 +60,13 @@ export class CredentialIssuer {
   /** The signing key, imported once: jose would import raw bytes again on every sign and verify. */
   readonly #secret: Promise<webcrypto.CryptoKey>;
   readonly #db: Database;
+  /** The event log, written in the same transactions as the credentials. */
+  readonly #log: RecordStore;
 
   /** `secret` signs tokens; "auto" uses one drawn at the first start and kept in the database. */
   constructor(db: Database, secret: string) {
     this.#db = db;
+    this.#log = new RecordStore(db);
     const raw = new TextEncoder().encode(secret === 'auto' ? this.#storedSecret() : secret);
     this.#secret = webcrypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
@@ -54,12 +79,70 @@ export class CredentialIssuer {
     return secret;
   }
 
-  async issue(claims: Claims, ttlSeconds: number): Promise<Issued> {
-    return (await this.issueMany([claims], ttlSeconds))[0] as Issued;
+  async issue(claims: Claims, ttlSeconds: number, actor: CredentialActor = null): Promise<Issued> {
+    return (await this.issueMany([claims], ttlSeconds, actor))[0] as Issued;
   }
 
-  /** Issues one credential per claims: every token is signed first, then all are stored in one transaction. */
-  async issueMany(list: readonly Claims[], ttlSeconds: number): Promise<Issued[]> {
+  /**
+   * Reissues a point's code for one role: in one transaction every earlier credential of that point and role
+   * is revoked (codes and the session tokens signed for them) and a fresh one stored, both logged.
+   */
+  async reissue(claims: Claims, ttlSeconds: number, actor: CredentialActor): Promise<Issued & { revoked: number }> {
+    let revoked = 0;
+    const [issued] = await this.issueMany([claims], ttlSeconds, actor, () => {
+      revoked = this.revoke(claims.conferenceId, claims.pointId, claims.role, actor);
+    });
+    return { ...(issued as Issued), revoked };
+  }
+
+  /** One fresh credential for every point of `spec` and each of `roles` that belongs there, in point order, in one transaction. */
+  async issueForPoints(
+    spec: ConferenceSpec,
+    roles: readonly Role[],
+    ttlSeconds: number,
+    actor: CredentialActor,
+  ): Promise<IssuedForPoint[]> {
+    const plan = spec.points.flatMap((point) =>
+      roles.filter((role) => roleBelongsAt(role, point, spec.centralPointId)).map((role) => ({ point, role })),
+    );
+    const issued = await this.issueMany(
+      plan.map(({ point, role }) => ({ conferenceId: spec.id, pointId: point.id, role })),
+      ttlSeconds,
+      actor,
+    );
+    return plan.map(({ point, role }, i) => ({ pointId: point.id, pointName: point.name, role, ...(issued[i] as Issued) }));
+  }
+
+  /** Every credential record of a conference, oldest first: dates and states only. */
+  list(conferenceId: string): CredentialRecord[] {
+    return this.#db
+      .all<{
+        point_id: string;
+        role: string;
+        created_at: number;
+        expires_at: number;
+        redeemed_at: number | null;
+        revoked_at: number | null;
+      }>(
+        `SELECT point_id, role, created_at, expires_at, redeemed_at, revoked_at FROM credentials
+         WHERE conference_id = ? ORDER BY created_at, rowid`,
+        conferenceId,
+      )
+      .map((r) => ({
+        pointId: r.point_id,
+        role: Role.parse(r.role),
+        issuedAt: r.created_at,
+        expiresAt: r.expires_at,
+        redeemedAt: r.redeemed_at,
+        revokedAt: r.revoked_at,
+      }));
+  }
+
+  /**
+   * Issues one credential per claims: every token is signed first, then all are stored in one transaction
+   * with their event-log rows (never the code), after `before` (a revocation that goes with them).
+   */
+  async issueMany(list: readonly Claims[], ttlSeconds: number, actor: CredentialActor = null, before?: () => void): Promise<Issued[]> {
     const now = Date.now();
     const expiresAt = now + ttlSeconds * 1000;
     const signed = await Promise.all(
@@ -75,8 +158,9 @@ export class CredentialIssuer {
         return { claims, jti, token };
       }),
     );
-    return this.#db.transaction(() =>
-      signed.map(({ claims, jti, token }) => {
+    return this.#db.transaction(() => {
+      before?.();
+      return signed.map(({ claims, jti, token }) => {
         let code = newCode();
         while (this.#db.get('SELECT 1 AS x FROM credentials WHERE code_hash = ?', hashCode(code))) code = newCode();
         this.#db.run(
@@ -89,9 +173,10 @@ export class CredentialIssuer {
           expiresAt,
           now,
         );
+        this.#log.log(claims.conferenceId, actor, 'credentials.issue', { pointId: claims.pointId, role: claims.role, expiresAt });
         return { token, code: displayCode(code), expiresAt };
-      }),
-    );
+      });
+    });
   }
 
   /** Checks a handshake's token or code; throws `unauthenticated` with the reason. */
@@ -160,11 +245,15 @@ export class CredentialIssuer {
     return () => this.#db.run('UPDATE credentials SET redeemed_at = NULL WHERE code_hash = ? AND redeemed_at = ?', hash, at);
   }
 
-  /** Revokes every credential of a point and role (e.g. a lost room PC); returns how many. */
-  revoke(conferenceId: string, pointId: string, role: Claims['role']): number {
-    const result = this.#db.sql
-      .prepare('UPDATE credentials SET revoked_at = ? WHERE conference_id = ? AND point_id = ? AND role = ? AND revoked_at IS NULL')
-      .run(Date.now(), conferenceId, pointId, role);
-    return Number(result.changes);
+  /** Revokes every credential of a point and role (e.g. a lost room PC), logged in the same transaction; returns how many. */
+  revoke(conferenceId: string, pointId: string, role: Claims['role'], actor: CredentialActor = null): number {
+    return this.#db.transaction(() => {
+      const result = this.#db.sql
+        .prepare('UPDATE credentials SET revoked_at = ? WHERE conference_id = ? AND point_id = ? AND role = ? AND revoked_at IS NULL')
+        .run(Date.now(), conferenceId, pointId, role);
+      const count = Number(result.changes);
+      this.#log.log(conferenceId, actor, 'credentials.revoke', { pointId, role, count });
+      return count;
+    });
   }
 }

@@ -3,7 +3,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { Role } from '../../shared/domain.ts';
 import { requests } from '../../shared/protocol.ts';
-import { CONTROLLERS, LIMITS, MODERATORS, roleBelongsAt } from '../../shared/rules.ts';
+import type { Actor } from '../../shared/event-log.ts';
+import { CONTROLLERS, MODERATORS, roleBelongsAt } from '../../shared/rules.ts';
 import type { CredentialIssuer } from '../auth/credentials.ts';
 import type { Conference } from '../conference/conference.ts';
 import type { ConferenceRegistry } from '../conference/registry.ts';
@@ -22,16 +23,8 @@ export interface ConferenceRoutesDeps {
 }
 
 export const IssueBody = requests['credentials.issue'].params;
-export const BulkIssueBody = z
-  .object({
-    roles: z
-      .array(Role)
-      .min(1)
-      .max(5)
-      .refine((r) => new Set(r).size === r.length, 'a role appears twice'),
-    ttlSeconds: z.number().int().min(LIMITS.tokenTtlSecondsMin).max(LIMITS.tokenTtlSecondsMax).default(LIMITS.tokenTtlSecondsDefault),
-  })
-  .strict();
+/** The same body as the console's "codes for the day" (credentials.issueAll). */
+export const BulkIssueBody = requests['credentials.issueAll'].params;
 
 export const ConferenceSummary = z.object({
   id: z.string(),
@@ -58,21 +51,15 @@ export function fits(conference: Conference, pointId: string, role: Role): boole
   return point !== undefined && roleBelongsAt(role, point, conference.spec.centralPointId);
 }
 
-/** One fresh credential per point and fitting role, in point order. */
-export async function issueForPoints(
+/** One fresh credential per point and fitting role, in point order, in one transaction (the console's bulk issue too). */
+export function issueForPoints(
   credentials: CredentialIssuer,
   conference: Conference,
   roles: readonly Role[],
   ttlSeconds: number,
+  actor: Actor = null,
 ): Promise<IssuedCredential[]> {
-  const plan = conference.spec.points.flatMap((p) =>
-    roles.filter((role) => fits(conference, p.id, role)).map((role) => ({ point: p, role })),
-  );
-  const issued = await credentials.issueMany(
-    plan.map(({ point, role }) => ({ conferenceId: conference.id, pointId: point.id, role })),
-    ttlSeconds,
-  );
-  return plan.map(({ point, role }, i) => ({ pointId: point.id, pointName: point.name, role, ...(issued[i] as (typeof issued)[number]) }));
+  return credentials.issueForPoints(conference.spec, roles, ttlSeconds, actor);
 }
 
 export function conferenceRoutes({ gate, conferences, store, credentials }: ConferenceRoutesDeps): Router {
@@ -122,7 +109,7 @@ export function conferenceRoutes({ gate, conferences, store, credentials }: Conf
   });
 
   router.post('/conferences/:id/credentials', async (req, res) => {
-    const { conference } = await gate.conference(req, req.params.id, CONTROLLERS);
+    const { conference, actor } = await gate.conference(req, req.params.id, CONTROLLERS);
     const body = parseOr(IssueBody, req.body, 'credential');
     if (!conference.spec.points.some((p) => p.id === body.pointId)) {
       throw refuse('point.unknown', { pointId: body.pointId }, `no point ${body.pointId} in this conference`);
@@ -134,14 +121,14 @@ export function conferenceRoutes({ gate, conferences, store, credentials }: Conf
         `role ${body.role} does not belong at point ${body.pointId}`,
       );
     }
-    const issued = await credentials.issue({ conferenceId: conference.id, pointId: body.pointId, role: body.role }, body.ttlSeconds);
+    const issued = await credentials.issue({ conferenceId: conference.id, pointId: body.pointId, role: body.role }, body.ttlSeconds, actor);
     res.status(201).json(issued);
   });
 
   router.post('/conferences/:id/credentials/bulk', async (req, res) => {
-    const { conference } = await gate.conference(req, req.params.id, CONTROLLERS);
+    const { conference, actor } = await gate.conference(req, req.params.id, CONTROLLERS);
     const body = parseOr(BulkIssueBody, req.body, 'credentials');
-    res.status(201).json({ credentials: await issueForPoints(credentials, conference, body.roles, body.ttlSeconds) });
+    res.status(201).json({ credentials: await issueForPoints(credentials, conference, body.roles, body.ttlSeconds, actor) });
   });
 
   return router;

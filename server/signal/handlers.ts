@@ -6,6 +6,7 @@ import type { CredentialIssuer } from '../auth/credentials.ts';
 import { iceSettingsFor, type TurnSettings } from '../auth/turn.ts';
 import type { Conference } from '../conference/conference.ts';
 import type { Session } from '../conference/session.ts';
+import { credentialHandlers } from './handlers/credentials.ts';
 import { wallHandlers } from './handlers/wall.ts';
 
 export interface HandlerContext {
@@ -62,10 +63,6 @@ const core: HandlersOf<typeof coreRequests> = {
   'floor.reorder': ({ conference, session }, p) => conference.floor.reorder(p.pointId, p.position, session),
   'floor.drop': ({ conference, session }, p) => conference.floor.drop(p.pointId, session),
   'point.mute': ({ conference, session }, p) => conference.mute(p.pointId, p.kind, p.muted, session),
-  'credentials.issue': ({ conference, credentials }, p) => {
-    conference.assertRoleAtPoint(p.pointId, p.role);
-    return credentials.issue({ conferenceId: conference.id, pointId: p.pointId, role: p.role }, p.ttlSeconds);
-  },
   'conference.setStatus': ({ conference, session }, p) => {
     conference.setStatus(p.status, session);
     return {};
@@ -90,4 +87,4 @@ const core: HandlersOf<typeof coreRequests> = {
   'records.snapshot': ({ conference, session }) => conference.records.snapshot(session),
 };
 
-export const handlers: Handlers = { ...core, ...wallHandlers };
+export const handlers: Handlers = { ...core, ...credentialHandlers, ...wallHandlers };
