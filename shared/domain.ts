@@ -12,7 +12,7 @@ export type PointLevel = z.infer<typeof PointLevel>;
 export const ConferenceStatus = z.enum(['draft', 'scheduled', 'rehearsal', 'live', 'ended']);
 export type ConferenceStatus = z.infer<typeof ConferenceStatus>;
 
-export const ConnectionState = z.enum(['never', 'connected', 'reconnecting', 'gone']);
+export const ConnectionState = z.enum(['never', 'connected', 'reconnecting', 'gone', 'ended']);
 export type ConnectionState = z.infer<typeof ConnectionState>;
 
 export const MediaSource = z.enum(['camera', 'microphone', 'screen']);

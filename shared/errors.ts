@@ -125,6 +125,8 @@ export const REASONS = {
   'document.unknown': reason('not_found'),
   'document.file_missing': reason('not_found'),
   'document.upload': reason('invalid', 'detail'),
+  // Floor and question flows, the rehearsal, the end (issue #12, items 5, 6, 8).
+  'floor.point_offline': reason('conflict', 'pointId'),
   // Join codes from the host's console (issue #12, item 3).
   'credentials.own': reason('forbidden', 'role', 'pointId'),
 } as const;

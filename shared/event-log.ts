@@ -22,6 +22,8 @@ export const LoggedAction = z.discriminatedUnion('action', [
   entry('floor.expire', { pointId: pointId.nullable() }),
   entry('floor.reorder', { pointId, position: z.number() }),
   entry('floor.drop', { pointId }),
+  /** The rehearsal's floor set aside at go-live: back to the centre, the queue emptied. */
+  entry('floor.clear', { pointId: pointId.nullable(), dropped: z.array(pointId) }),
   entry('question.submit', { questionId, category: z.string() }),
   entry('question.edit', { questionId }),
   entry('question.accept', { questionId }),
@@ -31,6 +33,8 @@ export const LoggedAction = z.discriminatedUnion('action', [
   entry('question.answering', { questionId, giveFloor: z.boolean() }),
   entry('question.answered', { questionId, mode: z.enum(['live', 'written']) }),
   entry('question.dismiss', { questionId, reason: z.string() }),
+  /** The rehearsal's open questions set aside at go-live, dismissed with the reason REHEARSAL_REASON. */
+  entry('question.set_aside', { questionIds: z.array(questionId), reason: z.string() }),
   entry('attendance.report', { present: z.number(), groups: z.record(z.string(), z.number()) }),
   entry('rollcall.start', { rollCallId: z.string(), seconds: z.number() }),
   entry('rollcall.confirm', { rollCallId: z.string() }),

@@ -6,6 +6,9 @@ import { LIMITS } from './rules.ts';
 export const QuestionStatus = z.enum(['submitted', 'queued', 'answering', 'answered', 'dismissed', 'merged']);
 export type QuestionStatus = z.infer<typeof QuestionStatus>;
 
+/** The dismiss reason of a question asked during the rehearsal and set aside at go-live (a code, shown in words). */
+export const REHEARSAL_REASON = 'rehearsal';
+
 export const QuestionView = z.object({
   id: z.string(),
   pointId: z.string(),

@@ -82,6 +82,7 @@ export const enReasons: Record<Reason, string> = {
   'floor.at_centre': 'The central point has the floor.',
   'floor.not_queued': 'That point is not in the speaking queue.',
   'floor.host_only': 'Only the host runs the floor.',
+  'floor.point_offline': 'That point is not connected; the floor cannot be given to it.',
   'question.unknown': 'No such question.',
   'question.not_own': 'This question is not this point’s.',
   'question.others': 'A point sees only its own questions.',

@@ -83,6 +83,7 @@ export const viReasons: Record<Reason, string> = {
   'floor.at_centre': 'Quyền phát biểu đang ở điểm cầu trung tâm.',
   'floor.not_queued': 'Điểm cầu không có trong hàng chờ phát biểu.',
   'floor.host_only': 'Chỉ chủ trì mới điều hành quyền phát biểu.',
+  'floor.point_offline': 'Điểm cầu đang mất kết nối, chưa thể trao quyền phát biểu.',
   'question.unknown': 'Không tìm thấy câu hỏi.',
   'question.not_own': 'Câu hỏi này không phải của điểm cầu.',
   'question.others': 'Điểm cầu chỉ xem được câu hỏi của mình.',

@@ -86,6 +86,12 @@ async function hub(): Promise<{ latencies: number[]; rounds: number[]; bytesPerP
   globalThis.gc?.();
   // Client and server share this process: the figure is an upper bound for the hub's own share.
   const bytesPerPoint = (process.memoryUsage().rss - before) / SOCKETS;
+  // The floor goes only to a connected point: each province's technician joins (after the memory figure).
+  const technicians: HubClient[] = [];
+  for (const pointId of remote) {
+    const { token } = await h.credentials.issue({ conferenceId, pointId, role: 'technician' }, 3600);
+    technicians.push(await connect(url, { token }));
+  }
 
   const latencies: number[] = [];
   const rounds: number[] = [];
@@ -107,7 +113,7 @@ async function hub(): Promise<{ latencies: number[]; rounds: number[]; bytesPerP
     await host.request('floor.revoke', {});
     await sleep(100);
   }
-  for (const c of [...clients, host]) c.close();
+  for (const c of [...clients, ...technicians, host]) c.close();
   await h.close('bench done');
   return { latencies, rounds, bytesPerPoint };
 }

@@ -76,6 +76,7 @@ export class Conference {
         spec,
         status: () => this.#status,
         assertRemotePoint: (pointId) => void this.#remotePoint(pointId),
+        isConnected: (pointId) => this.#points.get(pointId)?.representative !== undefined,
         broadcast: (event, payload) => this.#broadcast(event, payload),
         speakerChanged: () => this.media.speakerChanged(),
       },
@@ -84,7 +85,13 @@ export class Conference {
       this.#logger,
     );
     this.records = new ConferenceRecords(
-      { spec, sessions: () => this.sessions(), grantFloor: (pointId, seconds, actor) => this.floor.grant(pointId, seconds, actor) },
+      {
+        spec,
+        sessions: () => this.sessions(),
+        grantFloor: (pointId, seconds, actor) => this.floor.grant(pointId, seconds, actor),
+        floorHolder: () => this.floor.holder,
+        revokeFloor: (actor) => void this.floor.revoke(actor),
+      },
       stores.records,
       { current: stored.agendaCurrent, since: stored.agendaSince },
     );
@@ -208,6 +215,7 @@ export class Conference {
     const point = this.#points.get(session.pointId);
     if (point && point.representative === session) {
       point.representative = undefined;
+      if (this.#status === 'ended') return void session.logger.info('session left');
       this.#setConnection(point, 'reconnecting');
       this.#startGoneTimer(point);
     }
@@ -252,6 +260,12 @@ export class Conference {
     this.#status = status;
     this.#logAction(actor, 'conference.status', { from, to: status });
     this.#broadcast('conference.status', { status });
+    // Going live sets the rehearsal aside (its open questions dismissed as rehearsal, the floor back at the centre
+    // with an empty queue), each its own change with its log row, so the live queue starts clean.
+    if (from === 'rehearsal' && status === 'live') {
+      this.records.questions.setAside(actor);
+      this.floor.setAside(actor);
+    }
     if (status !== 'ended') return;
     // Ending is its own change; the floor's return to the centre is another, stored and logged as such.
     if (this.floor.holder) this.floor.revoke(actor);
@@ -259,6 +273,11 @@ export class Conference {
       if (session.role === 'host') continue;
       this.leave(session);
       session.sink.end('conference_ended');
+    }
+    // Every point ends with the conference: 'ended' (not a drop) on the consoles and in the report.
+    for (const point of this.#points.values()) {
+      clearTimeout(point.goneTimer);
+      this.#setConnection(point, 'ended');
     }
   }
 
@@ -286,14 +305,14 @@ export class Conference {
     const last = stored?.connections[spec.id];
     const point: PointState = {
       spec,
-      connection: last ? (last.state === 'gone' ? 'gone' : 'reconnecting') : 'never',
+      connection: last ? (last.state === 'gone' || last.state === 'ended' ? last.state : 'reconnecting') : 'never',
       connectionSince: last?.at ?? null,
       mutedByHost: { audio: false, video: false, ...stored?.mutes[spec.id] },
       representative: undefined,
       goneTimer: undefined,
     };
     this.#points.set(spec.id, point);
-    if (last && last.state !== 'gone') {
+    if (last && last.state !== 'gone' && last.state !== 'ended') {
       if (last.state === 'connected') this.#recordConnection(point, 'reconnecting');
       this.#startGoneTimer(point);
     }
@@ -317,7 +336,8 @@ export class Conference {
   }
 
   #setConnection(point: PointState, state: ConnectionState): void {
-    if (point.connection === state) return;
+    // After the end a point stays 'ended' whoever joins or leaves (the host may still look at the console).
+    if (point.connection === state || (this.#status === 'ended' && state !== 'ended')) return;
     this.#recordConnection(point, state);
     this.#broadcast('point.updated', this.pointView(point.spec.id));
   }

@@ -17,6 +17,8 @@ export interface FloorHost {
   status(): ConferenceStatus;
   /** Refuses unless `pointId` is one of the conference's points other than the centre. */
   assertRemotePoint(pointId: string): void;
+  /** Whether the point has a connected representative now (the floor goes only to a point that can speak). */
+  isConnected(pointId: string): boolean;
   broadcast<K extends EventName>(event: K, payload: EventPayload<K>): void;
   /** The speaker changed: microphones open or close and every stage follows (media work, not awaited). */
   speakerChanged(): void;
@@ -28,7 +30,7 @@ export interface FloorStores {
 }
 
 /** Changes that move the speaker; the others only reorder the queue or move the end. */
-const SPEAKER_CHANGES: ReadonlySet<FloorCause> = new Set(['grant', 'revoke', 'expire']);
+const SPEAKER_CHANGES: ReadonlySet<FloorCause> = new Set(['grant', 'revoke', 'expire', 'clear']);
 
 export class FloorControl {
   readonly #host: FloorHost;
@@ -71,6 +73,7 @@ export class FloorControl {
   grant(pointId: string, seconds: number | undefined, actor: Session | null): FloorView {
     this.#checkLive();
     this.#host.assertRemotePoint(pointId);
+    if (!this.#host.isConnected(pointId)) throw refuse('floor.point_offline', { pointId }, 'the point is not connected');
     this.#floor.grant(pointId, seconds ?? this.#host.spec.floorSeconds, actorOf(actor));
     return this.#floor.view();
   }
@@ -93,6 +96,11 @@ export class FloorControl {
   drop(pointId: string, actor: Session | null): FloorView {
     this.#floor.drop(pointId, actorOf(actor));
     return this.#floor.view();
+  }
+
+  /** The rehearsal's floor set aside at go-live: the centre speaks and the queue starts empty. */
+  setAside(actor: Session | null): void {
+    this.#floor.clear(actorOf(actor));
   }
 
   /** Stops the timers; safe to call twice. */

@@ -10,7 +10,7 @@ import { refuse } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { SafeEmitter } from '../safe-emitter.ts';
 
-export type FloorCause = 'request' | 'cancel' | 'grant' | 'revoke' | 'extend' | 'expire' | 'reorder' | 'drop';
+export type FloorCause = 'request' | 'cancel' | 'grant' | 'revoke' | 'extend' | 'expire' | 'reorder' | 'drop' | 'clear';
 
 /** A change about to be made: its event-log entry, who made it (null: the floor's own timer) and the floor after it. */
 export type FloorChange = Extract<LoggedAction, { action: `floor.${FloorCause}` }> & { actor: Actor; view: FloorView };
@@ -141,6 +141,16 @@ export class Floor extends SafeEmitter<FloorEvents> {
 
   drop(pointId: string, actor: Actor = null): void {
     this.#apply({ ...this.#state, queue: this.#without(pointId) }, { action: 'floor.drop', detail: { pointId } }, actor);
+  }
+
+  /** Back to the centre with an empty queue in one change (the rehearsal set aside at go-live); false when nothing to clear. */
+  clear(actor: Actor = null): boolean {
+    const { holder, queue } = this.#state;
+    if (!holder && queue.length === 0) return false;
+    const dropped = queue.map((r) => r.pointId);
+    const next = holder ? { ...this.#atCentre(), queue: [] } : { ...this.#state, queue: [] };
+    this.#apply(next, { action: 'floor.clear', detail: { pointId: holder?.pointId ?? null, dropped } }, actor);
+    return true;
   }
 
   /** Stops the timers; safe to call twice. */

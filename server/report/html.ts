@@ -2,8 +2,19 @@
 // words.ts). Every string from users or the spec goes through escapeHtml; the page has no script, and its one
 // inline style is allowed by hash in a strict CSP.
 import { createHash } from 'node:crypto';
+import { REHEARSAL_REASON } from '../../shared/records.ts';
 import type { ConferenceReport } from './schema.ts';
-import { ANSWER_MODE, CONFERENCE_STATUS, CONNECTION, ENDED_BY, LEVEL, QUESTION_STATUS, READINESS_STATE, readinessReason } from './words.ts';
+import {
+  ANSWER_MODE,
+  CONFERENCE_STATUS,
+  CONNECTION,
+  ENDED_BY,
+  LEVEL,
+  QUESTION_STATUS,
+  READINESS_STATE,
+  REHEARSAL_DISMISSED,
+  readinessReason,
+} from './words.ts';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -135,7 +146,9 @@ export function renderReportHtml(r: ConferenceReport): string {
         q.status === 'answered'
           ? { html: `${escapeHtml(ANSWER_MODE[q.answerMode ?? 'live'])}${q.answer ? `: ${escapeHtml(q.answer)}` : ''}` }
           : q.status === 'dismissed'
-            ? q.dismissReason
+            ? q.dismissReason === REHEARSAL_REASON
+              ? REHEARSAL_DISMISSED
+              : q.dismissReason
             : null,
       ]),
       'Không có câu hỏi.',
@@ -176,6 +189,11 @@ export function renderReportHtml(r: ConferenceReport): string {
         p.reasons.length ? { html: p.reasons.map((reason) => escapeHtml(readinessReason(reason))).join('<br>') } : null,
       ]),
       'Không có điểm cầu nào cần kiểm tra.',
+    ),
+    table(
+      ['Cấp', 'Số điểm cầu', 'Sẵn sàng', 'Chưa sẵn sàng', 'Chưa kiểm tra'],
+      r.readinessByLevel.map((l) => [l.level ? LEVEL[l.level] : 'Tổng cộng', l.points, l.ready, l.notReady, l.notTested]),
+      '',
     ),
     `<h2>10. Tài liệu</h2>`,
     table(

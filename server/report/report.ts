@@ -5,7 +5,7 @@
 import type { ConferenceSpec, ConferenceStatus, ConnectionState, PointLevel, PointSpec } from '../../shared/domain.ts';
 import { questionStats } from '../conference/records/questions.ts';
 import type { EventRecord, RecordStore } from '../store/records.ts';
-import type { ConferenceReport, FloorSegment, ReportQuestion } from './schema.ts';
+import type { ConferenceReport, FloorSegment, LevelReadiness, ReportQuestion } from './schema.ts';
 
 export interface ReportInput {
   spec: ConferenceSpec;
@@ -26,6 +26,7 @@ export function buildReport({ spec, status, store, now = Date.now() }: ReportInp
   const until = timeline.endedAt ?? now;
   timeline.closeOpen(until, timeline.endedAt !== null);
 
+  const readiness = readinessSection(store, spec);
   return {
     generatedAt: now,
     conference: {
@@ -52,7 +53,8 @@ export function buildReport({ spec, status, store, now = Date.now() }: ReportInp
         .map((p) => ({ pointId: p.id, pointName: p.name }));
       return { id: call.id, startedAt: call.startedAt, deadline: call.deadline, confirmed, missing };
     }),
-    readiness: readinessSection(store, spec),
+    readiness,
+    readinessByLevel: readinessByLevel(readiness),
     connections: connectionSection(store, spec, until),
     documents: store.documents(spec.id),
     unreadableEvents: log.unreadable,
@@ -106,6 +108,7 @@ function readTimeline(events: EventRecord[], nameOf: (id: string) => string, lev
         floor = { pointId: e.detail.pointId, start: e.at };
         break;
       case 'floor.revoke':
+      case 'floor.clear':
         endFloor(e.at, 'revoke');
         break;
       case 'floor.expire':
@@ -231,6 +234,24 @@ function readinessSection(store: RecordStore, spec: ConferenceSpec): ConferenceR
         reasons: r?.reasons ?? [],
       };
     });
+}
+
+/** Ready, not ready and not tested by level, then the total (level null). */
+export function readinessByLevel(rows: ConferenceReport['readiness']): LevelReadiness[] {
+  const count = (at: ConferenceReport['readiness'], level: PointLevel | null): LevelReadiness => ({
+    level,
+    points: at.length,
+    ready: at.filter((p) => p.state === 'ready').length,
+    notReady: at.filter((p) => p.state === 'not_ready').length,
+    notTested: at.filter((p) => p.state === 'not_tested').length,
+  });
+  const levels = LEVELS.map((level) =>
+    count(
+      rows.filter((p) => p.level === level),
+      level,
+    ),
+  ).filter((l) => l.points > 0);
+  return [...levels, count(rows, null)];
 }
 
 function connectionSection(store: RecordStore, spec: ConferenceSpec, until: number): ConferenceReport['connections'] {

@@ -86,6 +86,15 @@ export const PointReadiness = z.object({
   reasons: z.array(ReadinessReason),
 });
 
+export const LevelReadiness = z.object({
+  level: PointLevel.nullable(),
+  points: z.number().int(),
+  ready: z.number().int(),
+  notReady: z.number().int(),
+  notTested: z.number().int(),
+});
+export type LevelReadiness = z.infer<typeof LevelReadiness>;
+
 export const AgendaSegment = z.object({
   itemId: z.string(),
   title: z.string(),
@@ -124,6 +133,8 @@ export const ConferenceReport = z.object({
   rollCalls: z.array(RollCallResult),
   /** Every point but the centre. */
   readiness: z.array(PointReadiness),
+  /** The readiness results counted by level, with a total row (level null). */
+  readinessByLevel: z.array(LevelReadiness),
   connections: z.array(PointConnection),
   documents: z.array(DocumentView),
   /** Event-log rows the report could not read (none unless the database was changed by hand or by a newer hub). */

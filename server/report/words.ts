@@ -31,6 +31,9 @@ export const QUESTION_STATUS: Record<QuestionStatus, string> = {
   merged: both('Đã gộp', 'merged'),
 };
 
+/** A question asked during the rehearsal and set aside at go-live (its dismiss reason is REHEARSAL_REASON). */
+export const REHEARSAL_DISMISSED = both('Câu hỏi trong buổi tổng duyệt', 'asked during the rehearsal');
+
 export const ANSWER_MODE: Record<'live' | 'written', string> = {
   live: both('Trực tiếp', 'live'),
   written: both('Bằng văn bản', 'written'),
@@ -50,6 +53,7 @@ export const CONNECTION: Record<ConnectionState, string> = {
   connected: both('Đã kết nối', 'connected'),
   reconnecting: both('Đang kết nối lại', 'reconnecting'),
   gone: both('Mất kết nối', 'gone'),
+  ended: both('Đã kết thúc', 'ended'),
 };
 
 export const READINESS_STATE: Record<ReadinessView['state'], string> = {

@@ -50,6 +50,18 @@ describe('floor', () => {
     expect(code(() => floor.cancel('nobody'))).toBe('not_found');
   });
 
+  it('clears the rehearsal in one change: the speaker back at the centre, the queue empty; nothing to clear is no change', () => {
+    floor.request('bien-hoa', '');
+    floor.request('long-khanh', '');
+    floor.grant('xuan-loc', 60);
+    expect(floor.clear()).toBe(true);
+    expect(floor.view()).toMatchObject({ pointId: null, endsAt: null, queue: [] });
+    expect(floor.clear()).toBe(false);
+    expect(changes.slice(-1)).toEqual(['clear:centre:']);
+    vi.advanceTimersByTime(120_000);
+    expect(changes.slice(-1)).toEqual(['clear:centre:']);
+  });
+
   it('grants one point at a time, takes it out of the queue, and revokes back to the centre', () => {
     floor.request('bien-hoa', '');
     floor.grant('bien-hoa');

@@ -71,7 +71,13 @@ beforeAll(() => {
   secretaryA = listen('huyen-a', 'secretary');
   viewerA = listen('huyen-a', 'viewer');
   techB = listen('huyen-b', 'technician');
-  const owner = { spec, sessions: () => listeners.map((l) => l.session), grantFloor: () => undefined };
+  const owner = {
+    spec,
+    sessions: () => listeners.map((l) => l.session),
+    grantFloor: () => undefined,
+    floorHolder: () => null,
+    revokeFloor: () => undefined,
+  };
   records = new ConferenceRecords(owner, store, { current: null, since: null });
 });
 

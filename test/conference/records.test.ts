@@ -70,6 +70,7 @@ describe('questions', () => {
     await must(host.request('question.accept', { questionId: second.id }));
     expect((await must(host.request('question.reorder', { questionId: second.id, position: 1 }))).position).toBe(1);
     await must(host.request('question.categorise', { questionId: submitted.id, category: 'Quy trình bầu cử' }));
+    await join('technician', 'bien-hoa'); // the floor goes only to a point that is connected
     const answering = await must(host.request('question.answering', { questionId: submitted.id, giveFloor: true, seconds: 60 }));
     expect(answering).toMatchObject({ status: 'answering', position: null });
     expect(hub.conferences.get(CONF)?.view().floor.pointId).toBe('bien-hoa');

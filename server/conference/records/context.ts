@@ -11,6 +11,10 @@ export interface RecordsHost {
   readonly spec: ConferenceSpec;
   sessions(): readonly Session[];
   grantFloor(pointId: string, seconds: number | undefined, actor: Session): void;
+  /** The point that holds the floor now, or null at the centre. */
+  floorHolder(): string | null;
+  /** Takes the floor back to the centre (its own transaction and log row). */
+  revokeFloor(actor: Session): void;
 }
 
 /**

@@ -2,9 +2,9 @@
 // moderators accept, order, file, merge, take up, answer or dismiss them. Seen by the moderators and by the
 // asking point's question writers, never by a room display.
 import { randomUUID } from 'node:crypto';
-import type { ActionDetail } from '../../../shared/event-log.ts';
+import type { ActionDetail, Actor } from '../../../shared/event-log.ts';
 import type { RequestParams } from '../../../shared/protocol.ts';
-import type { QuestionStats, QuestionView } from '../../../shared/records.ts';
+import { type QuestionStats, type QuestionView, REHEARSAL_REASON } from '../../../shared/records.ts';
 import { controls, isModerator, writesQuestions } from '../../../shared/rules.ts';
 import { refuse } from '../../errors.ts';
 import type { Session } from '../session.ts';
@@ -18,7 +18,14 @@ const OPEN: ReadonlySet<QuestionView['status']> = new Set(['submitted', 'queued'
 
 /** The actions that take a question out of the queue. */
 type Closing = 'question.merge' | 'question.answering' | 'question.answered' | 'question.dismiss';
-type QuestionAction = 'question.submit' | 'question.edit' | 'question.accept' | 'question.reorder' | 'question.categorise' | Closing;
+type QuestionAction =
+  | 'question.submit'
+  | 'question.edit'
+  | 'question.accept'
+  | 'question.reorder'
+  | 'question.categorise'
+  | 'question.set_aside'
+  | Closing;
 
 export class Questions {
   readonly #ctx: RecordsContext;
@@ -131,16 +138,32 @@ export class Questions {
     return this.#close(session, 'question.answering', { ...q, status: 'answering' }, { questionId: q.id, giveFloor: p.giveFloor });
   }
 
+  /**
+   * Marks a question answered. Answered live by the host while the asking point holds the floor, it also ends
+   * that point's turn: two transactions in this order (the question with its log row, then the floor's return
+   * with its own), so the point never stays on air after its question is closed.
+   */
   answered(session: Session, p: RequestParams<'question.answered'>): QuestionView {
     const q = this.#question(p.questionId);
     this.#checkOpen(q);
     const answer = p.mode === 'written' ? (p.answer ?? '') : (p.answer ?? null);
-    return this.#close(
+    const endTurn = p.mode === 'live' && controls(session.role) && this.#ctx.host.floorHolder() === q.pointId;
+    const closed = this.#close(
       session,
       'question.answered',
       { ...q, status: 'answered', answerMode: p.mode, answer },
       { questionId: q.id, mode: p.mode },
     );
+    if (endTurn) this.#ctx.host.revokeFloor(session);
+    return closed;
+  }
+
+  /** Go-live: every question still open from the rehearsal is dismissed with REHEARSAL_REASON, in one transaction. */
+  setAside(actor: Session | null): QuestionView[] {
+    const open = [...this.#questions.values()].filter((q) => OPEN.has(q.status));
+    if (open.length === 0) return [];
+    const next = open.map((q) => ({ ...q, status: 'dismissed' as const, position: null, dismissReason: REHEARSAL_REASON }));
+    return this.#commit(actor, 'question.set_aside', next, { questionIds: open.map((q) => q.id), reason: REHEARSAL_REASON });
   }
 
   dismiss(session: Session, questionId: string, reason: string): QuestionView {
@@ -180,11 +203,12 @@ export class Questions {
   }
 
   /** The part's one write path: the changed questions and the event in one transaction, then their audience is told. */
-  #commit<A extends QuestionAction>(session: Session, action: A, changed: QuestionView[], detail: ActionDetail<A>): QuestionView[] {
+  #commit<A extends QuestionAction>(session: Session | null, action: A, changed: QuestionView[], detail: ActionDetail<A>): QuestionView[] {
     const now = Date.now();
     const stamped = changed.map((q) => ({ ...q, updatedAt: now }));
+    const actor: Actor = session ? actorOf(session) : null;
     return this.#ctx.commit({
-      actor: actorOf(session),
+      actor,
       action,
       detail,
       write: () => {
