@@ -14,6 +14,16 @@ export const ConfigSchema = z
   .object({
     host: z.string().min(1),
     port,
+    /**
+     * The hub's address as people open it (scheme://host[:port], no path): join links and QR codes printed by
+     * the CLI. "auto": http(s)://<host, or this machine's first external IPv4 for a wildcard>:<port>.
+     */
+    publicUrl: z.union([
+      z.literal('auto'),
+      z
+        .url({ protocol: /^https?$/ })
+        .refine((u) => new URL(u).pathname === '/' && !new URL(u).search, 'must be scheme://host[:port] without a path'),
+    ]),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     /** auto: pretty when stdout is a terminal, JSON lines otherwise. */
     logFormat: z.enum(['auto', 'pretty', 'json']),
@@ -133,6 +143,7 @@ export interface Config extends Omit<RawConfig, 'media'> {
 export const ENV_KEYS = {
   DIEMCAU_HOST: 'host',
   DIEMCAU_PORT: 'port',
+  DIEMCAU_PUBLIC_URL: 'publicUrl',
   DIEMCAU_LOG_LEVEL: 'logLevel',
   DIEMCAU_LOG_FORMAT: 'logFormat',
   DIEMCAU_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
@@ -213,6 +224,15 @@ function resolveAnnounced(media: RawConfig['media']): string | undefined {
   return firstExternalIpv4() ?? '127.0.0.1';
 }
 
+/** The public base URL without a trailing slash: the configured one, or one made from TLS, host and port. */
+function resolvePublicUrl(raw: RawConfig): string {
+  if (raw.publicUrl !== 'auto') return raw.publicUrl.replace(/\/+$/, '');
+  const scheme = raw.tls.cert ? 'https' : 'http';
+  const wildcard = raw.host === '0.0.0.0' || raw.host === '::';
+  const host = wildcard ? (firstExternalIpv4() ?? '127.0.0.1') : raw.host;
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${raw.port}`;
+}
+
 /** Loads and validates the configuration; throws ConfigError naming the offending key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const merged = readJson(defaultsUrl, 'default configuration');
@@ -238,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = result.data;
   return {
     ...raw,
+    publicUrl: resolvePublicUrl(raw),
     media: {
       ...raw.media,
       workers: raw.media.workers === 'auto' ? os.availableParallelism() : raw.media.workers,

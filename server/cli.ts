@@ -1,6 +1,6 @@
 // The operator's command line. It opens the hub's database (same data folder, SQLite WAL, so it works
 // while the hub runs) without starting any media worker:
-//   node server/cli.ts create <spec.json> | points <id> [--codes] [--ttl-hours N] | code <id> <pointId> [--role R]
+//   node server/cli.ts create <spec.json> | points <id> [--codes [--host]] [--ttl-hours N] | code <id> <pointId> [--role R]
 //   | revoke <id> <pointId> --role R | report <id> [--html] | admin-key
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -19,10 +19,12 @@ import { RecordStore } from './store/records.ts';
 const USAGE = `diemcau operator commands
 
   create <spec.json>                      validate a conference spec (JSON) and store it; prints its id
-  points <conferenceId> [--codes] [--ttl-hours N]
+  points <conferenceId> [--codes [--host]] [--ttl-hours N]
                                           list the points (level, parent); with --codes issue a fresh
-                                          operator code (host / cohost / technician) and viewer code for
-                                          each point. Codes are stored hashed: print them now or never.
+                                          operator code (cohost / technician), viewer code and, at remote
+                                          points, secretary code for each point, and print their join
+                                          links (publicUrl/?code=...). The host code only with --host.
+                                          Codes are stored hashed: print them now or never.
                                           --ttl-hours: validity of the codes (default 48, at most 720)
   code <conferenceId> <pointId> [--role R] [--ttl-hours N]
                                           issue one fresh code for a point (role: its operator role
@@ -53,6 +55,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Pr
       allowPositionals: true,
       options: {
         codes: { type: 'boolean', default: false },
+        host: { type: 'boolean', default: false },
         'ttl-hours': { type: 'string' },
         html: { type: 'boolean', default: false },
         role: { type: 'string' },
@@ -86,7 +89,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Pr
         const id = one(args, 'points <conferenceId>');
         const ttlHours = values['ttl-hours'] === undefined ? 48 : hours(values['ttl-hours']);
         if (values['ttl-hours'] !== undefined && !values.codes) throw new UsageError('--ttl-hours goes with --codes');
-        io.out(await points(open(), config.auth.secret, id, values.codes ? ttlHours : null));
+        if (values.host && !values.codes) throw new UsageError('--host goes with --codes');
+        const codes = values.codes ? { ttlHours, host: values.host, publicUrl: config.publicUrl } : null;
+        io.out(await points(open(), config.auth.secret, id, codes));
         return 0;
       }
       case 'code': {
@@ -165,34 +170,49 @@ function create(db: Database, file: string): string {
 const operatorRole = (spec: StoredConference['spec'], p: PointSpec): Role =>
   p.id === spec.centralPointId ? 'host' : p.centralSide ? 'cohost' : 'technician';
 
-async function points(db: Database, secret: string, id: string, ttlHours: number | null): Promise<string> {
+interface CodesOptions {
+  ttlHours: number;
+  /** Also the host's code (single use: the console's PC keeps its session, so a new one is rarely needed). */
+  host: boolean;
+  publicUrl: string;
+}
+
+async function points(db: Database, secret: string, id: string, codes: CodesOptions | null): Promise<string> {
   const { spec } = load(db, id);
   const base = (p: PointSpec): string[] => [p.id, p.level, p.parentId ?? '-'];
-  if (ttlHours === null)
+  if (codes === null)
     return formatTable(
       ['id', 'level', 'parent', 'name'],
       spec.points.map((p) => [...base(p), p.name]),
     );
-  const issuer = new CredentialIssuer(db, secret);
-  const ttl = ttlHours * 3600;
-  const issued = await issuer.issueMany(
-    spec.points.flatMap((p) => [
-      { conferenceId: id, pointId: p.id, role: operatorRole(spec, p) },
-      { conferenceId: id, pointId: p.id, role: 'viewer' as const },
-    ]),
+  const ttl = codes.ttlHours * 3600;
+  const remote = (p: PointSpec): boolean => p.id !== spec.centralPointId && !p.centralSide;
+  const plan = spec.points.flatMap((p) => {
+    const operator = operatorRole(spec, p);
+    const roles: Role[] = [
+      ...(operator === 'host' && !codes.host ? [] : [operator]),
+      'viewer',
+      ...(remote(p) ? ['secretary' as const] : []),
+    ];
+    return roles.map((role) => ({ point: p, role }));
+  });
+  const issued = await new CredentialIssuer(db, secret).issueMany(
+    plan.map(({ point, role }) => ({ conferenceId: id, pointId: point.id, role })),
     ttl,
   );
-  const rows = spec.points.map((p, i) => [
-    ...base(p),
-    operatorRole(spec, p),
-    issued[2 * i]?.code ?? '',
-    issued[2 * i + 1]?.code ?? '',
-    p.name,
-  ]);
+  const codeOf = new Map(plan.map(({ point, role }, i) => [`${point.id}/${role}`, issued[i]?.code ?? '']));
+  const code = (p: PointSpec, role: Role): string => codeOf.get(`${p.id}/${role}`) ?? '-';
+  const rows = spec.points.map((p) => {
+    const operator = operatorRole(spec, p);
+    return [...base(p), operator, code(p, operator), code(p, 'viewer'), code(p, 'secretary'), p.name];
+  });
+  const links = plan.map(({ point, role }) => [point.id, role, `${codes.publicUrl}/?code=${code(point, role)}`]);
   const until = new Date(Date.now() + ttl * 1000).toISOString();
+  const hostNote = codes.host ? '' : 'No host code was issued (add --host for one).\n';
   return (
-    formatTable(['id', 'level', 'parent', 'role', 'operator code', 'viewer code', 'name'], rows) +
-    `\nCodes valid for ${ttlHours} h (until ${until}). They are stored hashed and cannot be listed again.\n`
+    formatTable(['id', 'level', 'parent', 'role', 'operator code', 'viewer code', 'secretary code', 'name'], rows) +
+    `\nJoin links:\n${formatTable(['id', 'role', 'link'], links)}` +
+    `\nCodes valid for ${codes.ttlHours} h (until ${until}). They are stored hashed and cannot be listed again.\n${hostNote}`
   );
 }
 

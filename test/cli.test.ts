@@ -140,6 +140,50 @@ describe('points', () => {
     ]);
   });
 
+  it('--codes prints a join link for each code, includes secretary codes, and a host code only with --host', async () => {
+    const hostCodes = (): Promise<number> =>
+      withDb((db) => db.get<{ n: number }>("SELECT count(*) AS n FROM credentials WHERE role = 'host'")?.n ?? -1);
+    const before = await hostCodes();
+    let stdout = '';
+    const env = { DIEMCAU_DATA_DIR: dataDir, DIEMCAU_PUBLIC_URL: 'https://hop.example.vn' };
+    expect(await runCli(['points', 'dong-nai-tap-huan-bau-cu', '--codes'], env, { out: (t) => (stdout += t), err: () => undefined })).toBe(
+      0,
+    );
+    expect(await hostCodes()).toBe(before);
+    expect(stdout).toMatch(/No host code was issued \(add --host for one\)/);
+    const row =
+      stdout
+        .split('\n')
+        .find((l) => l.startsWith('xuan-loc '))
+        ?.split(/\s{2,}/) ?? [];
+    const [, , , role, operator, viewer, secretary] = row;
+    expect(role).toBe('technician');
+    expect(row[6]).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    for (const [r, code] of [
+      ['technician', operator],
+      ['viewer', viewer],
+      ['secretary', secretary],
+    ]) {
+      expect(stdout).toMatch(new RegExp(`^xuan-loc\\s+${r}\\s+https://hop\\.example\\.vn/\\?code=${code}$`, 'm'));
+    }
+    const claims = await withDb((db) => new CredentialIssuer(db, 'auto').verify({ code: secretary ?? '' }));
+    expect(claims).toEqual({ conferenceId: 'dong-nai-tap-huan-bau-cu', pointId: 'xuan-loc', role: 'secretary' });
+    expect(
+      stdout
+        .split('\n')
+        .find((l) => l.startsWith('tinh-dong-nai '))
+        ?.split(/\s{2,}/)[6],
+    ).toBe('-');
+
+    stdout = '';
+    expect(
+      await runCli(['points', 'dong-nai-tap-huan-bau-cu', '--codes', '--host'], env, { out: (t) => (stdout += t), err: () => undefined }),
+    ).toBe(0);
+    expect(await hostCodes()).toBe(before + 1);
+    expect(stdout).toMatch(/^tinh-dong-nai\s+host\s+https:\/\/hop\.example\.vn\/\?code=[0-9A-Z]{4}-[0-9A-Z]{4}$/m);
+    expect((await run('points', 'dong-nai-tap-huan-bau-cu', '--host')).stderr).toMatch(/--host goes with --codes/);
+  });
+
   it.each([
     [['points', 'khong-co'], /no conference khong-co/],
     [['points', 'dong-nai-tap-huan-bau-cu', '--codes', '--ttl-hours', '0'], /ttl-hours/],

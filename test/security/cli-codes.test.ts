@@ -60,6 +60,25 @@ describe('cli code and revoke', () => {
     await expect(connect(url, { token: first.welcome.self.token })).rejects.toMatchObject({ message: 'token revoked' });
   });
 
+  it('points --codes prints links that join the running hub, a secretary’s among them, and no new host code', async () => {
+    const hostCodes = (): number => hub.db.get<{ n: number }>("SELECT count(*) AS n FROM credentials WHERE role = 'host'")?.n ?? -1;
+    const before = hostCodes();
+    let stdout = '';
+    const env = { DIEMCAU_DATA_DIR: dataDir, DIEMCAU_AUTH_SECRET: SECRET, DIEMCAU_PUBLIC_URL: url };
+    expect(await runCli(['points', CONF, '--codes'], env, { out: (t) => (stdout += t), err: () => undefined })).toBe(0);
+    expect(hostCodes()).toBe(before);
+    const link =
+      stdout
+        .split('\n')
+        .find((l) => /^long-thanh\s+secretary\s/.test(l))
+        ?.split(/\s+/)[2] ?? '';
+    expect(link.startsWith(`${url}/?code=`)).toBe(true);
+    const code = new URL(link).searchParams.get('code') ?? '';
+    const secretary = await connect(url, { code });
+    expect(secretary.welcome.self).toMatchObject({ pointId: 'long-thanh', role: 'secretary' });
+    secretary.close();
+  });
+
   it('refuses unknown points, roles and missing arguments with exit 1', async () => {
     expect(await cli('code', CONF, 'khong-co')).toMatchObject({ code: 1, stderr: expect.stringMatching(/no point khong-co/) });
     expect(await cli('code', CONF, 'bien-hoa', '--role', 'admin')).toMatchObject({
