@@ -3,12 +3,13 @@
 // i18n/describe.ts). The choice is kept in localStorage; elements drawn with `label()`/`tr()` follow a
 // switch at once (ui/dom.ts re-draws them), and views re-draw their dynamic text on `onLanguage`. Nothing
 // here touches the DOM, so the words can be checked without a browser.
+import { backchannelWords } from './i18n/backchannel.ts';
 import { en as coreEn } from './i18n/en.ts';
 import { vi as coreVi } from './i18n/vi.ts';
 
 /** Every area's words: the core ones, then one spread per feature's own words (client/i18n/<area>.ts). */
-const vi = { ...coreVi };
-const en: Record<Key, string> = { ...coreEn };
+const vi = { ...coreVi, ...backchannelWords.vi };
+const en: Record<Key, string> = { ...coreEn, ...backchannelWords.en };
 export type Key = keyof typeof vi;
 export type Lang = 'vi' | 'en';
 

@@ -15,7 +15,8 @@ export type ConferenceStatus = z.infer<typeof ConferenceStatus>;
 export const ConnectionState = z.enum(['never', 'connected', 'reconnecting', 'gone', 'ended']);
 export type ConnectionState = z.infer<typeof ConnectionState>;
 
-export const MediaSource = z.enum(['camera', 'microphone', 'screen']);
+/** talkback: the host's private voice to one point's technician (never on the stage). */
+export const MediaSource = z.enum(['camera', 'microphone', 'screen', 'talkback']);
 export type MediaSource = z.infer<typeof MediaSource>;
 
 /** Static description of a point, as loaded from config/ or the store. */

@@ -125,6 +125,12 @@ export const REASONS = {
   'document.unknown': reason('not_found'),
   'document.file_missing': reason('not_found'),
   'document.upload': reason('invalid', 'detail'),
+  // The back-channel and talkback (issue #12 item 4).
+  'backchannel.other_point': reason('forbidden', 'pointId'),
+  'backchannel.no_technician': reason('invalid', 'pointId'),
+  'talkback.point_absent': reason('conflict', 'pointId'),
+  'talkback.on_floor': reason('conflict', 'pointId'),
+  'media.talkback_not_allowed': reason('forbidden'),
   // Floor and question flows, the rehearsal, the end (issue #12, items 5, 6, 8).
   'floor.point_offline': reason('conflict', 'pointId'),
   // Join codes from the host's console (issue #12, item 3).

@@ -41,6 +41,10 @@ export const LoggedAction = z.discriminatedUnion('action', [
   entry('readiness.report', { state: z.enum(['ready', 'not_ready']), reasons: z.array(ReadinessReason) }),
   entry('agenda.goto', { itemId: z.string().nullable() }),
   entry('document.upload', { documentId: z.string(), name: z.string(), size: z.number() }),
+  // The back-channel (issue #12 item 4): messages (never their text) and talkback on/off.
+  entry('backchannel.send', { messageId: z.string(), pointId: pointId.nullable(), kind: z.enum(['text', 'heard']) }),
+  entry('talkback.listen', { pointId: pointId.nullable() }),
+  entry('talkback.talk', { pointId: pointId.nullable() }),
   // Join credentials (the host's console, the CLI, REST): who got a code for which point and role, never the code.
   entry('credentials.issue', { pointId, role: Role, expiresAt: z.number() }),
   entry('credentials.revoke', { pointId, role: Role, count: z.number() }),

@@ -6,6 +6,7 @@ import { ConferenceStatus, ConferenceView, FloorView, MediaSource, PointView, Ro
 import { EndReason, type WireError } from './errors.ts';
 import { MediaKind, RtpCapabilities, RtpParameters } from './media.ts';
 import { AgendaView, AttendanceView, DocumentView, QuestionView, ReadinessView, RollCallView } from './records.ts';
+import { backchannelEvents, backchannelRequests } from './requests/backchannel.ts';
 import type { RequestTable } from './requests/common.ts';
 import { conferenceRequests } from './requests/conference.ts';
 import { credentialRequests } from './requests/credentials.ts';
@@ -32,6 +33,7 @@ export const coreRequests = {
 export const requests = {
   ...coreRequests,
   ...credentialRequests,
+  ...backchannelRequests,
   ...wallRequests,
 } as const satisfies RequestTable;
 
@@ -75,8 +77,8 @@ export const coreEvents = {
     rtpParameters: RtpParameters,
     pointId: z.string(),
     source: MediaSource,
-    /** programme: the central broadcast; stage: the point on the floor; wall: the monitoring wall. */
-    purpose: z.enum(['programme', 'stage', 'wall']),
+    /** programme: the central broadcast; stage: the point on the floor; wall: the monitoring wall; talkback: private, host ↔ one point. */
+    purpose: z.enum(['programme', 'stage', 'wall', 'talkback']),
   }),
   'media.consumerClosed': z.object({ consumerId: z.string() }),
   /**
@@ -99,6 +101,7 @@ export const coreEvents = {
 /** Server → client events. */
 export const events = {
   ...coreEvents,
+  ...backchannelEvents,
 } as const;
 
 export type EventName = keyof typeof events;

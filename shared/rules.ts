@@ -77,6 +77,8 @@ export const LIMITS = {
   attendanceMax: 100_000,
   attendanceGroupsMax: 20,
   joinCodeLength: 8,
+  /** One back-channel message between the centre and a point's technician. */
+  messageTextMax: 1000,
 } as const;
 
 /** The simulcast layers a point's camera sends (low for the wall, high for the stage). */

@@ -108,4 +108,9 @@ export const enReasons: Record<Reason, string> = {
   'document.file_missing': 'The document’s file is no longer on the hub.',
   'document.upload': 'The document could not be uploaded.',
   'credentials.own': 'This console cannot revoke its own credential ({role} at {pointId}).',
+  'backchannel.other_point': "You can only write in your own point's channel.",
+  'backchannel.no_technician': 'Point {pointId} has no technician to receive messages.',
+  'talkback.point_absent': 'Point {pointId} is not connected.',
+  'talkback.on_floor': 'Point {pointId} has the floor; everyone hears it already.',
+  'media.talkback_not_allowed': 'Only the host talks privately to a point.',
 };

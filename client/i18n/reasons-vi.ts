@@ -109,4 +109,9 @@ export const viReasons: Record<Reason, string> = {
   'document.file_missing': 'Tệp của tài liệu không còn trên máy chủ.',
   'document.upload': 'Không tải được tài liệu lên.',
   'credentials.own': 'Không thể thu hồi mã của chính bàn điều khiển này ({role} tại {pointId}).',
+  'backchannel.other_point': 'Chỉ được nhắn trong kênh riêng của điểm cầu mình.',
+  'backchannel.no_technician': 'Điểm cầu {pointId} không có kỹ thuật viên để nhận tin nhắn.',
+  'talkback.point_absent': 'Điểm cầu {pointId} chưa kết nối.',
+  'talkback.on_floor': 'Điểm cầu {pointId} đang được phát biểu; mọi người đều đang nghe.',
+  'media.talkback_not_allowed': 'Chỉ chủ trì mới nói riêng với điểm cầu.',
 };

@@ -15,16 +15,20 @@ import type { Claims } from '../auth/credentials.ts';
 import { refuse } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ConferenceMedia } from '../media/conference-media.ts';
+import type { BackchannelStore } from '../store/backchannel.ts';
 import type { ConferenceStore, Mutes, StoredConference } from '../store/conferences.ts';
 import type { RecordStore } from '../store/records.ts';
+import { Backchannel } from './backchannel.ts';
 import { FloorControl } from './floor-control.ts';
 import { MediaRouting } from './media-routing.ts';
 import { ConferenceRecords } from './records.ts';
 import { actorOf, Session, type SessionSink } from './session.ts';
+import { Talkback } from './talkback.ts';
 
 export interface ConferenceStores {
   conferences: ConferenceStore;
   records: RecordStore;
+  backchannel: BackchannelStore;
 }
 
 const STATUS_ORDER: ConferenceStatus[] = ['draft', 'scheduled', 'rehearsal', 'live', 'ended'];
@@ -44,6 +48,8 @@ export class Conference {
   readonly records: ConferenceRecords;
   readonly floor: FloorControl;
   readonly media: MediaRouting;
+  readonly backchannel: Backchannel;
+  readonly talkback: Talkback;
   readonly #stores: ConferenceStores;
   readonly #logger: Logger;
   readonly #points = new Map<string, PointState>();
@@ -67,6 +73,7 @@ export class Conference {
         mutedByHost: (pointId) => this.#points.get(pointId)?.mutedByHost ?? { audio: false, video: false },
         floorHolder: () => this.floor.holder,
         pointChanged: (pointId) => this.#broadcast('point.updated', this.pointView(pointId)),
+        talkback: () => this.talkback.view(),
       },
       media,
       this.#logger,
@@ -78,11 +85,25 @@ export class Conference {
         assertRemotePoint: (pointId) => void this.#remotePoint(pointId),
         isConnected: (pointId) => this.#points.get(pointId)?.representative !== undefined,
         broadcast: (event, payload) => this.#broadcast(event, payload),
-        speakerChanged: () => this.media.speakerChanged(),
+        speakerChanged: () => {
+          this.talkback.floorChanged(this.floor.holder);
+          this.media.speakerChanged();
+        },
       },
       stores,
       stored.floor,
       this.#logger,
+    );
+    this.backchannel = new Backchannel({ spec, sessions: () => this.sessions() }, stores.backchannel, stores.records);
+    this.talkback = new Talkback(
+      {
+        spec,
+        sessions: () => this.sessions(),
+        connected: (pointId) => this.#points.get(pointId)?.representative !== undefined,
+        floorHolder: () => this.floor.holder,
+        mediaChanged: (pointIds) => this.media.talkbackChanged(pointIds),
+      },
+      stores.records,
     );
     this.records = new ConferenceRecords(
       {
@@ -212,6 +233,7 @@ export class Conference {
   leave(session: Session): void {
     if (!this.#sessions.delete(session.id)) return;
     session.peer.close();
+    this.talkback.sessionLeft(session, this.#points.get(session.pointId)?.representative === session);
     const point = this.#points.get(session.pointId);
     if (point && point.representative === session) {
       point.representative = undefined;

@@ -6,6 +6,7 @@ import type { types } from 'mediasoup';
 import type { ConferenceSpec, MediaSource } from '../../shared/domain.ts';
 import type { RtpCapabilities, RtpParameters, TransportInfo } from '../../shared/media.ts';
 import type { EventName, EventPayload } from '../../shared/protocol.ts';
+import type { TalkbackView } from '../../shared/requests/backchannel.ts';
 import { isModerator, isPublisher } from '../../shared/rules.ts';
 import { refuse } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -28,6 +29,8 @@ export interface MediaHost {
   floorHolder(): string | null;
   /** What `pointId` publishes changed: its view goes to everyone again. */
   pointChanged(pointId: string): void;
+  /** Who the host listens to and talks to privately (talkback), one point each at most. */
+  talkback(): TalkbackView;
 }
 
 interface Wanted {
@@ -129,6 +132,9 @@ export class MediaRouting {
     if (params.source === 'screen' && session.role !== 'host') {
       throw refuse('media.screen_not_allowed', {}, 'only the host shares a screen');
     }
+    if (params.source === 'talkback' && session.role !== 'host') {
+      throw refuse('media.talkback_not_allowed', {}, 'only the host talks back');
+    }
     const peer = session.peer;
     // In the point's pause turn: a host mute or floor change meanwhile is decided after, on this producer.
     const { producer, paused } = await this.#inPauseTurn(pointId, async () => {
@@ -197,6 +203,13 @@ export class MediaRouting {
       .catch((error: unknown) => this.#logger.error({ err: error }, 'floor switch failed'));
   }
 
+  /** Talkback changed for these points: their microphones open or close at the hub, then consumers follow. */
+  talkbackChanged(pointIds: readonly string[]): void {
+    void Promise.all(pointIds.map((p) => this.applyPauses(p)))
+      .then(() => this.reconcileAll())
+      .catch((error: unknown) => this.#logger.error({ err: error }, 'talkback switch failed'));
+  }
+
   reconcileAll(): void {
     for (const session of this.#host.sessions()) this.#reconcileLogged(session);
   }
@@ -210,7 +223,9 @@ export class MediaRouting {
   #shouldPause(pointId: string, source: MediaSource): boolean {
     const muted = this.#host.mutedByHost(pointId);
     if (source === 'microphone') {
-      const gated = pointId !== this.#host.spec.centralPointId && this.#host.floorHolder() !== pointId;
+      // Open off the floor only while the host listens to it privately (talkback).
+      const offFloor = pointId !== this.#host.spec.centralPointId && this.#host.floorHolder() !== pointId;
+      const gated = offFloor && this.#host.talkback().listeningTo !== pointId;
       return gated || muted.audio;
     }
     return source === 'camera' && muted.video;
@@ -250,7 +265,7 @@ export class MediaRouting {
   /** A replacement worker has its router: pipe every producer there ahead of its consumers (see pipeEverywhere). */
   #onRouterAdded(router: types.Router): void {
     for (const session of this.#host.sessions()) {
-      for (const source of ['microphone', 'camera', 'screen'] as const) {
+      for (const source of ['microphone', 'camera', 'screen', 'talkback'] as const) {
         const producer = session.peer.producer(source);
         if (!producer || producer.closed) continue;
         this.#media.pipe(producer, session.peer.router, router).catch((error: unknown) => {
@@ -296,6 +311,10 @@ export class MediaRouting {
       add(holder, 'camera', 'stage');
     }
     for (const id of this.#wallPoints(session)) if (session.wallVisible?.has(id) ?? true) add(id, 'camera', 'wall');
+    // Talkback: the host alone hears the point it listens to; that point's technician alone hears the host's talkback.
+    const { listeningTo, talkingTo } = this.#host.talkback();
+    if (listeningTo && session.role === 'host') add(listeningTo, 'microphone', 'talkback');
+    if (talkingTo && this.#host.representative(talkingTo) === session) add(centre, 'talkback', 'talkback');
     return wanted;
   }
 

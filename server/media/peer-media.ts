@@ -11,7 +11,7 @@ import type { Logger } from '../logger.ts';
 import { SafeEmitter } from '../safe-emitter.ts';
 
 export type Direction = 'send' | 'recv';
-export type ConsumerPurpose = 'programme' | 'stage' | 'wall';
+export type ConsumerPurpose = 'programme' | 'stage' | 'wall' | 'talkback';
 
 export type ConnectParams =
   | { transportId: string; dtlsParameters: DtlsParameters }
@@ -147,7 +147,7 @@ export class PeerMedia extends SafeEmitter<PeerMediaEvents> {
   ): Promise<types.Producer> {
     const [direction, transport] = this.#transport(transportId);
     if (direction !== 'send') throw refuse('media.produce_on_send', {}, 'produce on the sending transport');
-    if ((source === 'microphone') !== (kind === 'audio')) {
+    if ((source === 'microphone' || source === 'talkback') !== (kind === 'audio')) {
       throw refuse('media.source_kind', { source, kind }, `source ${source} does not carry ${kind}`);
     }
     if (this.#producers.has(source)) throw refuse('media.already_producing', { source }, `already producing ${source}`);

@@ -6,6 +6,7 @@ import type { CredentialIssuer } from '../auth/credentials.ts';
 import { iceSettingsFor, type TurnSettings } from '../auth/turn.ts';
 import type { Conference } from '../conference/conference.ts';
 import type { Session } from '../conference/session.ts';
+import { backchannelHandlers } from './handlers/backchannel.ts';
 import { credentialHandlers } from './handlers/credentials.ts';
 import { wallHandlers } from './handlers/wall.ts';
 
@@ -87,4 +88,4 @@ const core: HandlersOf<typeof coreRequests> = {
   'records.snapshot': ({ conference, session }) => conference.records.snapshot(session),
 };
 
-export const handlers: Handlers = { ...core, ...credentialHandlers, ...wallHandlers };
+export const handlers: Handlers = { ...core, ...credentialHandlers, ...wallHandlers, ...backchannelHandlers };

@@ -128,6 +128,29 @@ const MIGRATIONS: string[] = [
   ALTER TABLE points ADD COLUMN muted_video INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX connections_by_point ON connections (conference_id, point_id, at);
   `,
+  // The control room's back-channel: messages between the centre and a point's technician (point_id NULL:
+  // to every technician), and each side's read mark per point's thread, so unread counts survive a restart.
+  `
+  CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    conference_id TEXT NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,
+    point_id TEXT,
+    side TEXT NOT NULL,                 -- who wrote it: centre | point
+    kind TEXT NOT NULL,                 -- text | heard
+    text TEXT NOT NULL,
+    author_role TEXT NOT NULL,
+    sent_at INTEGER NOT NULL
+  );
+  CREATE INDEX messages_by_thread ON messages (conference_id, point_id, seq);
+  CREATE TABLE message_reads (
+    conference_id TEXT NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,
+    point_id TEXT NOT NULL,
+    side TEXT NOT NULL,                 -- the reader: centre | point
+    read_seq INTEGER NOT NULL,
+    PRIMARY KEY (conference_id, point_id, side)
+  );
+  `,
 ];
 
 export class Database {

@@ -98,6 +98,12 @@ const SAMPLE: { [K in RequestName]: unknown } = {
   'agenda.goto': { itemId: 'khai-mac' },
   'records.snapshot': {},
   'wall.visible': { pointIds: ['bien-hoa'] },
+  'backchannel.send': { pointId: null, text: 'Kiểm tra tiếng' },
+  'backchannel.confirmHeard': { pointId: 'bien-hoa' },
+  'backchannel.snapshot': {},
+  'backchannel.markRead': { pointId: MTTQ_POINT_FOR_ROLE.technician },
+  'talkback.listen': { pointId: null },
+  'talkback.talk': { pointId: null },
 };
 
 describe('every request × every role', () => {
