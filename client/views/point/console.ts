@@ -10,6 +10,7 @@ import { h, tr } from '../../ui/dom.ts';
 import { Header } from '../../ui/header.ts';
 import { RemoteAudio, Stage } from '../../ui/stage.ts';
 import { tabs, type Tab } from '../../ui/tabs.ts';
+import { PointBackchannel } from '../backchannel/point-panel.ts';
 import { DocumentsPanel } from '../documents.ts';
 import { AttendanceForm } from './attendance.ts';
 import { DevicesPanel, SelfPreview } from './devices.ts';
@@ -62,6 +63,7 @@ export class PointConsole implements View {
         { key: 'tab.test', name: 'test', panel: new ConnectionTest(ctx, preview.meter).el },
       );
     }
+    if (technician) panels.push({ key: 'tab.messages', name: 'messages', panel: new PointBackchannel(ctx).el });
     panels.push({ key: 'tab.documents', name: 'documents', panel: new DocumentsPanel(ctx, false).el });
 
     this.el = h(

@@ -1,0 +1,74 @@
+// The back-channel in Chromium, in Vietnamese: the host writes to Xuân Lộc's technician, whose Messages tab
+// shows an unread badge, then the message; the technician answers; the host confirms "the centre hears you"
+// and the point's console shows it large; the host listens privately and the point's console says so. The
+// room display of the same point never shows any of it. Screenshots go to /tmp/shots/ (or DIEMCAU_SHOTS).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../shared/domain.ts';
+import type { Hub } from '../../server/hub.ts';
+import { ensureClientBuilt, launch, openPage } from '../helpers/browser.ts';
+import { startHub } from '../helpers/test-hub.ts';
+
+const SHOTS = process.env['DIEMCAU_SHOTS'] ?? '/tmp/shots';
+const CONFERENCE = 'dong-nai-tap-huan-bau-cu';
+const POINT = 'xuan-loc';
+const TEXT = 'Xuân Lộc tăng âm lượng micro lên một chút';
+
+let hub: Hub;
+let url: string;
+let browser: Browser;
+const errors: string[] = [];
+
+const open = async (pointId: string, role: Role, viewport: { width: number; height: number }): Promise<Page> => {
+  const { token } = await hub.credentials.issue({ conferenceId: CONFERENCE, pointId, role }, 3600);
+  return openPage(browser, `${url}/?video=360#token=${token}`, errors, `${pointId}/${role}`, undefined, viewport);
+};
+
+beforeAll(async () => {
+  ensureClientBuilt();
+  mkdirSync(SHOTS, { recursive: true });
+  ({ hub, url } = await startHub());
+  browser = await launch();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await hub?.close('test done');
+});
+
+describe('back-channel in the consoles', () => {
+  it('carries text, the heard confirmation and the talkback state to the technician only', async () => {
+    const host = await open('tinh-dong-nai', 'host', { width: 1920, height: 1080 });
+    const tech = await open(POINT, 'technician', { width: 1366, height: 768 });
+    const display = await open(POINT, 'viewer', { width: 1920, height: 1080 });
+    await host.locator('[data-tab="messages"]').click();
+    await host.locator('.bc-host .bc-picker').selectOption(POINT);
+    await host.locator('.bc-host .bc-input').fill(TEXT);
+    await host.locator('.bc-host [data-action="send-message"]').click();
+
+    // The technician sees an unread badge on its Messages tab, then the message once it opens the tab.
+    await tech.locator('[data-tab="messages"] .bc-badge', { hasText: '1' }).waitFor({ timeout: 10_000 });
+    await tech.locator('[data-tab="messages"]').click();
+    await tech.locator('.bc-point .bc-text', { hasText: TEXT }).waitFor();
+    await tech.locator('[data-tab="messages"] .bc-badge').waitFor({ state: 'hidden' });
+    await tech.locator('.bc-point .bc-input').fill('Đã tăng, trung tâm nghe thử');
+    await tech.locator('.bc-point [data-action="send-message"]').click();
+    await host.locator('.bc-host .bc-text', { hasText: 'Đã tăng' }).waitFor();
+
+    await host.locator('.bc-host [data-action="confirm-heard"]').click();
+    await tech.locator('.bc-heard', { hasText: 'Trung tâm đã nghe rõ điểm cầu' }).waitFor();
+    await host.locator('.bc-host [data-action="talkback-listen"]').click();
+    await tech.locator('.bc-listening', { hasText: 'Trung tâm đang nghe điểm cầu' }).waitFor();
+    await host.locator('.bc-talkback-state', { hasText: /Đang nghe riêng: .*Xuân Lộc/ }).waitFor();
+    await host.screenshot({ path: join(SHOTS, 'backchannel-host-1920.png') });
+    await tech.screenshot({ path: join(SHOTS, 'backchannel-technician-1366.png') });
+
+    // The room display shows none of it.
+    const shown = await display.locator('body').innerText();
+    for (const words of [TEXT, 'Đã tăng', 'Trung tâm đã nghe rõ', 'Trung tâm đang nghe']) expect(shown).not.toContain(words);
+    expect(await display.locator('.bc-panel').count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 90_000);
+});
