@@ -6,10 +6,11 @@
 import { backchannelWords } from './i18n/backchannel.ts';
 import { en as coreEn } from './i18n/en.ts';
 import { vi as coreVi } from './i18n/vi.ts';
+import { wallWords } from './i18n/wall.ts';
 
 /** Every area's words: the core ones, then one spread per feature's own words (client/i18n/<area>.ts). */
-const vi = { ...coreVi, ...backchannelWords.vi };
-const en: Record<Key, string> = { ...coreEn, ...backchannelWords.en };
+const vi = { ...coreVi, ...backchannelWords.vi, ...wallWords.vi };
+const en: Record<Key, string> = { ...coreEn, ...backchannelWords.en, ...wallWords.en };
 export type Key = keyof typeof vi;
 export type Lang = 'vi' | 'en';
 

@@ -17,6 +17,8 @@ import { AttendancePanel } from './attendance.ts';
 import { FloorPanel } from './floor.ts';
 import { QuestionsPanel } from './questions.ts';
 import { Wall } from './wall.ts';
+import { WallSummary } from './wall/summary.ts';
+import './console.css';
 
 export class HostConsole implements View {
   readonly el: HTMLElement;
@@ -39,7 +41,8 @@ export class HostConsole implements View {
       },
       { class: 'danger', data: { action: 'end' } },
     );
-    header.actions.append(this.#rehearse, this.#start, this.#end);
+    const summary = new WallSummary(store);
+    header.actions.append(summary.el, this.#rehearse, this.#start, this.#end);
 
     // The host is the centre and sees its own camera there; a co-host receives the programme like the rooms.
     const isHost = store.may(controls);
