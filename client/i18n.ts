@@ -4,13 +4,14 @@
 // switch at once (ui/dom.ts re-draws them), and views re-draw their dynamic text on `onLanguage`. Nothing
 // here touches the DOM, so the words can be checked without a browser.
 import { backchannelWords } from './i18n/backchannel.ts';
+import { check } from './i18n/check.ts';
 import { en as coreEn } from './i18n/en.ts';
 import { vi as coreVi } from './i18n/vi.ts';
 import { wallWords } from './i18n/wall.ts';
 
 /** Every area's words: the core ones, then one spread per feature's own words (client/i18n/<area>.ts). */
-const vi = { ...coreVi, ...backchannelWords.vi, ...wallWords.vi };
-const en: Record<Key, string> = { ...coreEn, ...backchannelWords.en, ...wallWords.en };
+const vi = { ...coreVi, ...backchannelWords.vi, ...wallWords.vi, ...check.vi };
+const en: Record<Key, string> = { ...coreEn, ...backchannelWords.en, ...wallWords.en, ...check.en };
 export type Key = keyof typeof vi;
 export type Lang = 'vi' | 'en';
 

@@ -1,6 +1,8 @@
-// Attendance, roll call and the readiness board in one table: for every remote point its connection,
-// the people present against those expected, whether it answered the roll call, and the result of its
-// connection test (state, reasons, what the client and the hub measured).
+// Attendance, roll call and the readiness board in one table: the centre's own connection test first, then
+// for every remote point its connection, the people present against those expected, whether it answered
+// the roll call, and the result of its connection test (state, reasons, when, what the client and the hub
+// measured).
+import '../check/check.css';
 import type { PointView } from '../../../shared/domain.ts';
 import type { ReadinessView } from '../../../shared/records.ts';
 import { controls, LIMITS } from '../../../shared/rules.ts';
@@ -23,6 +25,7 @@ function readinessCell(ready: ReadinessView | undefined): HTMLElement {
     'td',
     {},
     h('span', { class: 'badge ready', data: { state } }, t(`ready.${state}`)),
+    ready?.testedAt ? h('span', { class: 'muted tested-at' }, ` ${t('check.testedAt', { time: timeOfDay(ready.testedAt) })}`) : null,
     ...(ready?.reasons ?? []).map((r) => h('div', { class: 'muted ready-reason', data: { reason: r.code } }, readinessText(r))),
     ready?.measurement ? h('div', { class: 'muted small-text' }, measurement(ready)) : null,
   );
@@ -77,7 +80,9 @@ export class AttendancePanel {
     this.#seconds.parentElement?.toggleAttribute('hidden', !store.may(controls));
     let present = 0;
     let expected = 0;
+    const centre = store.point(store.centralPointId);
     this.#body.replaceChildren(
+      ...(centre ? [this.#centreRow(centre)] : []),
       ...store.remotePoints().map((point) => {
         const report = store.attendance.get(point.id);
         present += report?.present ?? 0;
@@ -109,6 +114,19 @@ export class AttendancePanel {
       h('td', {}, h('strong', {}, `${report ? report.present : '–'}/${point.expectedAttendance}`), h('div', { class: 'muted' }, reported)),
       h('td', {}, roll ? (confirmedAt ? `✓ ${timeOfDay(confirmedAt)}` : roll.open ? '…' : '✗') : ''),
       readinessCell(store.readiness.get(point.id)),
+    );
+  }
+
+  /** The centre checks itself: its connection and test result, nothing to report or confirm. */
+  #centreRow(centre: PointView): HTMLElement {
+    return h(
+      'tr',
+      { class: 'centre-row', data: { pointId: centre.id } },
+      h('th', { attrs: { scope: 'row' } }, centre.name, h('div', { class: 'muted' }, t('check.centre'))),
+      h('td', {}, h('span', { class: 'badge conn', data: { conn: centre.connection } }, t(`conn.${centre.connection}`))),
+      h('td', {}, ''),
+      h('td', {}, ''),
+      readinessCell(this.#ctx.store.readiness.get(centre.id)),
     );
   }
 

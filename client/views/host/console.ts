@@ -11,6 +11,7 @@ import { RemoteAudio, Stage } from '../../ui/stage.ts';
 import { tabs } from '../../ui/tabs.ts';
 import { act } from '../../ui/toast.ts';
 import { HostBackchannel } from '../backchannel/host-panel.ts';
+import { CheckPanel } from '../check/panel.ts';
 import { DocumentsPanel } from '../documents.ts';
 import { AgendaPanel } from './agenda.ts';
 import { AttendancePanel } from './attendance.ts';
@@ -56,6 +57,7 @@ export class HostConsole implements View {
         { key: 'tab.attendance', name: 'attendance', panel: new AttendancePanel(ctx).el },
         { key: 'tab.agenda', name: 'agenda', panel: new AgendaPanel(ctx).el },
         { key: 'tab.documents', name: 'documents', panel: new DocumentsPanel(ctx, isHost).el },
+        { key: 'check.title', name: 'check', panel: new CheckPanel(ctx).el },
         { key: 'tab.messages', name: 'messages', panel: new HostBackchannel(ctx).el },
       ],
       'host-tabs',

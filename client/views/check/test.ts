@@ -1,13 +1,15 @@
-// The point's connection test: signalling round trip (echoes), what goes up and comes down over the
-// media transports (rate, loss, jitter, round trip from WebRTC statistics) and the microphone level,
-// measured over a few seconds and reported to the hub, which answers with the readiness verdict.
+// The connection test, for a point and for the centre alike: signalling round trip (echoes), what goes up
+// and comes down over the media transports (rate, loss, jitter, round trip from WebRTC statistics) and the
+// microphone level, measured over a few seconds and reported to the hub, which answers with its verdict.
+// Shown as each figure against its limit, every reason with what to do about it, and when it last ran.
 import type { ReadinessMeasurement, ReadinessView } from '../../../shared/records.ts';
 import type { AppContext } from '../../app.ts';
-import { onLanguage, t, type Key } from '../../i18n.ts';
-import { describeError, linkText, readinessText } from '../../i18n/describe.ts';
+import { onLanguage, t, timeOfDay } from '../../i18n.ts';
+import { describeError, readinessText } from '../../i18n/describe.ts';
 import { between, totals, type LinkSample } from '../../net/stats.ts';
-import { button, h, type Child } from '../../ui/dom.ts';
+import { button, h, tr } from '../../ui/dom.ts';
 import type { MicMeter } from '../../ui/meter.ts';
+import { advice, adviceCodes, figureRows } from './figures.ts';
 
 const WINDOW_MS = 4000;
 const ZERO: LinkSample = { bitrateKbps: 0, lossPercent: 0, jitterMs: 0, roundTripMs: 0 };
@@ -36,7 +38,8 @@ export class ConnectionTest {
   readonly #meter: MicMeter;
   readonly #run: HTMLButtonElement;
   readonly #state = h('p', { class: 'test-state', attrs: { role: 'status', 'aria-live': 'polite' } });
-  readonly #results = h('dl', { class: 'test-results' });
+  readonly #results = h('div', { class: 'test-results' });
+  /** Figures measured here and not yet judged by the hub. */
   #measured: ReadinessMeasurement | null = null;
 
   constructor(ctx: AppContext, meter: MicMeter) {
@@ -80,6 +83,7 @@ export class ConnectionTest {
       this.#state.textContent = '';
       this.render();
       const view = await signal.request('readiness.report', this.#measured);
+      this.#measured = null;
       this.#ctx.store.applyReadiness(view);
     } catch (error) {
       console.error('connection test failed', error);
@@ -92,25 +96,54 @@ export class ConnectionTest {
   render(): void {
     const { store } = this.#ctx;
     const verdict: ReadinessView | undefined = store.readiness.get(store.self?.pointId ?? '');
+    const judged = this.#measured === null ? (verdict ?? null) : null;
     const m = this.#measured ?? verdict?.measurement ?? null;
-    const row = (key: Key, value: Child): HTMLElement[] => [h('dt', {}, t(key)), h('dd', {}, value)];
-    const rows: HTMLElement[] = [];
-    if (verdict) {
-      rows.push(...row('ready.title', t(`ready.${verdict.state}`)));
-      const reasons = verdict.reasons.map((r) => h('li', { data: { reason: r.code } }, readinessText(r)));
-      if (reasons.length) rows.push(...row('test.reasons', h('ul', { class: 'ready-reasons' }, ...reasons)));
-    }
-    if (m) {
-      rows.push(
-        ...row('test.signalling', `${m.signallingRoundTripMs} ms`),
-        ...row('test.send', linkText(m.send)),
-        ...row('test.receive', linkText(m.receive)),
-        ...row('test.mic', `${m.microphoneLevelDb} dB`),
+    const state = verdict?.state ?? 'not_tested';
+    const summary = h(
+      'dl',
+      { class: 'test-summary' },
+      h('dt', {}, tr('check.result')),
+      h('dd', {}, h('span', { class: 'badge ready', data: { state } }, t(`ready.${state}`))),
+      h('dt', {}, tr('check.lastTest')),
+      h('dd', { class: 'tested-at' }, verdict?.testedAt ? timeOfDay(verdict.testedAt) : t('check.never')),
+    );
+    const parts: HTMLElement[] = [summary];
+    const reasons = verdict?.reasons ?? [];
+    if (reasons.length) {
+      const items = reasons.map((r) => h('li', { data: { reason: r.code } }, readinessText(r)));
+      const tips = adviceCodes(reasons).map((code) => h('li', { class: 'advice', data: { advice: code } }, advice(code)));
+      parts.push(
+        h('div', { class: 'test-reasons' }, tr('test.reasons', 'h3'), h('ul', { class: 'ready-reasons' }, ...items)),
+        h('div', { class: 'test-advice' }, tr('check.whatToDo', 'h3'), h('ul', { class: 'advice-list' }, ...tips)),
       );
     }
-    if (verdict?.server) rows.push(...row('test.server', serverText(verdict.server)));
-    this.#results.replaceChildren(...rows);
+    if (m) parts.push(this.#figures(m, judged));
+    if (verdict?.server && judged) {
+      parts.push(h('p', { class: 'muted server-view' }, `${t('test.server')}: ${serverText(verdict.server)}`));
+    }
+    this.#results.replaceChildren(...parts);
     this.#results.dataset['state'] = verdict?.state ?? '';
+  }
+
+  #figures(m: ReadinessMeasurement, judged: ReadinessView | null): HTMLElement {
+    const head = h(
+      'tr',
+      {},
+      ...(['check.figure', 'check.measured', 'check.limit', 'check.result'] as const).map((k) =>
+        h('th', { attrs: { scope: 'col' } }, tr(k)),
+      ),
+    );
+    const rows = figureRows(m, judged ? judged.reasons : null).map((row) =>
+      h(
+        'tr',
+        { data: { figure: row.direction ? `${row.code}-${row.direction}` : row.code, ok: row.ok === null ? '' : String(row.ok) } },
+        h('th', { attrs: { scope: 'row' } }, row.name),
+        h('td', { class: 'num' }, row.value),
+        h('td', { class: 'muted' }, row.limit),
+        h('td', {}, row.ok === null ? '' : row.ok ? `✓ ${t('check.pass')}` : `✗ ${t('check.fail')}`),
+      ),
+    );
+    return h('table', { class: 'test-figures' }, h('thead', {}, head), h('tbody', {}, ...rows));
   }
 }
 
