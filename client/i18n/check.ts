@@ -37,9 +37,11 @@ export const check = words(
     'check.whatToDo': 'Cách khắc phục',
     'check.centre': 'Trung tâm',
     'check.advice.signalling_slow':
-      'Đường tới máy chủ chậm: tắt các máy và ứng dụng đang tải dữ liệu (cập nhật, sao lưu, xem video), dùng cáp mạng thay Wi-Fi, rồi kiểm tra lại.',
+      'Đường tới máy chủ chậm: tắt các máy và ứng dụng đang tải dữ liệu (cập nhật, sao ' +
+      'lưu, xem video), dùng cáp mạng thay Wi-Fi, rồi kiểm tra lại.',
     'check.advice.bitrate_low':
-      'Băng thông không đủ: dùng cáp mạng thay Wi-Fi, tắt các máy khác đang dùng mạng; vẫn thấp thì chọn chất lượng hình thấp hơn và báo bên cung cấp mạng.',
+      'Băng thông không đủ: dùng cáp mạng thay Wi-Fi, tắt các máy khác đang dùng mạng; vẫn ' +
+      'thấp thì chọn chất lượng hình thấp hơn và báo bên cung cấp mạng.',
     'check.advice.loss_high':
       'Mạng mất gói: dùng cáp mạng thay Wi-Fi, kiểm tra dây mạng và bộ chuyển mạch; vẫn mất gói thì báo bên cung cấp mạng.',
     'check.advice.round_trip_high': 'Độ trễ cao: tắt VPN hoặc proxy nếu có, dùng đường mạng trực tiếp của cơ quan, rồi kiểm tra lại.',
@@ -81,15 +83,19 @@ export const check = words(
     'check.whatToDo': 'What to do',
     'check.centre': 'Centre',
     'check.advice.signalling_slow':
-      'The way to the hub is slow: stop machines and programs that download (updates, backups, video), use a network cable instead of Wi-Fi, then test again.',
+      'The way to the hub is slow: stop machines and programs that download (updates, ' +
+      'backups, video), use a network cable instead of Wi-Fi, then test again.',
     'check.advice.bitrate_low':
-      'Not enough bandwidth: use a network cable instead of Wi-Fi, stop other machines using the network; if still low, choose a lower picture quality and call the network provider.',
+      'Not enough bandwidth: use a network cable instead of Wi-Fi, stop other machines using the ' +
+      'network; if still low, choose a lower picture quality and call the network provider.',
     'check.advice.loss_high':
-      'The network loses packets: use a network cable instead of Wi-Fi, check the cable and the switch; if it still loses packets, call the network provider.',
+      'The network loses packets: use a network cable instead of Wi-Fi, check the cable and ' +
+      'the switch; if it still loses packets, call the network provider.',
     'check.advice.round_trip_high': 'High delay: turn off any VPN or proxy, use the office’s direct connection, then test again.',
     'check.advice.jitter_high':
       'The link is unsteady: use a network cable instead of Wi-Fi and do not download large files during the conference.',
     'check.advice.microphone_silent':
-      'The microphone is silent: check that it is plugged in and on, choose the right one above, speak and watch the level bar, then test again.',
+      'The microphone is silent: check that it is plugged in and on, choose the ' +
+      'right one above, speak and watch the level bar, then test again.',
   },
 );
