@@ -8,10 +8,11 @@ import { check } from './i18n/check.ts';
 import { en as coreEn } from './i18n/en.ts';
 import { vi as coreVi } from './i18n/vi.ts';
 import { wallWords } from './i18n/wall.ts';
+import { flowsWords } from './i18n/flows.ts';
 
 /** Every area's words: the core ones, then one spread per feature's own words (client/i18n/<area>.ts). */
-const vi = { ...coreVi, ...backchannelWords.vi, ...wallWords.vi, ...check.vi };
-const en: Record<Key, string> = { ...coreEn, ...backchannelWords.en, ...wallWords.en, ...check.en };
+const vi = { ...coreVi, ...backchannelWords.vi, ...wallWords.vi, ...check.vi, ...flowsWords.vi };
+const en: Record<Key, string> = { ...coreEn, ...backchannelWords.en, ...wallWords.en, ...check.en, ...flowsWords.en };
 export type Key = keyof typeof vi;
 export type Lang = 'vi' | 'en';
 

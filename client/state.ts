@@ -48,6 +48,8 @@ export class Store extends Emitter<StoreEvents> {
   /** pointId → last audio level heard at the hub (dBov) and when. */
   readonly levels = new Map<string, { volume: number; at: number }>();
   link: LinkState = 'connecting';
+  /** The length the host chose for the next grant (floor panel, wall, "answer now with the floor"); undefined: the default. */
+  grantSeconds: number | undefined = undefined;
   /** Hub clock minus this clock, from readiness.ping (0 until measured). */
   clockOffsetMs = 0;
 
@@ -95,6 +97,11 @@ export class Store extends Emitter<StoreEvents> {
   /** The hub's clock against this one, as measured by the echoes after a welcome. */
   setClockOffset(offsetMs: number): void {
     this.clockOffsetMs = offsetMs;
+  }
+
+  /** The host's length for the next grant, as typed in the floor panel. */
+  applyGrantSeconds(seconds: number | undefined): void {
+    this.grantSeconds = seconds;
   }
 
   setLink(state: LinkState): void {

@@ -7,6 +7,7 @@ import type { MediaClient, RemoteTrack } from '../net/media.ts';
 import type { Store } from '../state.ts';
 import { h, setText, tr } from './dom.ts';
 import { attach, playAudio, stopAudio, videoElement } from './playback.ts';
+import './stage-card.css';
 
 export interface StageOptions {
   /** The centre's own camera when this client is the centre (the host does not receive itself). */
@@ -31,6 +32,10 @@ export class Stage {
   readonly #lowerName = h('div', { class: 'lower-name' });
   readonly #lowerTime = h('div', { class: 'lower-time', attrs: { role: 'timer' } });
   readonly #empty: HTMLElement;
+  /** The speaker's name card, shown instead of a frozen frame while the host has its video off. */
+  readonly #cardName = h('div', { class: 'name-card-name' });
+  readonly #cardState = h('div', { class: 'name-card-state' });
+  readonly #card = h('div', { class: 'name-card', attrs: { hidden: true } }, this.#cardName, this.#cardState);
   #hasPicture = false;
   #listeners = new Set<(hasPicture: boolean) => void>();
 
@@ -45,7 +50,7 @@ export class Stage {
     this.el = h(
       'div',
       { class: 'stage', attrs: { role: 'region' }, label: 'stage.title' },
-      h('div', { class: 'stage-main-box' }, this.#main, this.#empty, options.lowerThird ? this.#lower : null),
+      h('div', { class: 'stage-main-box' }, this.#main, this.#card, this.#empty, options.lowerThird ? this.#lower : null),
       h('div', { class: 'stage-side-box' }, this.#side),
     );
     const update = (): void => this.update();
@@ -56,6 +61,7 @@ export class Stage {
     store.on('floor', update);
     store.on('welcome', update);
     store.on('points', update);
+    store.on('status', update);
     store.on('tick', () => this.#tick());
     this.update();
   }
@@ -79,11 +85,16 @@ export class Stage {
     const centreCam = find('programme', 'camera');
     const centre: Pick = { track: local ?? centreCam?.track ?? null, pointId: centreId, source: 'camera' };
     const screen = find('programme', 'screen');
-    const speaker = holder ? find('stage', 'camera', holder) : undefined;
+    // The host turned the speaker's video off: its name card (name, speaking, audio on), never a frozen frame.
+    const card = holder !== null && this.#store.point(holder)?.mutedByHost.video === true;
+    const speaker = holder && !card ? find('stage', 'camera', holder) : undefined;
 
     let main: Pick = centre;
     let side: Pick | null = null;
-    if (speaker) {
+    if (card) {
+      main = { track: null, pointId: holder, source: 'card' };
+      side = centre.track ? centre : null;
+    } else if (speaker) {
       main = { track: speaker.track, pointId: speaker.pointId, source: 'camera' };
       side = centre.track ? centre : null;
     } else if (screen) {
@@ -93,8 +104,12 @@ export class Stage {
     this.#show(this.#main, main);
     this.#show(this.#side, side);
     this.el.classList.toggle('with-side', side !== null);
-    this.el.classList.toggle('speaker-on', speaker !== undefined);
-    const hasPicture = main.track !== null;
+    this.el.classList.toggle('speaker-on', speaker !== undefined || card);
+    this.#card.hidden = !card;
+    this.#card.dataset['pointId'] = card ? (holder ?? '') : '';
+    this.#cardName.textContent = card ? this.#store.pointName(holder) : '';
+    this.#cardState.textContent = card ? t('flows.nameCard') : '';
+    const hasPicture = main.track !== null || card;
     this.#empty.hidden = hasPicture;
     this.#lowerName.textContent = holder ? this.#store.pointName(holder) : '';
     this.#tick();
@@ -114,7 +129,7 @@ export class Stage {
 
   #tick(): void {
     const floor = this.#store.floor;
-    const on = floor.pointId !== null && floor.endsAt !== null;
+    const on = floor.pointId !== null && floor.endsAt !== null && this.#store.status !== 'ended';
     this.#lower.hidden = !on;
     if (!on || floor.endsAt === null) return;
     const left = (floor.endsAt - this.#store.now()) / 1000;

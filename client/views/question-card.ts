@@ -1,7 +1,7 @@
 // One question as a card, the same for the host's moderation and a point's own list: who asked (and from
 // which point, when the reader sees several), status, place in the queue, category, time, the text, and
 // the answer or the reason it was dismissed. The caller adds its own controls below.
-import type { QuestionView } from '../../shared/records.ts';
+import { type QuestionView, REHEARSAL_REASON } from '../../shared/records.ts';
 import { t, timeOfDay } from '../i18n.ts';
 import { h, type Child } from '../ui/dom.ts';
 
@@ -22,6 +22,9 @@ export function statusBadge(q: QuestionView): HTMLElement {
 function outcome(q: QuestionView): HTMLElement | null {
   if (q.status === 'answered') {
     return h('p', { class: 'q-answer' }, q.answerMode === 'written' && q.answer ? t('q.answer', { answer: q.answer }) : t('q.answerLive'));
+  }
+  if (q.status === 'dismissed' && q.dismissReason === REHEARSAL_REASON) {
+    return h('p', { class: 'q-answer', data: { reason: REHEARSAL_REASON } }, t('flows.rehearsalDismissed'));
   }
   if (q.status === 'dismissed' && q.dismissReason) {
     return h('p', { class: 'q-answer' }, t('q.dismissedBecause', { reason: q.dismissReason }));

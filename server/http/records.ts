@@ -6,7 +6,7 @@ import { QuestionStatus } from '../../shared/records.ts';
 import { LIMITS, MODERATORS } from '../../shared/rules.ts';
 import type { Conference } from '../conference/conference.ts';
 import { refuse } from '../errors.ts';
-import { renderReportHtml, REPORT_CSP } from '../report/html.ts';
+import { renderReportHtml, REPORT_CSP, STYLE } from '../report/html.ts';
 import { buildReport } from '../report/report.ts';
 import type { RecordStore } from '../store/records.ts';
 import type { Gate } from './auth.ts';
@@ -88,6 +88,11 @@ export function recordRoutes({ gate, records }: { gate: Gate; records: RecordSto
       .type('text/csv; charset=utf-8')
       .set('Content-Disposition', `attachment; filename="questions-${conference.id}.csv"`)
       .send(toCsv(CSV_HEADER, rows));
+  });
+
+  // The report page's style for a page the console opened from a blob (its inline style is not allowed there).
+  router.get('/report.css', (_req, res) => {
+    res.type('text/css; charset=utf-8').send(STYLE);
   });
 
   router.get('/conferences/:id/report', async (req, res) => {

@@ -23,7 +23,8 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c] as string);
 }
 
-const STYLE = `
+/** The page's style, inline here and also served as /api/report.css (the console opens the page from a blob). */
+export const STYLE = `
 body{font-family:"Times New Roman",serif;margin:2em;color:#000;line-height:1.35}
 h1{font-size:1.5em;text-align:center;margin:0 0 .3em}
 h2{font-size:1.15em;margin:1.4em 0 .4em;border-bottom:1px solid #444}

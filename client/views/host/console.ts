@@ -17,6 +17,7 @@ import { AgendaPanel } from './agenda.ts';
 import { AttendancePanel } from './attendance.ts';
 import { FloorPanel } from './floor.ts';
 import { QuestionsPanel } from './questions.ts';
+import { ReportMenu } from './report.ts';
 import { Wall } from './wall.ts';
 import { WallSummary } from './wall/summary.ts';
 import './console.css';
@@ -43,7 +44,7 @@ export class HostConsole implements View {
       { class: 'danger', data: { action: 'end' } },
     );
     const summary = new WallSummary(store);
-    header.actions.append(summary.el, this.#rehearse, this.#start, this.#end);
+    header.actions.append(summary.el, this.#rehearse, this.#start, this.#end, new ReportMenu(ctx).el);
 
     // The host is the centre and sees its own camera there; a co-host receives the programme like the rooms.
     const isHost = store.may(controls);

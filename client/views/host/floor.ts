@@ -24,7 +24,6 @@ export class FloorPanel {
   constructor(ctx: AppContext) {
     this.#ctx = ctx;
     const { store, signal } = ctx;
-    const host = (): boolean => store.may(controls);
     const revoke = (): void => void act(signal.request('floor.revoke', {}));
     this.#revoke = button('floor.revoke', revoke, { class: 'danger', data: { action: 'revoke' } });
     this.#extend = h('button', {
@@ -44,11 +43,13 @@ export class FloorPanel {
     );
     store.on('welcome', () => {
       if (!this.#seconds.value) this.#seconds.value = String(store.conference?.floorSeconds ?? LIMITS.conferenceFloorSecondsDefault);
-      this.#seconds.disabled = !host();
+      store.applyGrantSeconds(this.seconds());
       this.render();
     });
+    this.#seconds.addEventListener('input', () => store.applyGrantSeconds(this.seconds()));
     store.on('floor', () => this.render());
     store.on('points', () => this.render());
+    store.on('status', () => this.render());
     store.on('warning', ({ pointId, secondsLeft }) => {
       if (pointId === store.floor.pointId) this.#countdown.dataset['warning'] = String(secondsLeft);
     });
@@ -65,7 +66,9 @@ export class FloorPanel {
   render(): void {
     const { store, signal } = this.#ctx;
     const floor = store.floor;
-    const host = store.may(controls);
+    const ended = store.status === 'ended';
+    const host = store.may(controls) && !ended;
+    this.#seconds.disabled = !host;
     this.#holder.textContent = floor.pointId ? `${t('floor.speaking')}: ${store.pointName(floor.pointId)}` : t('floor.atCentre');
     this.#holder.dataset['pointId'] = floor.pointId ?? '';
     this.#revoke.hidden = !floor.pointId || !host;
@@ -78,11 +81,14 @@ export class FloorPanel {
       ...floor.queue.map((request, index) => {
         const name = store.pointName(request.pointId);
         const give = (): void => void act(signal.request('floor.grant', { pointId: request.pointId, seconds: this.seconds() }));
+        const offline = store.point(request.pointId)?.connection !== 'connected';
         const grant = button('floor.grant', give, {
           class: 'primary small',
-          data: { action: 'grant' },
-          ariaLabel: t('wall.grant', { name }),
+          data: { action: 'grant', offline: String(offline) },
+          ariaLabel: offline ? `${name}: ${t('flows.offline')}` : t('wall.grant', { name }),
         });
+        grant.disabled = offline;
+        if (offline) grant.title = t('flows.offline');
         const up = h(
           'button',
           {
@@ -121,7 +127,13 @@ export class FloorPanel {
           'li',
           { class: 'floor-request', data: { pointId: request.pointId } },
           h('span', { class: 'floor-pos' }, String(index + 1)),
-          h('div', { class: 'floor-who' }, h('strong', {}, name), request.note ? h('span', { class: 'note' }, request.note) : null),
+          h(
+            'div',
+            { class: 'floor-who' },
+            h('strong', {}, name),
+            request.note ? h('span', { class: 'note' }, request.note) : null,
+            offline ? h('span', { class: 'note offline', data: { reason: 'floor.point_offline' } }, t('flows.offline')) : null,
+          ),
           h('time', { class: 'muted' }, timeOfDay(request.requestedAt)),
           h('div', { class: 'row' }, grant, up, down, drop),
         );
@@ -132,7 +144,7 @@ export class FloorPanel {
 
   #tick(): void {
     const { store } = this.#ctx;
-    const endsAt = store.floor.endsAt;
+    const endsAt = store.status === 'ended' ? null : store.floor.endsAt;
     this.#countdown.hidden = endsAt === null;
     if (endsAt === null) return;
     const left = (endsAt - store.now()) / 1000;

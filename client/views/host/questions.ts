@@ -10,6 +10,7 @@ import { act } from '../../ui/toast.ts';
 import { questionCard } from '../question-card.ts';
 
 const STATUSES: QuestionStatus[] = ['submitted', 'queued', 'answering', 'answered', 'dismissed', 'merged'];
+const OPEN_STATUSES: ReadonlySet<QuestionStatus> = new Set(['submitted', 'queued', 'answering']);
 const ORDER: Record<QuestionStatus, number> = { answering: 0, queued: 1, submitted: 2, answered: 3, dismissed: 4, merged: 5 };
 
 type FormKind = 'dismiss' | 'written' | 'merge';
@@ -44,7 +45,13 @@ export class QuestionsPanel {
       this.#fillFilters();
       this.#renderAll();
     });
-    ctx.store.on('questions', (question) => (question ? this.#renderOne(question) : this.#renderAll()));
+    ctx.store.on('questions', (question) => {
+      // A form left open under a question that someone has just handled closes with it.
+      if (question && this.#open?.questionId === question.id && !OPEN_STATUSES.has(question.status)) this.#open = null;
+      if (question) this.#renderOne(question);
+      else this.#renderAll();
+    });
+    ctx.store.on('status', () => this.#renderAll());
     onLanguage(() => {
       this.#fillFilters();
       this.#renderAll();
@@ -107,10 +114,26 @@ export class QuestionsPanel {
     this.#list.replaceChildren(...(cards.length ? cards : [h('p', { class: 'muted' }, t('q.empty'))]));
     const counts = STATUSES.map((s) => [s, all.filter((q) => q.status === s).length] as const).filter(([, n]) => n > 0);
     this.#counts.textContent = [t('q.count', { count: all.length }), ...counts.map(([s, n]) => `${t(`q.status.${s}`)}: ${n}`)].join(' · ');
+    const fresh = all.filter((q) => q.status === 'submitted').length;
+    this.#tabCount(fresh);
+  }
+
+  /** The questions tab's label carries the number of new questions waiting for review. */
+  #tabCount(fresh: number): void {
+    const tab = this.el.closest('.tabs')?.querySelector<HTMLElement>('[role="tab"][data-tab="questions"]');
+    if (!tab) return;
+    let badge = tab.querySelector<HTMLElement>('.tab-count');
+    if (!badge) {
+      badge = h('span', { class: 'badge tab-count' });
+      tab.append(badge);
+    }
+    badge.hidden = fresh === 0;
+    badge.textContent = String(fresh);
+    badge.title = t('flows.newCount', { count: fresh });
   }
 
   #card(q: QuestionView): HTMLElement {
-    const form = this.#open?.questionId === q.id ? this.#form(q, this.#open.kind) : null;
+    const form = this.#open?.questionId === q.id && OPEN_STATUSES.has(q.status) ? this.#form(q, this.#open.kind) : null;
     return questionCard(q, { pointName: this.#ctx.store.pointName(q.pointId), extra: [this.#actions(q), form] });
   }
 
@@ -118,6 +141,7 @@ export class QuestionsPanel {
     const { signal, store } = this.#ctx;
     const id = q.id;
     const actions: HTMLElement[] = [];
+    if (store.status === 'ended') return null;
     const open = (kind: FormKind): void => {
       this.#open = this.#open?.questionId === id && this.#open.kind === kind ? null : { questionId: id, kind };
       this.#renderOne(q);
@@ -144,7 +168,12 @@ export class QuestionsPanel {
       actions.push(arrow('q.up', 'up', '▲', Math.max(1, (q.position ?? 1) - 1)), arrow('q.down', 'down', '▼', (q.position ?? 1) + 1));
       const giveFloor = h('input', { attrs: { type: 'checkbox' }, data: { option: 'give-floor' } });
       giveFloor.disabled = !store.may(controls);
-      const answering = (): void => req(signal.request('question.answering', { questionId: id, giveFloor: giveFloor.checked }));
+      const answering = (): void => {
+        const giving = giveFloor.checked;
+        req(
+          signal.request('question.answering', { questionId: id, giveFloor: giving, ...(giving ? { seconds: store.grantSeconds } : {}) }),
+        );
+      };
       actions.push(small('q.answering', 'answering', answering, true), h('label', { class: 'check' }, giveFloor, t('q.giveFloor')));
     }
     if (q.status === 'answering') {

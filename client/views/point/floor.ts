@@ -16,7 +16,7 @@ export class PointFloor {
   readonly #ask: HTMLButtonElement;
   readonly #cancel: HTMLButtonElement;
   readonly #position = h('p', { class: 'floor-position', attrs: { 'aria-live': 'polite' } });
-  readonly #hint = tr('floor.notLive', 'p', { class: 'muted' });
+  readonly #hint = h('p', { class: 'muted floor-hint' });
   #warning: number | null = null;
 
   constructor(ctx: AppContext) {
@@ -53,7 +53,8 @@ export class PointFloor {
     const me = store.self?.pointId ?? '';
     const speaking = store.floor.pointId === me;
     const position = store.queuePosition(me);
-    const live = store.status === 'live';
+    // The rehearsal rehearses the floor too; at go-live the hub sets its queue aside.
+    const live = store.status === 'live' || store.status === 'rehearsal';
     if (!speaking) this.#warning = null;
     this.el.dataset['state'] = speaking ? 'on-air' : position > 0 ? 'queued' : 'idle';
     this.#onAir.hidden = !speaking;
@@ -65,13 +66,17 @@ export class PointFloor {
     this.#note.hidden = this.#ask.hidden;
     this.#note.disabled = !live;
     this.#cancel.hidden = position === 0;
-    this.#hint.hidden = live || speaking;
+    const hint =
+      store.status === 'ended' ? 'flows.ended' : store.status === 'rehearsal' ? 'flows.rehearsal' : live ? null : 'floor.notLive';
+    this.#hint.hidden = hint === null || speaking;
+    this.#hint.textContent = hint ? t(hint) : '';
+    this.#hint.dataset['status'] = store.status;
     this.#tick();
   }
 
   #tick(): void {
     const { store } = this.#ctx;
-    const endsAt = store.floor.endsAt;
+    const endsAt = store.status === 'ended' ? null : store.floor.endsAt;
     if (this.#onAir.hidden || endsAt === null) return;
     const left = (endsAt - store.now()) / 1000;
     const warned = this.#warning !== null || left <= LIMITS.floorWarningSeconds;

@@ -22,6 +22,8 @@ export class PointQuestions {
   readonly #cancelEdit: HTMLButtonElement;
   readonly #list = h('ol', { class: 'my-questions' });
   #editing: string | null = null;
+  /** The asker, unit and category of the last question sent, kept for the next one (an edit does not replace them). */
+  #last: { asker: string; unit: string; category: string } | null = null;
 
   constructor(ctx: AppContext) {
     this.#ctx = ctx;
@@ -51,6 +53,7 @@ export class PointQuestions {
       this.render();
     });
     ctx.store.on('questions', () => this.render());
+    ctx.store.on('status', () => this.render());
     onLanguage(() => this.render());
   }
 
@@ -76,11 +79,17 @@ export class PointQuestions {
     this.#submit.disabled = false;
     if (!result) return;
     store.applyQuestion(result);
-    toast(t('q.sent'));
+    toast(t(this.#editing ? 'flows.saved' : 'q.sent'));
+    if (!this.#editing) this.#last = { asker: fields.asker, unit: fields.unit, category: fields.category };
     this.#reset();
   }
 
   #reset(): void {
+    if (this.#editing && this.#last) {
+      this.#asker.value = this.#last.asker;
+      this.#unit.value = this.#last.unit;
+      this.#category.value = this.#last.category;
+    }
     this.#editing = null;
     this.#text.value = '';
     this.#submit.textContent = t('q.submit');
@@ -102,6 +111,8 @@ export class PointQuestions {
 
   render(): void {
     const { store } = this.#ctx;
+    const ended = store.status === 'ended';
+    for (const control of [this.#asker, this.#unit, this.#category, this.#text, this.#submit]) control.disabled = ended;
     const me = store.self?.pointId;
     const mine = [...store.questions.values()].filter((q) => q.pointId === me).sort((a, b) => b.createdAt - a.createdAt);
     const edit = (q: QuestionView): HTMLElement | null =>

@@ -1,0 +1,40 @@
+// Words of the floor and question flows, the rehearsal and the end (issue #12): why a grant is not offered,
+// the speaker's name card when its camera is off, a rehearsal question set aside, the report at the end.
+import { words } from './words.ts';
+
+export const flowsWords = words(
+  {
+    'flows.offline': 'Điểm cầu mất kết nối, chưa thể trao lời',
+    'flows.nameCard': 'Đang phát biểu · chỉ có tiếng',
+    'flows.rehearsalDismissed': 'Câu hỏi trong buổi tổng duyệt, không chuyển sang phiên chính thức.',
+    'flows.saved': 'Đã lưu câu hỏi đã sửa',
+    'flows.newCount': '{count} câu hỏi mới chờ duyệt',
+    'flows.rehearsal': 'Đang tổng duyệt: xin phát biểu và gửi câu hỏi để thử; khi hội nghị bắt đầu, các yêu cầu thử được xóa.',
+    'flows.ended': 'Hội nghị đã kết thúc.',
+    'flows.report': 'Báo cáo',
+    'flows.reportPage': 'Báo cáo (trang in)',
+    'flows.reportJson': 'Báo cáo (JSON)',
+    'flows.reportCsv': 'Câu hỏi (CSV)',
+    'flows.readinessByLevel': 'Kiểm tra kết nối theo cấp',
+    'flows.level': 'Cấp',
+    'flows.points': 'Số điểm cầu',
+    'flows.total': 'Tổng cộng',
+  },
+  {
+    'flows.offline': 'The point is not connected; the floor cannot be given',
+    'flows.nameCard': 'Speaking · audio only',
+    'flows.rehearsalDismissed': 'Asked during the rehearsal; not carried into the live conference.',
+    'flows.saved': 'Question changes saved',
+    'flows.newCount': '{count} new questions to review',
+    'flows.rehearsal': 'Rehearsal: ask for the floor and send questions to try it; they are cleared when the conference starts.',
+    'flows.ended': 'The conference has ended.',
+    'flows.report': 'Report',
+    'flows.reportPage': 'Report (printable page)',
+    'flows.reportJson': 'Report (JSON)',
+    'flows.reportCsv': 'Questions (CSV)',
+    'flows.readinessByLevel': 'Connection tests by level',
+    'flows.level': 'Level',
+    'flows.points': 'Points',
+    'flows.total': 'Total',
+  },
+);

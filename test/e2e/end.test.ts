@@ -1,0 +1,111 @@
+// The end settles, in Chromium on the MTTQ plan (centre, two central-side points, 63 provinces): the host ends
+// the conference; the floor timer and lower third stop, the floor controls go, every point reads "Đã kết thúc"
+// (not reconnecting) on the console, the technician's page says the conference ended, and the host opens the
+// report from its own session (no typed header): the printable page styled, and the connection tests by level.
+// Screenshots at 1920×1080 (host) and 1366×768 (technician) go to /tmp/shots/ (or DIEMCAU_SHOTS).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../shared/domain.ts';
+import type { Hub } from '../../server/hub.ts';
+import { connect } from '../../scripts/lib/hub-client.ts';
+import { ensureClientBuilt, launch, openPage } from '../helpers/browser.ts';
+import { startHub } from '../helpers/test-hub.ts';
+
+const SHOTS = process.env['DIEMCAU_SHOTS'] ?? '/tmp/shots';
+const CONFERENCE = 'mttq-giam-sat-bau-cu-dot-1';
+const CENTRE = 'trung-uong';
+const SPEAKER = 'an-giang';
+const FULL_HD = { width: 1920, height: 1080 };
+const LAPTOP = { width: 1366, height: 768 };
+
+let hub: Hub;
+let url: string;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+const credential = (pointId: string, role: Role): Promise<{ token: string; code: string }> =>
+  hub.credentials.issue({ conferenceId: CONFERENCE, pointId, role }, 3600);
+const open = (label: string, path: string, viewport: { width: number; height: number }): Promise<Page> =>
+  openPage(browser, `${url}${path}`, pageErrors, label, undefined, viewport);
+const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  ensureClientBuilt();
+  ({ hub, url } = await startHub());
+  browser = await launch();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await hub?.close('test over');
+}, 60_000);
+
+describe('the end settles (MTTQ)', () => {
+  it('stops the floor, shows every point ended, and opens the report from the console', async () => {
+    const host = await open('host', `/?video=360#token=${(await credential(CENTRE, 'host')).token}`, FULL_HD);
+    await host.locator('.host-console').waitFor({ timeout: 20_000 });
+    await host.click('[data-action="start"]');
+    await host.locator('.badge.status[data-status="live"]').waitFor({ timeout: 10_000 });
+    const point = await open('technician', `/?video=360&code=${(await credential(SPEAKER, 'technician')).code}`, LAPTOP);
+    await point.locator('.point-console').waitFor({ timeout: 20_000 });
+    // A readiness result for one province, so the by-level count has something in it.
+    const tester = await connect(url, { token: (await credential('cao-bang', 'technician')).token });
+    await tester.call('readiness.report', {
+      signallingRoundTripMs: 20,
+      send: { bitrateKbps: 1500, lossPercent: 0, jitterMs: 3, roundTripMs: 20 },
+      receive: { bitrateKbps: 1500, lossPercent: 0, jitterMs: 3, roundTripMs: 20 },
+      microphoneLevelDb: -30,
+    });
+    tester.close();
+    await host.locator(`.tile[data-point-id="${SPEAKER}"] [data-action="grant"]`).dispatchEvent('click');
+    await host.locator('.floor-countdown').waitFor({ state: 'visible', timeout: 10_000 });
+
+    host.once('dialog', (dialog) => void dialog.accept());
+    await host.click('[data-action="end"]');
+    await host.locator('.badge.status[data-status="ended"]').waitFor({ timeout: 10_000 });
+    // The floor is back at the centre with its countdown and controls gone; the lower third is off.
+    await host.locator('.floor-countdown').waitFor({ state: 'hidden', timeout: 10_000 });
+    expect(await host.locator('.stage .lower-third').isHidden()).toBe(true);
+    expect(await host.locator('[data-action="end"]').isHidden()).toBe(true);
+    expect(await host.locator('input[name="floor-seconds"]').isDisabled()).toBe(true);
+
+    // Every point ended, not reconnecting, on the console; the point's own page says the conference ended.
+    const points = hub.conferences.get(CONFERENCE)?.view().points ?? [];
+    expect(points.length).toBe(66);
+    expect(points.filter((p) => p.connection !== 'ended').map((p) => p.id)).toEqual([]);
+    await host.locator('[data-tab="attendance"]').dispatchEvent('click');
+    await host.locator(`[data-conn="ended"]`).first().waitFor({ timeout: 10_000 });
+    expect(await host.locator('[data-conn="reconnecting"]').count()).toBe(0);
+    await point.locator('.badge.link[data-link="ended"]').waitFor({ timeout: 10_000 });
+    await shot(point, 'end-point-1366');
+
+    // The report menu opens by itself at the end, with the connection tests by level.
+    const menu = host.locator('.report-menu[open]');
+    await menu.waitFor({ timeout: 10_000 });
+    const total = host.locator('.report-levels tr[data-level="total"]');
+    expect((await total.innerText()).split(/\s+/)).toEqual(['Tổng', 'cộng', '65', '1', '0', '64']);
+    expect((await host.locator('.report-levels tr[data-level="province"]').innerText()).split(/\s+/)).toEqual([
+      'Tỉnh',
+      '63',
+      '1',
+      '0',
+      '62',
+    ]);
+    await shot(host, 'end-host-report-menu');
+
+    const [report] = await Promise.all([host.context().waitForEvent('page'), host.click('[data-report="page"]')]);
+    await report.waitForURL(/^blob:/, { timeout: 10_000 });
+    await report.locator('h1').waitFor({ timeout: 10_000 });
+    expect(await report.locator('h1').textContent()).toContain('BÁO CÁO');
+    // Styled by the hub's /api/report.css (the page's inline style cannot run from a blob): the title centred.
+    expect(await report.evaluate(() => getComputedStyle(document.querySelector('h1') as Element).textAlign)).toBe('center');
+    const css = await fetch(`${url}/api/report.css`);
+    expect(css.headers.get('content-type')).toContain('text/css');
+    await report.setViewportSize(FULL_HD);
+    await shot(report, 'end-report-page');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});
