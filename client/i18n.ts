@@ -5,14 +5,15 @@
 // here touches the DOM, so the words can be checked without a browser.
 import { backchannelWords } from './i18n/backchannel.ts';
 import { check } from './i18n/check.ts';
+import { codesWords } from './i18n/codes.ts';
 import { en as coreEn } from './i18n/en.ts';
 import { vi as coreVi } from './i18n/vi.ts';
 import { wallWords } from './i18n/wall.ts';
 import { flowsWords } from './i18n/flows.ts';
 
 /** Every area's words: the core ones, then one spread per feature's own words (client/i18n/<area>.ts). */
-const vi = { ...coreVi, ...backchannelWords.vi, ...wallWords.vi, ...check.vi, ...flowsWords.vi };
-const en: Record<Key, string> = { ...coreEn, ...backchannelWords.en, ...wallWords.en, ...check.en, ...flowsWords.en };
+const vi = { ...coreVi, ...codesWords.vi, ...backchannelWords.vi, ...wallWords.vi, ...check.vi, ...flowsWords.vi };
+const en: Record<Key, string> = { ...coreEn, ...codesWords.en, ...backchannelWords.en, ...wallWords.en, ...check.en, ...flowsWords.en };
 export type Key = keyof typeof vi;
 export type Lang = 'vi' | 'en';
 

@@ -11,12 +11,17 @@ import { RemoteAudio, Stage } from '../../ui/stage.ts';
 import { tabs } from '../../ui/tabs.ts';
 import { act } from '../../ui/toast.ts';
 import { HostBackchannel } from '../backchannel/host-panel.ts';
+import { CheckPanel } from '../check/panel.ts';
 import { DocumentsPanel } from '../documents.ts';
 import { AgendaPanel } from './agenda.ts';
 import { AttendancePanel } from './attendance.ts';
+import { CodesPanel } from './codes.ts';
 import { FloorPanel } from './floor.ts';
 import { QuestionsPanel } from './questions.ts';
+import { ReportMenu } from './report.ts';
 import { Wall } from './wall.ts';
+import { WallSummary } from './wall/summary.ts';
+import './console.css';
 
 export class HostConsole implements View {
   readonly el: HTMLElement;
@@ -39,7 +44,8 @@ export class HostConsole implements View {
       },
       { class: 'danger', data: { action: 'end' } },
     );
-    header.actions.append(this.#rehearse, this.#start, this.#end);
+    const summary = new WallSummary(store);
+    header.actions.append(summary.el, this.#rehearse, this.#start, this.#end, new ReportMenu(ctx).el);
 
     // The host is the centre and sees its own camera there; a co-host receives the programme like the rooms.
     const isHost = store.may(controls);
@@ -53,6 +59,8 @@ export class HostConsole implements View {
         { key: 'tab.attendance', name: 'attendance', panel: new AttendancePanel(ctx).el },
         { key: 'tab.agenda', name: 'agenda', panel: new AgendaPanel(ctx).el },
         { key: 'tab.documents', name: 'documents', panel: new DocumentsPanel(ctx, isHost).el },
+        ...(isHost ? [{ key: 'codes.tab' as const, name: 'codes', panel: new CodesPanel(ctx).el }] : []),
+        { key: 'check.title', name: 'check', panel: new CheckPanel(ctx).el },
         { key: 'tab.messages', name: 'messages', panel: new HostBackchannel(ctx).el },
       ],
       'host-tabs',

@@ -1,6 +1,8 @@
 // The point console. A technician sees the self preview, asks for the floor and sees when the point is
-// on air, picks devices, runs the connection test, reports attendance; technician and secretary both
-// write questions and follow them, and download documents. The programme plays muted here by default:
+// on air, checks devices and sound and runs the connection test, reports attendance; technician and
+// secretary both write questions and follow them, and download documents. The technician's tabs follow
+// the day: devices and test before the start, the floor once live (and whenever the point goes on air);
+// a tab the technician picks stays until the next of those. The programme plays muted here by default:
 // the room hears it from the room display.
 import type { Role } from '../../../shared/domain.ts';
 import { POINT_OPERATORS } from '../../../shared/rules.ts';
@@ -11,12 +13,12 @@ import { Header } from '../../ui/header.ts';
 import { RemoteAudio, Stage } from '../../ui/stage.ts';
 import { tabs, type Tab } from '../../ui/tabs.ts';
 import { PointBackchannel } from '../backchannel/point-panel.ts';
+import { CheckPanel } from '../check/panel.ts';
 import { DocumentsPanel } from '../documents.ts';
 import { AttendanceForm } from './attendance.ts';
-import { DevicesPanel, SelfPreview } from './devices.ts';
+import { SelfPreview } from './devices.ts';
 import { PointFloor } from './floor.ts';
 import { PointQuestions } from './questions.ts';
-import { ConnectionTest } from './test.ts';
 
 /** A point's operator (its technician): floor, devices, connection test, attendance; others write questions. */
 const operatesPoint = (role: Role): boolean => (POINT_OPERATORS as readonly Role[]).includes(role);
@@ -50,21 +52,27 @@ export class PointConsole implements View {
     for (const event of ['welcome', 'agenda'] as const) store.on(event, renderAgenda);
     onLanguage(renderAgenda);
 
-    const panels: Tab[] = [{ key: 'tab.questions', name: 'questions', panel: new PointQuestions(ctx).el }];
+    const questions: Tab = { key: 'tab.questions', name: 'questions', panel: new PointQuestions(ctx).el };
+    const panels: Tab[] = [questions];
     let left: HTMLElement[] = [];
     if (technician) {
       const preview = new SelfPreview(ctx);
       const attendance = new AttendanceForm(ctx);
-      const floor = new PointFloor(ctx);
-      left = [attendance.rollPrompt, floor.el, preview.el];
-      panels.push(
-        { key: 'tab.attendance', name: 'attendance', panel: attendance.el },
-        { key: 'tab.devices', name: 'devices', panel: new DevicesPanel(ctx).el },
-        { key: 'tab.test', name: 'test', panel: new ConnectionTest(ctx, preview.meter).el },
+      left = [attendance.rollPrompt, preview.el];
+      // The data name "test" is kept from when the connection test had a tab of its own.
+      panels.splice(
+        0,
+        1,
+        { key: 'tab.floor', name: 'floor', panel: new PointFloor(ctx).el },
+        { key: 'check.tab', name: 'test', panel: new CheckPanel(ctx).el },
+        { key: 'check.attendanceTab', name: 'attendance', panel: attendance.el },
+        questions,
       );
     }
     if (technician) panels.push({ key: 'tab.messages', name: 'messages', panel: new PointBackchannel(ctx).el });
     panels.push({ key: 'tab.documents', name: 'documents', panel: new DocumentsPanel(ctx, false).el });
+    const side = tabs(panels, 'point-tabs');
+    if (technician) followTheDay(ctx, side);
 
     this.el = h(
       'div',
@@ -81,9 +89,28 @@ export class PointConsole implements View {
           stage.el,
           agendaLine,
         ),
-        h('div', { class: 'panel point-right' }, tabs(panels, 'point-tabs')),
+        h('div', { class: 'panel point-right' }, side),
       ),
       audio.el,
     );
   }
+}
+
+/**
+ * Opens the technician's tabs on what the moment needs: devices and test before the start, the floor once
+ * the conference is live and whenever this point goes on air. A tab the technician picks is kept until then.
+ */
+function followTheDay({ store }: AppContext, side: HTMLElement): void {
+  const open = (name: string): void => side.querySelector<HTMLButtonElement>(`.tab[data-tab="${name}"]`)?.click();
+  let phase: 'before' | 'live' | 'ended' | null = null;
+  let onAir = false;
+  const follow = (): void => {
+    const now = store.status === 'live' ? 'live' : store.status === 'ended' ? 'ended' : 'before';
+    if (now !== phase && now !== 'ended') open(now === 'live' ? 'floor' : 'test');
+    phase = now;
+    const speaking = store.self !== null && store.floor.pointId === store.self.pointId;
+    if (speaking && !onAir) open('floor');
+    onAir = speaking;
+  };
+  for (const event of ['welcome', 'status', 'floor'] as const) store.on(event, follow);
 }
