@@ -202,4 +202,13 @@ describe('readiness judge', () => {
       { code: 'microphone_silent', direction: null, value: -61, limit: -60 },
     ]);
   });
+
+  it('does not judge the centre by what it receives (nothing before the points connect), only by its quality', () => {
+    const idle = { bitrateKbps: 0, lossPercent: 0, jitterMs: 0, roundTripMs: 0 };
+    expect(readinessProblems(at({ receive: idle }), { centre: true })).toEqual([]);
+    expect(readinessProblems(at({ receive: idle }))).toEqual([{ code: 'bitrate_low', direction: 'receive', value: 0, limit: 150 }]);
+    expect(readinessProblems(at({ receive: { ...idle, lossPercent: 9 } }), { centre: true })).toEqual([
+      { code: 'loss_high', direction: 'receive', value: 9, limit: 5 },
+    ]);
+  });
 });

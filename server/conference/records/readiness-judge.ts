@@ -4,8 +4,11 @@
 import type { ReadinessMeasurement, ReadinessReason } from '../../../shared/records.ts';
 import { READINESS_LIMITS as L } from '../../../shared/rules.ts';
 
-/** What keeps a point from being ready; empty when it is ready. */
-export function readinessProblems(m: ReadinessMeasurement): ReadinessReason[] {
+/**
+ * What keeps a point from being ready; empty when it is ready. The centre receives only what the points
+ * send it (nothing before they connect), so its receive bitrate is not judged; its loss, delay and jitter are.
+ */
+export function readinessProblems(m: ReadinessMeasurement, who: { centre: boolean } = { centre: false }): ReadinessReason[] {
   const problems: ReadinessReason[] = [];
   const fail = (code: ReadinessReason['code'], direction: ReadinessReason['direction'], value: number, limit: number): void => {
     problems.push({ code, direction, value, limit });
@@ -16,7 +19,8 @@ export function readinessProblems(m: ReadinessMeasurement): ReadinessReason[] {
     ['send', m.send],
     ['receive', m.receive],
   ] as const) {
-    if (link.bitrateKbps < L.bitrateKbpsMin) fail('bitrate_low', direction, link.bitrateKbps, L.bitrateKbpsMin);
+    const judgeRate = !(who.centre && direction === 'receive');
+    if (judgeRate && link.bitrateKbps < L.bitrateKbpsMin) fail('bitrate_low', direction, link.bitrateKbps, L.bitrateKbpsMin);
     if (link.lossPercent > L.lossPercentMax) fail('loss_high', direction, link.lossPercent, L.lossPercentMax);
     if (link.roundTripMs > L.roundTripMsMax) fail('round_trip_high', direction, link.roundTripMs, L.roundTripMsMax);
     if (link.jitterMs > L.jitterMsMax) fail('jitter_high', direction, link.jitterMs, L.jitterMsMax);

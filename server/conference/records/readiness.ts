@@ -19,7 +19,7 @@ export class Readiness {
   }
 
   report(session: Session, measurement: ReadinessMeasurement, server: ReadinessView['server']): ReadinessView {
-    const reasons = readinessProblems(measurement);
+    const reasons = readinessProblems(measurement, { centre: session.pointId === this.#ctx.host.spec.centralPointId });
     const view: ReadinessView = {
       pointId: session.pointId,
       state: reasons.length === 0 ? 'ready' : 'not_ready',
@@ -45,8 +45,9 @@ export class Readiness {
     const { spec } = this.#ctx.host;
     const latest = new Map(this.#ctx.store.latestReadiness(spec.id).map((r) => [r.pointId, r]));
     const centre = spec.points.filter((p) => p.id === spec.centralPointId);
-    return [...centre, ...spec.points.filter((p) => p.id !== spec.centralPointId)]
-      .map((p) => latest.get(p.id) ?? { pointId: p.id, state: 'not_tested', reasons: [], testedAt: null, measurement: null, server: null });
+    return [...centre, ...spec.points.filter((p) => p.id !== spec.centralPointId)].map(
+      (p) => latest.get(p.id) ?? { pointId: p.id, state: 'not_tested', reasons: [], testedAt: null, measurement: null, server: null },
+    );
   }
 
   visibleTo(session: Session): ReadinessView[] {
