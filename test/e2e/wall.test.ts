@@ -152,7 +152,7 @@ describe('the wall at national size (MTTQ, 66 points)', () => {
     await host.click('.wall-modes [data-mode="grid"]');
     const grant = host.locator(`.tile[data-point-id="${ONLINE[1]}"] [data-action="grant"]`);
     await grant.focus();
-    expect(await grant.evaluate((b) => getComputedStyle(b.parentElement as Element).opacity)).toBe('1');
+    expect(await host.evaluate('getComputedStyle(document.activeElement.parentElement).opacity')).toBe('1');
     await host.keyboard.press('Enter');
     await host.locator(`.tile[data-point-id="${ONLINE[1]}"].speaking`).waitFor({ timeout: 10_000 });
     expect(pageErrors).toEqual([]);
