@@ -83,7 +83,7 @@ export class MediaClient extends Emitter<MediaEvents> {
   #generation = 0;
   #send: types.Transport | undefined;
   #recv: types.Transport | undefined;
-  readonly #producers = new Map<'camera' | 'microphone', types.Producer>();
+  readonly #producers = new Map<'camera' | 'microphone' | 'talkback', types.Producer>();
   readonly #remote = new Map<string, RemoteTrack>();
   #pending: ConsumerOffer[] = [];
   /** Consumers the hub closed while they were still being set up here. */
@@ -128,8 +128,26 @@ export class MediaClient extends Emitter<MediaEvents> {
     return this.#recv;
   }
 
-  producer(source: 'camera' | 'microphone'): types.Producer | undefined {
+  producer(source: 'camera' | 'microphone' | 'talkback'): types.Producer | undefined {
     return this.#producers.get(source);
+  }
+
+  /**
+   * The host's private voice to one technician: a second audio producer (source 'talkback') of `track`,
+   * made once per session's media; the hub sends it only to the technician the host talks to.
+   */
+  async talkback(track: MediaStreamTrack): Promise<types.Producer | undefined> {
+    const existing = this.#producers.get('talkback');
+    if (existing && !existing.closed) return existing;
+    if (!this.#send) return undefined;
+    const producer = await this.#send.produce({
+      track,
+      codecOptions: { opusStereo: false, opusDtx: true, opusFec: true, opusNack: true },
+      stopTracks: false,
+      appData: { source: 'talkback' },
+    });
+    this.#producers.set('talkback', producer);
+    return producer;
   }
 
   remote(): RemoteTrack[] {

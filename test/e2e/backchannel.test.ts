@@ -65,6 +65,41 @@ describe('back-channel in the consoles', () => {
     await host.screenshot({ path: join(SHOTS, 'backchannel-host-1920.png') });
     await tech.screenshot({ path: join(SHOTS, 'backchannel-technician-1366.png') });
 
+    // Talkback: the host talks privately to Xuân Lộc's technician. The technician's console plays the centre's
+    // voice with the sound on; no room display gets it; the programme's microphone sends nothing meanwhile.
+    await host.locator('.bc-host [data-action="talkback-talk"]').click();
+    await tech.locator('.bc-talking').waitFor({ state: 'visible' });
+    const talkbackPlaying = `(() => { const a = document.querySelector('[data-role="talkback-audio"] audio');
+      return a !== null && !a.muted && !a.paused && a.currentTime > 0.5; })()`;
+    for (let tries = 0; !(await tech.evaluate(talkbackPlaying)); tries++) {
+      expect(tries, 'the talkback plays at the technician').toBeLessThan(80);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(await display.locator('[data-role="talkback-audio"] audio').count()).toBe(0);
+    const programmeBytes = async (): Promise<number> => {
+      const session = hub.conferences
+        .get(CONFERENCE)
+        ?.sessions()
+        .find((s) => s.role === 'host');
+      const stats = (await session?.peer.producer('microphone')?.getStats()) ?? [];
+      return stats.reduce((sum, s) => sum + s.byteCount, 0);
+    };
+    const growth = async (): Promise<number> => {
+      const before = await programmeBytes();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return (await programmeBytes()) - before;
+    };
+    // Packets already on their way when the talk began have arrived by now. A paused microphone still sends
+    // Opus silence now and then (a disabled track, DTX): a trickle against the tone's steady stream after.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const whileTalking = await growth();
+    await host.locator('.bc-host [data-action="talkback-talk"]').click();
+    await tech.locator('[data-role="talkback-audio"] audio').waitFor({ state: 'detached', timeout: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = await growth();
+    expect(after).toBeGreaterThan(2000);
+    expect(whileTalking).toBeLessThan(after / 5);
+
     // The room display shows none of it.
     const shown = await display.locator('body').innerText();
     for (const words of [TEXT, 'Đã tăng', 'Trung tâm đã nghe rõ', 'Trung tâm đang nghe']) expect(shown).not.toContain(words);

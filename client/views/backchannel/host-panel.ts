@@ -8,6 +8,7 @@ import { onLanguage, t } from '../../i18n.ts';
 import { h, option } from '../../ui/dom.ts';
 import { act } from '../../ui/toast.ts';
 import { backchannelOf } from './model.ts';
+import { startTalkbackAudio } from './talkback-audio.ts';
 import { badgeTab, composer, drawThread } from './thread.ts';
 import './backchannel.css';
 
@@ -32,6 +33,7 @@ export class HostBackchannel {
     const form = composer((text) => act(signal.request('backchannel.send', { pointId: selected(), text })));
     const actions = h('div', { class: 'bc-actions' }, heard, listen, talk);
     this.el = h('section', { class: 'bc-panel bc-host', data: { panel: 'backchannel' } }, title, picker, state, actions, list, form, hint);
+    startTalkbackAudio(ctx, this.el);
 
     heard.addEventListener('click', () => {
       const pointId = selected();

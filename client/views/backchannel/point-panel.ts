@@ -6,6 +6,7 @@ import { onLanguage, t } from '../../i18n.ts';
 import { h } from '../../ui/dom.ts';
 import { act } from '../../ui/toast.ts';
 import { backchannelOf } from './model.ts';
+import { startTalkbackAudio } from './talkback-audio.ts';
 import { badgeTab, composer, drawThread } from './thread.ts';
 import './backchannel.css';
 
@@ -34,6 +35,7 @@ export class PointBackchannel {
       form,
       hint,
     );
+    startTalkbackAudio(ctx, this.el);
 
     const visible = (): boolean => this.el.offsetParent !== null;
     const markRead = (): void => {
