@@ -96,6 +96,17 @@ describe('rehearsal, floor and questions in the browser (Đồng Nai)', () => {
     await display.locator('.lower-third').waitFor({ state: 'visible', timeout: 5000 });
     await shot(display, 'flows-display-name-card');
     await shot(host, 'flows-host-name-card');
+    // The technician's laptop on air, and the host console at 1366×768: the on-air label and time on one line.
+    await point.click('[data-tab="floor"]');
+    const onAir = point.locator('.on-air');
+    await onAir.waitFor({ state: 'visible', timeout: 10_000 });
+    const lines = await onAir.evaluate((el) => [...el.children].map((c) => Math.round(c.getBoundingClientRect().height)));
+    const lineHeight = await onAir.evaluate((el) => Number.parseFloat(getComputedStyle(el.children[1] as Element).lineHeight) || 0);
+    if (lineHeight > 0) expect(Math.max(...lines.slice(1))).toBeLessThan(lineHeight * 2);
+    await shot(point, 'flows-point-on-air-1366');
+    await host.setViewportSize(LAPTOP);
+    await shot(host, 'flows-host-1366');
+    await host.setViewportSize(FULL_HD);
   }, 90_000);
 
   it('going live clears the rehearsal: the queue empties and the point reads why its question was set aside', async () => {

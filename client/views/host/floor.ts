@@ -5,6 +5,7 @@ import type { AppContext } from '../../app.ts';
 import { clock, onLanguage, t, timeOfDay } from '../../i18n.ts';
 import { button, field, h, setText, tr } from '../../ui/dom.ts';
 import { act } from '../../ui/toast.ts';
+import './floor.css';
 
 const EXTEND_SECONDS = 60;
 

@@ -8,6 +8,7 @@ import { onLanguage, t, type Key } from '../../i18n.ts';
 import { button, field, h, option } from '../../ui/dom.ts';
 import { act } from '../../ui/toast.ts';
 import { questionCard } from '../question-card.ts';
+import './questions.css';
 
 const STATUSES: QuestionStatus[] = ['submitted', 'queued', 'answering', 'answered', 'dismissed', 'merged'];
 const OPEN_STATUSES: ReadonlySet<QuestionStatus> = new Set(['submitted', 'queued', 'answering']);
