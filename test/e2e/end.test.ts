@@ -63,6 +63,10 @@ describe('the end settles (MTTQ)', () => {
     await host.locator(`.tile[data-point-id="${SPEAKER}"] [data-action="grant"]`).dispatchEvent('click');
     await host.locator('.floor-countdown').waitFor({ state: 'visible', timeout: 10_000 });
 
+    await host.click('[data-tab="agenda"]');
+    await host.locator('.agenda-item [data-action="goto"]').first().click();
+    await host.locator('.agenda-elapsed').waitFor({ timeout: 10_000 });
+
     host.once('dialog', (dialog) => void dialog.accept());
     await host.click('[data-action="end"]');
     await host.locator('.badge.status[data-status="ended"]').waitFor({ timeout: 10_000 });
@@ -71,6 +75,9 @@ describe('the end settles (MTTQ)', () => {
     expect(await host.locator('.stage .lower-third').isHidden()).toBe(true);
     expect(await host.locator('[data-action="end"]').isHidden()).toBe(true);
     expect(await host.locator('input[name="floor-seconds"]').isDisabled()).toBe(true);
+    // The agenda stands still: no elapsed time counting on, nothing to move to.
+    await host.locator('.agenda-elapsed').waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await host.locator('.agenda-item [data-action="goto"]:visible').count()).toBe(0);
 
     // Every point ended, not reconnecting, on the console; the point's own page says the conference ended.
     const points = hub.conferences.get(CONFERENCE)?.view().points ?? [];

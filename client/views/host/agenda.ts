@@ -17,7 +17,7 @@ export class AgendaPanel {
     this.#ctx = ctx;
     this.#clear = button('agenda.clear', () => void act(ctx.signal.request('agenda.goto', { itemId: null })), { class: 'small' });
     this.el = h('section', { class: 'agenda', label: 'agenda.title' }, this.#empty, this.#list, this.#clear);
-    for (const event of ['welcome', 'agenda', 'points'] as const) ctx.store.on(event, () => this.render());
+    for (const event of ['welcome', 'agenda', 'points', 'status'] as const) ctx.store.on(event, () => this.render());
     onLanguage(() => this.render());
     ctx.store.on('tick', () => this.#tick());
   }
@@ -25,7 +25,8 @@ export class AgendaPanel {
   render(): void {
     const { store, signal } = this.#ctx;
     const agenda = store.agenda;
-    const host = store.may(controls);
+    // The conference over, the agenda stands still: no moving through it, no elapsed time counting on.
+    const host = store.may(controls) && store.status !== 'ended';
     this.#empty.hidden = agenda.items.length > 0;
     this.#clear.hidden = !host || agenda.currentItemId === null;
     this.#list.replaceChildren(
@@ -48,7 +49,7 @@ export class AgendaPanel {
           },
           h('div', { class: 'agenda-title' }, item.title),
           h('div', { class: 'muted' }, [rapporteur, t('agenda.minutes', { minutes: item.plannedMinutes })].filter(Boolean).join(' · ')),
-          current ? h('div', { class: 'agenda-elapsed', attrs: { role: 'timer' } }) : null,
+          current && store.status !== 'ended' ? h('div', { class: 'agenda-elapsed', attrs: { role: 'timer' } }) : null,
           go,
         );
       }),
