@@ -53,6 +53,8 @@ export class Header {
     this.#who.textContent = self ? `${store.pointName(self.pointId)} · ${t(`role.${self.role}`)}` : '';
     this.#status.textContent = t(`status.${store.status}`);
     this.#status.dataset['status'] = store.status;
+    // The conference over, the link's state says nothing more (the status badge says "ended").
+    this.#link.hidden = store.status === 'ended';
     this.#link.textContent = t(`link.${store.link}`);
     this.#link.dataset['link'] = store.link;
     this.#clock.textContent = timeOfDay(store.now());

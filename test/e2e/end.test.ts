@@ -86,7 +86,8 @@ describe('the end settles (MTTQ)', () => {
     await host.locator('[data-tab="attendance"]').dispatchEvent('click');
     await host.locator(`[data-conn="ended"]`).first().waitFor({ timeout: 10_000 });
     expect(await host.locator('[data-conn="reconnecting"]').count()).toBe(0);
-    await point.locator('.badge.link[data-link="ended"]').waitFor({ timeout: 10_000 });
+    await point.locator('.badge.status[data-status="ended"]').waitFor({ timeout: 10_000 });
+    expect(await point.locator('.badge.link').isHidden()).toBe(true);
     await shot(point, 'end-point-1366');
 
     // The report menu opens by itself at the end, with the connection tests by level.
