@@ -109,7 +109,7 @@ describe('the end settles (MTTQ)', () => {
     await report.locator('h1').waitFor({ timeout: 10_000 });
     expect(await report.locator('h1').textContent()).toContain('BÁO CÁO');
     // Styled by the hub's /api/report.css (the page's inline style cannot run from a blob): the title centred.
-    expect(await report.evaluate(() => getComputedStyle(document.querySelector('h1') as Element).textAlign)).toBe('center');
+    expect(await report.evaluate("getComputedStyle(document.querySelector('h1')).textAlign")).toBe('center');
     const css = await fetch(`${url}/api/report.css`);
     expect(css.headers.get('content-type')).toContain('text/css');
     await report.setViewportSize(FULL_HD);
