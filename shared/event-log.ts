@@ -38,6 +38,7 @@ export const LoggedAction = z.discriminatedUnion('action', [
   entry('attendance.report', { present: z.number(), groups: z.record(z.string(), z.number()) }),
   entry('rollcall.start', { rollCallId: z.string(), seconds: z.number() }),
   entry('rollcall.confirm', { rollCallId: z.string() }),
+  entry('rollcall.close', { rollCallId: z.string() }),
   entry('readiness.report', { state: z.enum(['ready', 'not_ready']), reasons: z.array(ReadinessReason) }),
   entry('agenda.goto', { itemId: z.string().nullable() }),
   entry('document.upload', { documentId: z.string(), name: z.string(), size: z.number() }),

@@ -291,6 +291,7 @@ export class Conference {
     if (status !== 'ended') return;
     // Ending is its own change; the floor's return to the centre is another, stored and logged as such.
     if (this.floor.holder) this.floor.revoke(actor);
+    this.records.rollCall.closeOpen(actor);
     for (const session of this.sessions()) {
       if (session.role === 'host') continue;
       this.leave(session);

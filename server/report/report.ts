@@ -132,6 +132,11 @@ function readTimeline(events: EventRecord[], nameOf: (id: string) => string, lev
       case 'rollcall.start':
         t.rollCalls.push({ id: e.detail.rollCallId, startedAt: e.at, deadline: e.at + e.detail.seconds * 1000, confirmed: new Map() });
         break;
+      case 'rollcall.close': {
+        const call = t.rollCalls.find((c) => c.id === e.detail.rollCallId);
+        if (call) call.deadline = Math.min(call.deadline, e.at);
+        break;
+      }
       case 'rollcall.confirm': {
         const { rollCallId } = e.detail;
         const call = t.rollCalls.find((c) => c.id === rollCallId);

@@ -191,6 +191,11 @@ export class RecordStore {
     );
   }
 
+  /** Ends a roll call before its deadline (the conference ended): its deadline becomes `at`. */
+  closeRollCall(rollCallId: string, at: number): void {
+    this.#db.run('UPDATE roll_calls SET deadline = ? WHERE id = ? AND deadline > ?', at, rollCallId, at);
+  }
+
   confirmRollCall(rollCallId: string, pointId: string, at: number): void {
     this.#db.run(
       'INSERT OR IGNORE INTO roll_call_confirmations (roll_call_id, point_id, confirmed_at) VALUES (?, ?, ?)',

@@ -118,9 +118,13 @@ describe('rehearsal and the end (MTTQ: centre, two central-side points, 63 provi
   it('at the end every point is "ended", not reconnecting, on the host console and in the report', async () => {
     const host = await join(MTTQ, 'host', 'trung-uong');
     const tech = await join(MTTQ, 'technician', 'cao-bang');
+    const call = await must(host.request('rollcall.start', { seconds: 600 }));
     const ended = nextEvent(host, 'point.updated', (p) => p.id === 'cao-bang' && p.connection === 'ended');
+    const rollClosed = nextEvent(host, 'rollcall.updated', (c) => c.id === call.id && !c.open);
     await must(host.request('conference.setStatus', { status: 'ended' }));
     await ended;
+    // An open roll call closes with the conference, for everyone at once, and the report counts it closed then.
+    expect((await rollClosed).deadline).toBeLessThan(call.deadline);
     await waitFor(() => !tech.socket.connected, 'the technician is let go');
     const conference = hub.conferences.get(MTTQ);
     if (!conference) throw new Error('no MTTQ conference');
@@ -128,6 +132,7 @@ describe('rehearsal and the end (MTTQ: centre, two central-side points, 63 provi
     const report = buildReport({ spec: conference.spec, status: conference.status, store: new RecordStore(hub.db) });
     const caoBang = report.connections.find((c) => c.pointId === 'cao-bang');
     expect(caoBang).toMatchObject({ lastState: 'ended', drops: 0 });
+    expect(report.rollCalls.find((r) => r.id === call.id)?.deadline).toBeLessThan(call.deadline);
     // Readiness by level: 2 central-side points and 63 provinces, none tested, and the total.
     expect(report.readinessByLevel).toEqual([
       { level: 'central', points: 2, ready: 0, notReady: 0, notTested: 2 },

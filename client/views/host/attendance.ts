@@ -11,6 +11,7 @@ import { clock, onLanguage, t, timeOfDay, type Key } from '../../i18n.ts';
 import { linkText, readinessText } from '../../i18n/describe.ts';
 import { button, field, h, setText, tr } from '../../ui/dom.ts';
 import { act } from '../../ui/toast.ts';
+import { shortNames } from './wall/names.ts';
 
 function measurement(view: ReadinessView | undefined): string {
   const m = view?.measurement;
@@ -47,6 +48,7 @@ export class AttendancePanel {
   readonly #start: HTMLButtonElement;
   readonly #roll = h('p', { class: 'roll-state', attrs: { 'aria-live': 'polite' } });
   readonly #total = h('p', { class: 'att-total' });
+  #short = new Map<string, string>();
   readonly #body = h('tbody');
 
   constructor(ctx: AppContext) {
@@ -81,6 +83,8 @@ export class AttendancePanel {
     let present = 0;
     let expected = 0;
     const centre = store.point(store.centralPointId);
+    // The roster names points as the wall does (without the words all of a level share), the full name on hover.
+    this.#short = shortNames([...store.points.values()]);
     this.#body.replaceChildren(
       ...(centre ? [this.#centreRow(centre)] : []),
       ...store.remotePoints().map((point) => {
@@ -109,7 +113,7 @@ export class AttendancePanel {
     return h(
       'tr',
       { data: { pointId: point.id } },
-      h('th', { attrs: { scope: 'row' } }, point.name),
+      h('th', { attrs: { scope: 'row', title: point.name } }, this.#short.get(point.id) ?? point.name),
       h('td', {}, h('span', { class: 'badge conn', data: { conn: point.connection } }, t(`conn.${point.connection}`))),
       h('td', {}, h('strong', {}, `${report ? report.present : '–'}/${point.expectedAttendance}`), h('div', { class: 'muted' }, reported)),
       h('td', {}, roll ? (confirmedAt ? `✓ ${timeOfDay(confirmedAt)}` : roll.open ? '…' : '✗') : ''),
@@ -133,6 +137,7 @@ export class AttendancePanel {
   #tickRoll(): void {
     const { store } = this.#ctx;
     const roll = store.rollCall;
+    this.#start.disabled = store.status === 'ended';
     if (!roll) {
       setText(this.#roll, '');
       return;
@@ -140,7 +145,10 @@ export class AttendancePanel {
     const total = store.remotePoints().length;
     const count = t('roll.count', { count: Object.keys(roll.confirmed).length, total });
     const left = (roll.deadline - store.now()) / 1000;
-    const state = roll.open && left > 0 ? t('roll.open', { time: clock(left) }) : t('roll.closed');
+    const open = roll.open && left > 0;
+    const state = open ? t('roll.open', { time: clock(left) }) : t('roll.closed');
     setText(this.#roll, `${state} · ${count}`);
+    // One roll call at a time: the button waits until this one closes.
+    this.#start.disabled = open || store.status === 'ended';
   }
 }

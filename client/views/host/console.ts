@@ -56,12 +56,12 @@ export class HostConsole implements View {
     const side = tabs(
       [
         { key: 'tab.questions', name: 'questions', panel: new QuestionsPanel(ctx).el },
-        { key: 'tab.attendance', name: 'attendance', panel: new AttendancePanel(ctx).el },
+        { key: 'check.attendanceTab', name: 'attendance', panel: new AttendancePanel(ctx).el },
         { key: 'tab.agenda', name: 'agenda', panel: new AgendaPanel(ctx).el },
         { key: 'tab.documents', name: 'documents', panel: new DocumentsPanel(ctx, isHost).el },
-        ...(isHost ? [{ key: 'codes.tab' as const, name: 'codes', panel: new CodesPanel(ctx).el }] : []),
-        { key: 'check.title', name: 'check', panel: new CheckPanel(ctx).el },
         { key: 'tab.messages', name: 'messages', panel: new HostBackchannel(ctx).el },
+        ...(isHost ? [{ key: 'codes.tab' as const, name: 'codes', panel: new CodesPanel(ctx).el }] : []),
+        { key: 'check.tab', name: 'check', panel: new CheckPanel(ctx).el },
       ],
       'host-tabs',
     );

@@ -74,6 +74,23 @@ export class RollCall {
     return call;
   }
 
+  /** Closes the open roll call now (the conference ended), stored and logged like any change; nothing when none is open. */
+  closeOpen(actor: Session | null): void {
+    const call = this.current();
+    if (!call?.open) return;
+    clearTimeout(this.#timer);
+    this.#ctx.commit({
+      actor: actorOf(actor),
+      action: 'rollcall.close',
+      detail: { rollCallId: call.id },
+      write: () => {
+        this.#ctx.store.closeRollCall(call.id, Date.now());
+        return this.current() as RollCallView;
+      },
+      announce: (closed) => this.#announce(closed),
+    });
+  }
+
   /** A point answers the open roll call: its confirmation and the log row in one transaction. */
   confirm(session: Session): RollCallView {
     const call = this.current();

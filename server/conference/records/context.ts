@@ -23,8 +23,8 @@ export interface RecordsHost {
  */
 export type Audience<T> = (session: Session, record: T) => boolean;
 
-/** The actor of a session's action, as the event log keeps it. */
-export const actorOf = (session: Session): Actor => ({ pointId: session.pointId, role: session.role });
+/** The actor of a session's action, as the event log keeps it (one definition, in session.ts). */
+export { actorOf } from '../session.ts';
 
 /** One change on its way to the store: who did what (typed by action), and the rows it writes. */
 export interface Change<A extends ActionName, T> {
