@@ -206,6 +206,13 @@ export function buildOpenApi(): Json {
           { parameters: [idParam] },
         ),
       },
+      '/report.css': {
+        get: {
+          summary: "The printable report's style sheet (the page loads it, so it also works opened from a blob)",
+          security: [],
+          responses: { '200': { description: 'CSS', content: { 'text/css': { schema: { type: 'string' } } } } },
+        },
+      },
       '/openapi.json': {
         get: {
           summary: 'This document',
