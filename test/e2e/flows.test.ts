@@ -102,7 +102,8 @@ describe('rehearsal, floor and questions in the browser (Đồng Nai)', () => {
     await onAir.waitFor({ state: 'visible', timeout: 10_000 });
     // The time left stays on one line (its box is less than two font sizes high).
     const [height, fontSize] = (await point.evaluate(
-      "(() => { const t = document.querySelector('.on-air-time'); return [t.getBoundingClientRect().height, parseFloat(getComputedStyle(t).fontSize)]; })()",
+      "(() => { const t = document.querySelector('.on-air-time'); " +
+        'return [t.getBoundingClientRect().height, parseFloat(getComputedStyle(t).fontSize)]; })()',
     )) as [number, number];
     expect(height).toBeGreaterThan(0);
     expect(height).toBeLessThan(fontSize * 2);
