@@ -204,7 +204,9 @@ describe('attendance, roll call, readiness, agenda', () => {
       { code: 'microphone_silent', direction: null, value: -90, limit: -60 },
     ]);
     const board = (await must(host.request('records.snapshot', {}))).readiness;
-    expect(board).toHaveLength(11);
+    // Every point, the centre first (it checks itself too since #12), then the 11 districts.
+    expect(board).toHaveLength(12);
+    expect(board[0]?.pointId).toBe('tinh-dong-nai');
     expect(board.find((r) => r.pointId === 'long-thanh')?.state).toBe('not_ready');
     expect(board.find((r) => r.pointId === 'tan-phu')?.state).toBe('not_tested');
   });
