@@ -1,6 +1,6 @@
 // The Vietnamese interface as a new user meets it, in Chromium: a join code used twice, a code that does
-// not exist, a host starting a roll call while one is open, a point saving a question the centre already
-// took, and a connection test that failed. Each time the page shows the client's Vietnamese words for the
+// not exist, a host meeting an open roll call and uploading a file the hub refuses, a point saving a
+// question the centre already took, and a connection test that failed. Each time the page shows the client's Vietnamese words for the
 // hub's reason, and its whole visible text holds none of the hub's English `message` lines (taken from the
 // frames the page received and from the same refusals made directly) and no reason code. Screenshots of
 // each view go to /tmp/shots/ (or DIEMCAU_SHOTS) for a person to look at.
@@ -172,22 +172,42 @@ describe('the Vietnamese interface shows the hub’s refusals in its own words',
     await page.locator('.join .error').filter({ hasText: viReasons['join.code_unknown'] }).waitFor({ timeout: 5000 });
   }, 60_000);
 
-  it('the host starts a roll call while one is open', async () => {
-    // The same refusal made directly first: its English line is what the page must not show.
+  it('the host meets an open roll call (the button waits) and uploads a file the hub does not accept', async () => {
+    // The same refusals made directly first: their English lines are what the page must not show.
     const direct = await connect(url, { token: (await credential(CENTRE, 'host')).token });
     expect((await direct.request('rollcall.start', { seconds: 600 })).ok).toBe(true);
     await refused('rollcall.open', direct.request('rollcall.start', { seconds: 60 }));
     direct.close();
+    const hostToken = (await credential(CENTRE, 'host')).token;
+    const form = new FormData();
+    form.append('file', new Blob(['not a document'], { type: 'text/plain' }), 'ghi-chu.txt');
+    const upload = await fetch(`${url}/api/conferences/${CONFERENCE}/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${hostToken}` },
+      body: form,
+    });
+    const answer = (await upload.json()) as { error: { reason: string; message: string } };
+    expect(answer.error.reason).toBe('document.type');
+    collect(answer.error);
 
-    host = await open('host', `/?video=360#token=${(await credential(CENTRE, 'host')).token}`, FULL_HD);
+    host = await open('host', `/?video=360#token=${hostToken}`, FULL_HD);
     await host.locator('.host-console').waitFor({ timeout: 20_000 });
     await waitPlaying(host, '.stage video[data-slot="main"]', CENTRE);
     await host.click('[data-tab="attendance"]');
     await host.locator('.roll-state').filter({ hasText: 'Đang điểm danh' }).waitFor({ timeout: 10_000 });
-    await host.click('[data-action="rollcall"]');
-    const toast = host.locator('.toast-error[data-reason="rollcall.open"]');
+    // One roll call at a time: the console does not offer a second while this one is open.
+    expect(await host.locator('[data-action="rollcall"]').isDisabled()).toBe(true);
+
+    await host.click('[data-tab="documents"]');
+    await host.setInputFiles('.doc-upload input[type="file"]', { name: 'ghi-chu.txt', mimeType: 'text/plain', buffer: Buffer.from('x') });
+    await host.click('.doc-upload button[type="submit"]');
+    const toast = host.locator('.toast-error[data-reason="document.type"]');
     await toast.waitFor({ timeout: 10_000 });
-    expect(await toast.innerText()).toBe(`Không thực hiện được: ${viReasons['rollcall.open']}`);
+    expect(await toast.innerText()).toContain('Không thực hiện được');
+    // The browser logs the refused upload's answer (400) itself: that one line is the refusal asked for here.
+    const logged = pageErrors.findIndex((e) => e.startsWith('host console:') && e.includes('status of 400'));
+    expect(logged).toBeGreaterThanOrEqual(0);
+    pageErrors.splice(logged, 1);
     await expectOnlyOwnWords(host);
     await shot(host, 'host-console-refused');
   }, 60_000);
