@@ -1,7 +1,8 @@
-// The back-channel in Chromium, in Vietnamese: the host writes to Xuân Lộc's technician, whose Messages tab
-// shows an unread badge, then the message; the technician answers; the host confirms "the centre hears you"
-// and the point's console shows it large; the host listens privately and the point's console says so. The
-// room display of the same point never shows any of it. Screenshots go to /tmp/shots/ (or DIEMCAU_SHOTS).
+// The back-channel in Chromium, in Vietnamese, for both seed plans (Đồng Nai: Xuân Lộc; MTTQ: Hà Nội; one hub
+// and one browser for both): the host writes to the point's technician, whose Messages tab shows an unread
+// badge, then the message; the technician answers; the host confirms "the centre hears you" and the point's
+// console shows it large; the host listens privately and the point's console says so. The room display of the
+// same point never shows any of it. Screenshots go to /tmp/shots/ (or DIEMCAU_SHOTS).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,19 +13,21 @@ import { ensureClientBuilt, launch, openPage } from '../helpers/browser.ts';
 import { startHub } from '../helpers/test-hub.ts';
 
 const SHOTS = process.env['DIEMCAU_SHOTS'] ?? '/tmp/shots';
-const CONFERENCE = 'dong-nai-tap-huan-bau-cu';
-const POINT = 'xuan-loc';
-const TEXT = 'Xuân Lộc tăng âm lượng micro lên một chút';
+const PLANS = [
+  {
+    plan: 'Đồng Nai',
+    slug: 'dong-nai',
+    conference: 'dong-nai-tap-huan-bau-cu',
+    centre: 'tinh-dong-nai',
+    point: 'xuan-loc',
+    name: 'Xuân Lộc',
+  },
+  { plan: 'MTTQ', slug: 'mttq', conference: 'mttq-giam-sat-bau-cu-dot-1', centre: 'trung-uong', point: 'ha-noi', name: 'Hà Nội' },
+] as const;
 
 let hub: Hub;
 let url: string;
 let browser: Browser;
-const errors: string[] = [];
-
-const open = async (pointId: string, role: Role, viewport: { width: number; height: number }): Promise<Page> => {
-  const { token } = await hub.credentials.issue({ conferenceId: CONFERENCE, pointId, role }, 3600);
-  return openPage(browser, `${url}/?video=360#token=${token}`, errors, `${pointId}/${role}`, undefined, viewport);
-};
 
 beforeAll(async () => {
   ensureClientBuilt();
@@ -38,9 +41,16 @@ afterAll(async () => {
   await hub?.close('test done');
 });
 
-describe('back-channel in the consoles', () => {
+describe.each(PLANS)('back-channel in the consoles: $plan', ({ slug, conference: CONFERENCE, centre, point: POINT, name }) => {
+  const TEXT = `${name} tăng âm lượng micro lên một chút`;
+  const errors: string[] = [];
+  const open = async (pointId: string, role: Role, viewport: { width: number; height: number }): Promise<Page> => {
+    const { token } = await hub.credentials.issue({ conferenceId: CONFERENCE, pointId, role }, 3600);
+    return openPage(browser, `${url}/?video=360#token=${token}`, errors, `${pointId}/${role}`, undefined, viewport);
+  };
+
   it('carries text, the heard confirmation and the talkback state to the technician only', async () => {
-    const host = await open('tinh-dong-nai', 'host', { width: 1920, height: 1080 });
+    const host = await open(centre, 'host', { width: 1920, height: 1080 });
     const tech = await open(POINT, 'technician', { width: 1366, height: 768 });
     const display = await open(POINT, 'viewer', { width: 1920, height: 1080 });
     await host.locator('[data-tab="messages"]').click();
@@ -61,11 +71,11 @@ describe('back-channel in the consoles', () => {
     await tech.locator('.bc-heard', { hasText: 'Trung tâm đã nghe rõ điểm cầu' }).waitFor();
     await host.locator('.bc-host [data-action="talkback-listen"]').click();
     await tech.locator('.bc-listening', { hasText: 'Trung tâm đang nghe điểm cầu' }).waitFor();
-    await host.locator('.bc-talkback-state', { hasText: /Đang nghe riêng: .*Xuân Lộc/ }).waitFor();
-    await host.screenshot({ path: join(SHOTS, 'backchannel-host-1920.png') });
-    await tech.screenshot({ path: join(SHOTS, 'backchannel-technician-1366.png') });
+    await host.locator('.bc-talkback-state', { hasText: new RegExp(`Đang nghe riêng: .*${name}`) }).waitFor();
+    await host.screenshot({ path: join(SHOTS, `backchannel-host-1920-${slug}.png`) });
+    await tech.screenshot({ path: join(SHOTS, `backchannel-technician-1366-${slug}.png`) });
 
-    // Talkback: the host talks privately to Xuân Lộc's technician. The technician's console plays the centre's
+    // Talkback: the host talks privately to the point's technician. The technician's console plays the centre's
     // voice with the sound on; no room display gets it; the programme's microphone sends nothing meanwhile.
     await host.locator('.bc-host [data-action="talkback-talk"]').click();
     await tech.locator('.bc-talking').waitFor({ state: 'visible' });
@@ -105,5 +115,7 @@ describe('back-channel in the consoles', () => {
     for (const words of [TEXT, 'Đã tăng', 'Trung tâm đã nghe rõ', 'Trung tâm đang nghe']) expect(shown).not.toContain(words);
     expect(await display.locator('.bc-panel').count()).toBe(0);
     expect(errors).toEqual([]);
+    // This plan's pages go, so the next plan's run has the machine to itself.
+    for (const page of [host, tech, display]) await page.context().close();
   }, 90_000);
 });

@@ -1,9 +1,10 @@
-// Join codes from the host console in Chromium (Đồng Nai demo): the host gives Xuân Lộc's technician a new
-// code in one click; the console shows it with its link and a QR code that decodes (jsQR on the canvas's
-// pixels) to that link; the old technician page's session ends at once and a second page joins with the
-// new code; "codes for the day" opens a Vietnamese sheet with every point of the conference, its codes,
-// links and QR codes, one A4 page per point when printed; no CSP violation anywhere. Screenshots go to
-// /tmp/shots/ (or DIEMCAU_SHOTS).
+// Join codes from the host console in Chromium, for both seed plans (Đồng Nai: province + 11 districts; MTTQ:
+// centre, two central-side points, 63 provinces): the host gives a point's technician (Xuân Lộc, Hà Nội) a new
+// code in one click; the console shows it with its link and a QR code that decodes (jsQR on the canvas's pixels)
+// to that link; the old technician page's session ends at once and a second page joins with the new code; "codes
+// for the day" opens a Vietnamese sheet with every point of the conference, its codes, links and QR codes (12
+// points for Đồng Nai, 66 for MTTQ), one A4 page per point when printed; no CSP violation anywhere. One hub and
+// one browser for both plans. Screenshots go to /tmp/shots/ (or DIEMCAU_SHOTS).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import jsqrModule from 'jsqr';
@@ -23,25 +24,49 @@ const jsQR = ((jsqrModule as unknown as { default?: typeof jsqrModule }).default
 ) => { data: string } | null;
 
 const SHOTS = process.env['DIEMCAU_SHOTS'] ?? '/tmp/shots';
-const CONF = 'dong-nai-tap-huan-bau-cu';
-const CENTRE = 'tinh-dong-nai';
-const POINT = 'xuan-loc';
 const FULL_HD = { width: 1920, height: 1080 };
 const LAPTOP = { width: 1366, height: 768 };
 
 let hub: Hub;
 let url: string;
 let browser: Browser;
-const errors: string[] = [];
-const violations: string[] = [];
-/** Every confirmation the pages asked (accepted). */
-const dialogs: string[] = [];
-const pages: Page[] = [];
 
-const issue = (pointId: string, role: Role) => hub.credentials.issue({ conferenceId: CONF, pointId, role }, 3600);
+const PLANS = [
+  {
+    plan: 'Đồng Nai',
+    slug: 'dong-nai',
+    conference: 'dong-nai-tap-huan-bau-cu',
+    centre: 'tinh-dong-nai',
+    point: 'xuan-loc',
+    pointName: 'Điểm cầu huyện Xuân Lộc',
+    level: 'Huyện',
+    other: 'bien-hoa',
+    count: 12,
+  },
+  {
+    plan: 'MTTQ',
+    slug: 'mttq',
+    conference: 'mttq-giam-sat-bau-cu-dot-1',
+    centre: 'trung-uong',
+    point: 'ha-noi',
+    pointName: 'Ủy ban MTTQ Việt Nam thành phố Hà Nội',
+    level: 'Tỉnh',
+    other: 'an-giang',
+    count: 66,
+  },
+] as const;
+
+/** What one plan's pages recorded: page errors, CSP violations, every confirmation asked (accepted), the pages. */
+interface Recorded {
+  errors: string[];
+  violations: string[];
+  dialogs: string[];
+  pages: Page[];
+}
 
 /** A page in its own context (its own storage), recording CSP violations and page errors; dialogs accepted. */
-async function open(label: string, path: string, viewport = LAPTOP): Promise<Page> {
+async function open(record: Recorded, label: string, path: string, viewport = LAPTOP): Promise<Page> {
+  const { errors, violations, dialogs, pages } = record;
   const context = await browser.newContext({ viewport, permissions: ['camera', 'microphone'] });
   await context.addInitScript(`document.addEventListener('securitypolicyviolation', (e) => {
     (window.__csp ??= []).push(e.violatedDirective + ' ' + e.blockedURI);
@@ -69,8 +94,6 @@ async function until(page: Page, expression: string, timeoutMs = 20_000): Promis
   }
 }
 
-const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}.png`) });
-
 /** The QR canvas's pixels decoded by jsQR. */
 async function decodeQr(page: Page, selector: string): Promise<string | null> {
   const image = (await page.evaluate(`(() => {
@@ -94,13 +117,17 @@ afterAll(async () => {
   await hub?.close('test done');
 }, 60_000);
 
-describe('codes and links from the console', () => {
+describe.each(PLANS)('codes and links from the console: $plan', ({ slug, conference: CONF, centre: CENTRE, point: POINT, ...plan }) => {
   let host: Page;
+  const record: Recorded = { errors: [], violations: [], dialogs: [], pages: [] };
+  const { errors, violations, dialogs, pages } = record;
+  const issue = (pointId: string, role: Role) => hub.credentials.issue({ conferenceId: CONF, pointId, role }, 3600);
+  const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}-${slug}.png`) });
 
   it('reissues a technician code: the old session ends, the QR code decodes to the link, a second page joins with it', async () => {
-    host = await open('host', `/?code=${(await issue(CENTRE, 'host')).code}`, FULL_HD);
+    host = await open(record, 'host', `/?code=${(await issue(CENTRE, 'host')).code}`, FULL_HD);
     await host.waitForSelector('[data-view="host"]');
-    const old = await open('old technician', `/?code=${(await issue(POINT, 'technician')).code}`);
+    const old = await open(record, 'old technician', `/?code=${(await issue(POINT, 'technician')).code}`);
     await old.waitForSelector('[data-view="point"]');
 
     await host.click('[data-tab="codes"]');
@@ -119,10 +146,10 @@ describe('codes and links from the console', () => {
     await old.waitForSelector('.notice');
     expect(await old.textContent('.notice')).toContain('Một kết nối mới của điểm cầu này đã thay thế kết nối này.');
 
-    const second = await open('new technician', `/?code=${code}`);
+    const second = await open(record, 'new technician', `/?code=${code}`);
     await second.waitForSelector('[data-view="point"]');
     await until(host, `document.querySelector(${JSON.stringify(row)})?.textContent?.includes('Đã dùng lúc')`);
-    expect(await host.textContent(`.codes-card h3`)).toBe('Mã mới cho Kỹ thuật viên – Điểm cầu huyện Xuân Lộc');
+    expect(await host.textContent(`.codes-card h3`)).toBe(`Mã mới cho Kỹ thuật viên – ${plan.pointName}`);
     await shot(host, 'codes-host-1920');
     await host.setViewportSize(LAPTOP);
     await shot(host, 'codes-host-1366');
@@ -140,15 +167,25 @@ describe('codes and links from the console', () => {
       roles: [...el.querySelectorAll('.print-code')].map((c) => [c.dataset.role, c.dataset.code]),
     }))`)) as Array<{ pointId: string; name: string; roles: Array<[string, string]> }>;
     expect(points.map((p) => p.pointId)).toEqual(conference.spec.points.map((p) => p.id));
+    expect(points.length).toBe(plan.count);
+    expect(points[0]?.pointId).toBe(CENTRE);
     expect(points[0]?.roles.map(([role]) => role)).toEqual(['viewer']);
-    for (const p of points.slice(1)) expect(p.roles.map(([role]) => role)).toEqual(['technician', 'secretary', 'viewer']);
-    expect(points.find((p) => p.pointId === POINT)?.name).toBe('Điểm cầu huyện Xuân Lộc (Huyện)');
+    // The centre and the central-side points (MTTQ's two co-host points) have no technician nor secretary.
+    const centralSide = new Set(conference.spec.points.filter((p) => p.centralSide).map((p) => p.id));
+    for (const p of points.slice(1)) {
+      const roles = centralSide.has(p.pointId) ? ['viewer'] : ['technician', 'secretary', 'viewer'];
+      expect(
+        p.roles.map(([role]) => role),
+        p.pointId,
+      ).toEqual(roles);
+    }
+    expect(points.find((p) => p.pointId === POINT)?.name).toBe(`${plan.pointName} (${plan.level})`);
     const text = (await host.textContent('#print')) ?? '';
     for (const words of ['MÃ THAM GIA HỘI NGHỊ', 'Kỹ thuật viên', 'Thư ký', 'Màn hình phòng họp', 'Dùng một lần', conference.spec.title]) {
       expect(text.toUpperCase()).toContain(words.toUpperCase());
     }
-    const [, secretary] = points.find((p) => p.pointId === 'bien-hoa')?.roles.find(([role]) => role === 'secretary') ?? [];
-    const selector = `#print .print-point[data-point-id="bien-hoa"] .print-code[data-role="secretary"] canvas`;
+    const [, secretary] = points.find((p) => p.pointId === plan.other)?.roles.find(([role]) => role === 'secretary') ?? [];
+    const selector = `#print .print-point[data-point-id="${plan.other}"] .print-code[data-role="secretary"] canvas`;
     await until(host, `(document.querySelector(${JSON.stringify(selector)})?.width ?? 0) > 0`);
     expect(await decodeQr(host, selector)).toBe(`${url}/?code=${secretary}`);
     await shot(host, 'codes-print-sheet-1920');

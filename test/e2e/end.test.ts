@@ -1,8 +1,9 @@
-// The end settles, in Chromium on the MTTQ plan (centre, two central-side points, 63 provinces): the host ends
-// the conference; the floor timer and lower third stop, the floor controls go, every point reads "Đã kết thúc"
-// (not reconnecting) on the console, the technician's page says the conference ended, and the host opens the
-// report from its own session (no typed header): the printable page styled, and the connection tests by level.
-// Screenshots at 1920×1080 (host) and 1366×768 (technician) go to /tmp/shots/ (or DIEMCAU_SHOTS).
+// The end settles, in Chromium on both seed plans (MTTQ: centre, two central-side points, 63 provinces;
+// Đồng Nai: province + 11 districts; one hub and one browser for both): the host ends the conference; the floor
+// timer and lower third stop, the floor controls go, every point reads "Đã kết thúc" (not reconnecting) on the
+// console, the technician's page says the conference ended, and the host opens the report from its own session
+// (no typed header): the printable page styled, and the connection tests by level. Screenshots at 1920×1080
+// (host) and 1366×768 (technician) go to /tmp/shots/ (or DIEMCAU_SHOTS).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -14,22 +15,38 @@ import { ensureClientBuilt, launch, openPage } from '../helpers/browser.ts';
 import { startHub } from '../helpers/test-hub.ts';
 
 const SHOTS = process.env['DIEMCAU_SHOTS'] ?? '/tmp/shots';
-const CONFERENCE = 'mttq-giam-sat-bau-cu-dot-1';
-const CENTRE = 'trung-uong';
-const SPEAKER = 'an-giang';
 const FULL_HD = { width: 1920, height: 1080 };
 const LAPTOP = { width: 1366, height: 768 };
+
+/** Per plan: the points, the remote ones (all but the centre), and the level whose row the report menu shows. */
+const PLANS = [
+  {
+    plan: 'MTTQ',
+    slug: 'mttq',
+    conference: 'mttq-giam-sat-bau-cu-dot-1',
+    centre: 'trung-uong',
+    speaker: 'an-giang',
+    tested: 'cao-bang',
+    points: 66,
+    remote: 65,
+    level: { id: 'province', name: 'Tỉnh', points: 63 },
+  },
+  {
+    plan: 'Đồng Nai',
+    slug: 'dong-nai',
+    conference: 'dong-nai-tap-huan-bau-cu',
+    centre: 'tinh-dong-nai',
+    speaker: 'xuan-loc',
+    tested: 'cam-my',
+    points: 12,
+    remote: 11,
+    level: { id: 'district', name: 'Huyện', points: 11 },
+  },
+] as const;
 
 let hub: Hub;
 let url: string;
 let browser: Browser;
-const pageErrors: string[] = [];
-
-const credential = (pointId: string, role: Role): Promise<{ token: string; code: string }> =>
-  hub.credentials.issue({ conferenceId: CONFERENCE, pointId, role }, 3600);
-const open = (label: string, path: string, viewport: { width: number; height: number }): Promise<Page> =>
-  openPage(browser, `${url}${path}`, pageErrors, label, undefined, viewport);
-const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -43,7 +60,15 @@ afterAll(async () => {
   await hub?.close('test over');
 }, 60_000);
 
-describe('the end settles (MTTQ)', () => {
+describe.each(PLANS)('the end settles: $plan', (plan) => {
+  const { slug, conference: CONFERENCE, centre: CENTRE, speaker: SPEAKER, level } = plan;
+  const pageErrors: string[] = [];
+  const credential = (pointId: string, role: Role): Promise<{ token: string; code: string }> =>
+    hub.credentials.issue({ conferenceId: CONFERENCE, pointId, role }, 3600);
+  const open = (label: string, path: string, viewport: { width: number; height: number }): Promise<Page> =>
+    openPage(browser, `${url}${path}`, pageErrors, label, undefined, viewport);
+  const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}-${slug}.png`) });
+
   it('stops the floor, shows every point ended, and opens the report from the console', async () => {
     const host = await open('host', `/?video=360#token=${(await credential(CENTRE, 'host')).token}`, FULL_HD);
     await host.locator('.host-console').waitFor({ timeout: 20_000 });
@@ -51,8 +76,8 @@ describe('the end settles (MTTQ)', () => {
     await host.locator('.badge.status[data-status="live"]').waitFor({ timeout: 10_000 });
     const point = await open('technician', `/?video=360&code=${(await credential(SPEAKER, 'technician')).code}`, LAPTOP);
     await point.locator('.point-console').waitFor({ timeout: 20_000 });
-    // A readiness result for one province, so the by-level count has something in it.
-    const tester = await connect(url, { token: (await credential('cao-bang', 'technician')).token });
+    // A readiness result for one province (district), so the by-level count has something in it.
+    const tester = await connect(url, { token: (await credential(plan.tested, 'technician')).token });
     await tester.call('readiness.report', {
       signallingRoundTripMs: 20,
       send: { bitrateKbps: 1500, lossPercent: 0, jitterMs: 3, roundTripMs: 20 },
@@ -81,7 +106,7 @@ describe('the end settles (MTTQ)', () => {
 
     // Every point ended, not reconnecting, on the console; the point's own page says the conference ended.
     const points = hub.conferences.get(CONFERENCE)?.view().points ?? [];
-    expect(points.length).toBe(66);
+    expect(points.length).toBe(plan.points);
     expect(points.filter((p) => p.connection !== 'ended').map((p) => p.id)).toEqual([]);
     await host.locator('[data-tab="attendance"]').dispatchEvent('click');
     await host.locator(`[data-conn="ended"]`).first().waitFor({ timeout: 10_000 });
@@ -94,13 +119,14 @@ describe('the end settles (MTTQ)', () => {
     const menu = host.locator('.report-menu[open]');
     await menu.waitFor({ timeout: 10_000 });
     const total = host.locator('.report-levels tr[data-level="total"]');
-    expect((await total.innerText()).split(/\s+/)).toEqual(['Tổng', 'cộng', '65', '1', '0', '64']);
-    expect((await host.locator('.report-levels tr[data-level="province"]').innerText()).split(/\s+/)).toEqual([
-      'Tỉnh',
-      '63',
+    const remote = plan.remote;
+    expect((await total.innerText()).split(/\s+/)).toEqual(['Tổng', 'cộng', `${remote}`, '1', '0', `${remote - 1}`]);
+    expect((await host.locator(`.report-levels tr[data-level="${level.id}"]`).innerText()).split(/\s+/)).toEqual([
+      level.name,
+      `${level.points}`,
       '1',
       '0',
-      '62',
+      `${level.points - 1}`,
     ]);
     await shot(host, 'end-host-report-menu');
 
@@ -115,5 +141,7 @@ describe('the end settles (MTTQ)', () => {
     await report.setViewportSize(FULL_HD);
     await shot(report, 'end-report-page');
     expect(pageErrors).toEqual([]);
+    // This plan's pages go, so the next plan's run has the machine to itself.
+    for (const page of [host, point]) await page.context().close();
   }, 120_000);
 });

@@ -1,8 +1,9 @@
-// The floor and question flows closed and the rehearsal, in Chromium on the Đồng Nai plan (province + 11
-// districts): a technician asks for the floor during the rehearsal; the host's queue offers no grant to a point
-// that has dropped and says why; the host's "video off" on the speaking point puts its name card on the room
-// display instead of a frozen frame; going live clears the rehearsal's queue and question (the point reads why).
-// Screenshots at 1920×1080 (host, hall) and 1366×768 (technician) go to /tmp/shots/ (or DIEMCAU_SHOTS).
+// The floor and question flows closed and the rehearsal, in Chromium on both seed plans (Đồng Nai: province + 11
+// districts; MTTQ: centre, two central-side points, 63 provinces; one hub and one browser for both): a technician
+// asks for the floor during the rehearsal; the host's queue offers no grant to a point that has dropped and says
+// why; the host's "video off" on the speaking point puts its name card on the room display instead of a frozen
+// frame; going live clears the rehearsal's queue and question (the point reads why). Screenshots at 1920×1080
+// (host, hall) and 1366×768 (technician) go to /tmp/shots/ (or DIEMCAU_SHOTS).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -16,28 +17,38 @@ import { startHub } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const SHOTS = process.env['DIEMCAU_SHOTS'] ?? '/tmp/shots';
-const CONFERENCE = 'dong-nai-tap-huan-bau-cu';
-const CENTRE = 'tinh-dong-nai';
-const SPEAKER = 'bien-hoa';
-const DROPPED = 'tan-phu';
-const HALL = 'long-khanh';
 const FULL_HD = { width: 1920, height: 1080 };
 const LAPTOP = { width: 1366, height: 768 };
 const vi = flowsWords.vi;
 
+const PLANS = [
+  {
+    plan: 'Đồng Nai',
+    slug: 'dong-nai',
+    conference: 'dong-nai-tap-huan-bau-cu',
+    centre: 'tinh-dong-nai',
+    speaker: 'bien-hoa',
+    speakerName: 'Điểm cầu thành phố Biên Hòa',
+    asker: 'Tổ thư ký Biên Hòa',
+    dropped: 'tan-phu',
+    hall: 'long-khanh',
+  },
+  {
+    plan: 'MTTQ',
+    slug: 'mttq',
+    conference: 'mttq-giam-sat-bau-cu-dot-1',
+    centre: 'trung-uong',
+    speaker: 'ha-noi',
+    speakerName: 'Ủy ban MTTQ Việt Nam thành phố Hà Nội',
+    asker: 'Tổ thư ký Hà Nội',
+    dropped: 'cao-bang',
+    hall: 'an-giang',
+  },
+] as const;
+
 let hub: Hub;
 let url: string;
 let browser: Browser;
-let host: Page;
-let point: Page;
-let display: Page;
-const pageErrors: string[] = [];
-
-const credential = (pointId: string, role: Role): Promise<{ token: string; code: string }> =>
-  hub.credentials.issue({ conferenceId: CONFERENCE, pointId, role }, 3600);
-const open = (label: string, path: string, viewport: { width: number; height: number }): Promise<Page> =>
-  openPage(browser, `${url}${path}`, pageErrors, label, undefined, viewport);
-const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -51,7 +62,18 @@ afterAll(async () => {
   await hub?.close('test over');
 }, 60_000);
 
-describe('rehearsal, floor and questions in the browser (Đồng Nai)', () => {
+describe.each(PLANS)('rehearsal, floor and questions in the browser: $plan', (plan) => {
+  const { slug, conference: CONFERENCE, centre: CENTRE, speaker: SPEAKER, dropped: DROPPED, hall: HALL } = plan;
+  let host: Page;
+  let point: Page;
+  let display: Page;
+  const pageErrors: string[] = [];
+  const credential = (pointId: string, role: Role): Promise<{ token: string; code: string }> =>
+    hub.credentials.issue({ conferenceId: CONFERENCE, pointId, role }, 3600);
+  const open = (label: string, path: string, viewport: { width: number; height: number }): Promise<Page> =>
+    openPage(browser, `${url}${path}`, pageErrors, label, undefined, viewport);
+  const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(SHOTS, `${name}-${slug}.png`) });
+
   it('in rehearsal a technician asks for the floor; the queue offers no grant to a dropped point', async () => {
     host = await open('host', `/?video=360#token=${(await credential(CENTRE, 'host')).token}`, FULL_HD);
     await host.locator('.host-console').waitFor({ timeout: 20_000 });
@@ -90,7 +112,7 @@ describe('rehearsal, floor and questions in the browser (Đồng Nai)', () => {
     await host.locator(`.tile[data-point-id="${SPEAKER}"] [data-action="mute-video"]`).dispatchEvent('click');
     const card = display.locator(`.name-card[data-point-id="${SPEAKER}"]`);
     await card.waitFor({ state: 'visible', timeout: 10_000 });
-    expect(await card.innerText()).toContain('Điểm cầu thành phố Biên Hòa');
+    expect(await card.innerText()).toContain(plan.speakerName);
     expect(await card.innerText()).toContain(vi['flows.nameCard']);
     expect(await display.locator('.stage video[data-slot="main"]').isHidden()).toBe(true);
     await display.locator('.lower-third').waitFor({ state: 'visible', timeout: 5000 });
@@ -115,13 +137,13 @@ describe('rehearsal, floor and questions in the browser (Đồng Nai)', () => {
 
   it('going live clears the rehearsal: the queue empties and the point reads why its question was set aside', async () => {
     await point.click('[data-tab="questions"]');
-    await point.fill('input[name="asker"]', 'Tổ thư ký Biên Hòa');
+    await point.fill('input[name="asker"]', plan.asker);
     await point.fill('input[name="unit"]', 'Ủy ban bầu cử phường');
     await point.fill('textarea[name="text"]', 'Câu hỏi thử trong buổi tổng duyệt?');
     await point.click('[data-action="submit-question"]');
     // The form keeps the asker and unit for the next question.
     await point.locator('.my-questions .question').first().waitFor({ timeout: 10_000 });
-    expect(await point.inputValue('input[name="asker"]')).toBe('Tổ thư ký Biên Hòa');
+    expect(await point.inputValue('input[name="asker"]')).toBe(plan.asker);
     expect(await point.inputValue('input[name="unit"]')).toBe('Ủy ban bầu cử phường');
 
     await host.click('[data-action="start"]');
@@ -134,5 +156,7 @@ describe('rehearsal, floor and questions in the browser (Đồng Nai)', () => {
     expect(await why.innerText()).toBe(vi['flows.rehearsalDismissed']);
     await shot(point, 'flows-point-live-1366');
     expect(pageErrors).toEqual([]);
+    // This plan's pages go, so the next plan's run has the machine to itself.
+    for (const page of [host, point, display]) await page.context().close();
   }, 90_000);
 });
