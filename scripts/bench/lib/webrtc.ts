@@ -77,13 +77,14 @@ export class WebRtcReceiver {
   /**
    * Answers the offer in which `transport` sends `consumers`, and hands werift's DTLS parameters to
    * `connect` (the remote side's role: setup:active in the answer means werift is the DTLS client).
+   * `pc` is the werift peer to use (by default one receiving Opus and VP8 without congestion feedback).
    */
   static async negotiate(
     transport: OfferTransport,
     consumers: OfferConsumer[],
     connect: (dtls: DtlsParameters) => Promise<void>,
+    pc: RTCPeerConnection = receivingPeer(),
   ): Promise<WebRtcReceiver> {
-    const pc = receivingPeer();
     const receiver = new WebRtcReceiver(pc);
     const offer = consumerOffer(transport as unknown as types.WebRtcTransport, consumers as unknown as types.Consumer[]);
     await pc.setRemoteDescription({ type: 'offer', sdp: offer });
