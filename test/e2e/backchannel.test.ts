@@ -3,14 +3,13 @@
 // badge, then the message; the technician answers; the host confirms "the centre hears you" and the point's
 // console shows it large; the host listens privately and the point's console says so. The room display of the
 // same point never shows any of it. Screenshots go to /tmp/shots/ (or DIEMCAU_SHOTS).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain.ts';
 import type { Hub } from '../../server/hub.ts';
-import { ensureClientBuilt, launch, openPage } from '../helpers/browser.ts';
-import { startHub } from '../helpers/test-hub.ts';
+import { openPage } from '../helpers/browser.ts';
+import { hubAndBrowser } from '../helpers/test-hub.ts';
 
 const SHOTS = process.env['DIEMCAU_SHOTS'] ?? '/tmp/shots';
 const PLANS = [
@@ -29,17 +28,7 @@ let hub: Hub;
 let url: string;
 let browser: Browser;
 
-beforeAll(async () => {
-  ensureClientBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  ({ hub, url } = await startHub());
-  browser = await launch();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await hub?.close('test done');
-});
+hubAndBrowser((started) => ({ hub, url, browser } = started), [SHOTS]);
 
 describe.each(PLANS)('back-channel in the consoles: $plan', ({ slug, conference: CONFERENCE, centre, point: POINT, name }) => {
   const TEXT = `${name} tăng âm lượng micro lên một chút`;

@@ -5,16 +5,14 @@
 // for the day" opens a Vietnamese sheet with every point of the conference, its codes, links and QR codes (12
 // points for Đồng Nai, 66 for MTTQ), one A4 page per point when printed; no CSP violation anywhere. One hub and
 // one browser for both plans. Screenshots go to /tmp/shots/ (or DIEMCAU_SHOTS).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import jsqrModule from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { Role } from '../../shared/domain.ts';
 import type { Hub } from '../../server/hub.ts';
-import { ensureClientBuilt, launch } from '../helpers/browser.ts';
-import { startHub } from '../helpers/test-hub.ts';
+import { hubAndBrowser } from '../helpers/test-hub.ts';
 
 /** jsqr is CommonJS with an ES default: the function itself, or under `default` where the loader wraps it. */
 const jsQR = ((jsqrModule as unknown as { default?: typeof jsqrModule }).default ?? jsqrModule) as unknown as (
@@ -105,17 +103,7 @@ async function decodeQr(page: Page, selector: string): Promise<string | null> {
   return jsQR(Uint8ClampedArray.from(image.pixels), image.width, image.height)?.data ?? null;
 }
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  ensureClientBuilt();
-  ({ hub, url } = await startHub());
-  browser = await launch();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await hub?.close('test done');
-}, 60_000);
+hubAndBrowser((started) => ({ hub, url, browser } = started), [SHOTS], 180_000);
 
 describe.each(PLANS)('codes and links from the console: $plan', ({ slug, conference: CONF, centre: CENTRE, point: POINT, ...plan }) => {
   let host: Page;

@@ -4,15 +4,14 @@
 // console, the technician's page says the conference ended, and the host opens the report from its own session
 // (no typed header): the printable page styled, and the connection tests by level. Screenshots at 1920×1080
 // (host) and 1366×768 (technician) go to /tmp/shots/ (or DIEMCAU_SHOTS).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain.ts';
 import type { Hub } from '../../server/hub.ts';
 import { connect } from '../../scripts/lib/hub-client.ts';
-import { ensureClientBuilt, launch, openPage } from '../helpers/browser.ts';
-import { startHub } from '../helpers/test-hub.ts';
+import { openPage } from '../helpers/browser.ts';
+import { hubAndBrowser } from '../helpers/test-hub.ts';
 
 const SHOTS = process.env['DIEMCAU_SHOTS'] ?? '/tmp/shots';
 const FULL_HD = { width: 1920, height: 1080 };
@@ -48,17 +47,7 @@ let hub: Hub;
 let url: string;
 let browser: Browser;
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  ensureClientBuilt();
-  ({ hub, url } = await startHub());
-  browser = await launch();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await hub?.close('test over');
-}, 60_000);
+hubAndBrowser((started) => ({ hub, url, browser } = started), [SHOTS]);
 
 describe.each(PLANS)('the end settles: $plan', (plan) => {
   const { slug, conference: CONFERENCE, centre: CENTRE, speaker: SPEAKER, level } = plan;

@@ -4,16 +4,15 @@
 // why; the host's "video off" on the speaking point puts its name card on the room display instead of a frozen
 // frame; going live clears the rehearsal's queue and question (the point reads why). Screenshots at 1920×1080
 // (host, hall) and 1366×768 (technician) go to /tmp/shots/ (or DIEMCAU_SHOTS).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/domain.ts';
 import type { Hub } from '../../server/hub.ts';
 import { flowsWords } from '../../client/i18n/flows.ts';
 import { connect, must } from '../../scripts/lib/hub-client.ts';
-import { ensureClientBuilt, launch, openPage, waitPlaying } from '../helpers/browser.ts';
-import { startHub } from '../helpers/test-hub.ts';
+import { openPage, waitPlaying } from '../helpers/browser.ts';
+import { hubAndBrowser } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const SHOTS = process.env['DIEMCAU_SHOTS'] ?? '/tmp/shots';
@@ -50,17 +49,7 @@ let hub: Hub;
 let url: string;
 let browser: Browser;
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  ensureClientBuilt();
-  ({ hub, url } = await startHub());
-  browser = await launch();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await hub?.close('test over');
-}, 60_000);
+hubAndBrowser((started) => ({ hub, url, browser } = started), [SHOTS]);
 
 describe.each(PLANS)('rehearsal, floor and questions in the browser: $plan', (plan) => {
   const { slug, conference: CONFERENCE, centre: CENTRE, speaker: SPEAKER, dropped: DROPPED, hall: HALL } = plan;

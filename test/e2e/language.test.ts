@@ -4,11 +4,10 @@
 // hub's reason, and its whole visible text holds none of the hub's English `message` lines (taken from the
 // frames the page received and from the same refusals made directly) and no reason code. Screenshots of
 // each view go to /tmp/shots/ (or DIEMCAU_SHOTS) for a person to look at.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { Role } from '../../shared/domain.ts';
 import { REASONS, type Reason } from '../../shared/errors.ts';
@@ -19,8 +18,8 @@ import { enReasons } from '../../client/i18n/reasons-en.ts';
 import { viReasons } from '../../client/i18n/reasons-vi.ts';
 import { connect, JoinRefused, type HubClient } from '../../scripts/lib/hub-client.ts';
 
-import { ensureClientBuilt, launch, openPage, waitPlaying } from '../helpers/browser.ts';
-import { startHub } from '../helpers/test-hub.ts';
+import { openPage, waitPlaying } from '../helpers/browser.ts';
+import { hubAndBrowser } from '../helpers/test-hub.ts';
 
 const SHOTS = process.env['DIEMCAU_SHOTS'] ?? '/tmp/shots';
 const CONFERENCE = 'dong-nai-tap-huan-bau-cu';
@@ -128,17 +127,7 @@ async function typeCode(page: Page, code: string): Promise<string> {
   return (await error.innerText()).trim();
 }
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  ensureClientBuilt();
-  ({ hub, url } = await startHub());
-  browser = await launch();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await hub?.close('test over');
-}, 60_000);
+hubAndBrowser((started) => ({ hub, url, browser } = started), [SHOTS]);
 
 describe('the Vietnamese interface shows the hub’s refusals in its own words', () => {
   it('a technician code typed again after its first use', async () => {

@@ -3,18 +3,17 @@
 // technician's console on a 1366×768 laptop opens on devices and test before the start, shows what to do
 // about a failed test, plays a tone and plays back its microphone, fits its tabs on one line, and turns to
 // the floor when the conference goes live, keeping the technician's own choice of tab afterwards.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { connect } from '../../scripts/lib/hub-client.ts';
 import type { Hub } from '../../server/hub.ts';
 import type { Role } from '../../shared/domain.ts';
 import type { ReadinessMeasurement } from '../../shared/records.ts';
-import { ensureClientBuilt, launch, openPage, waitPlaying } from '../helpers/browser.ts';
-import { startHub } from '../helpers/test-hub.ts';
+import { openPage, waitPlaying } from '../helpers/browser.ts';
+import { hubAndBrowser } from '../helpers/test-hub.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = join(ROOT, 'test-results/e2e');
@@ -39,17 +38,7 @@ let url: string;
 let browser: Browser;
 const pageErrors: string[] = [];
 
-beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true });
-  ensureClientBuilt();
-  ({ hub, url } = await startHub());
-  browser = await launch();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await hub?.close('test over');
-}, 60_000);
+hubAndBrowser((started) => ({ hub, url, browser } = started), [OUT]);
 
 /** Where each tab of the point console sits, and whether its words fit in it. */
 async function tabBoxes(
