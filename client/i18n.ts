@@ -10,10 +10,30 @@ import { en as coreEn } from './i18n/en.ts';
 import { vi as coreVi } from './i18n/vi.ts';
 import { wallWords } from './i18n/wall.ts';
 import { flowsWords } from './i18n/flows.ts';
+import { layoutWords } from './i18n/layouts.ts';
+import { programmeWords } from './i18n/programme.ts';
 
 /** Every area's words: the core ones, then one spread per feature's own words (client/i18n/<area>.ts). */
-const vi = { ...coreVi, ...codesWords.vi, ...backchannelWords.vi, ...wallWords.vi, ...check.vi, ...flowsWords.vi };
-const en: Record<Key, string> = { ...coreEn, ...codesWords.en, ...backchannelWords.en, ...wallWords.en, ...check.en, ...flowsWords.en };
+const vi = {
+  ...coreVi,
+  ...codesWords.vi,
+  ...backchannelWords.vi,
+  ...wallWords.vi,
+  ...check.vi,
+  ...flowsWords.vi,
+  ...layoutWords.vi,
+  ...programmeWords.vi,
+};
+const en: Record<Key, string> = {
+  ...coreEn,
+  ...codesWords.en,
+  ...backchannelWords.en,
+  ...wallWords.en,
+  ...check.en,
+  ...flowsWords.en,
+  ...layoutWords.en,
+  ...programmeWords.en,
+};
 export type Key = keyof typeof vi;
 export type Lang = 'vi' | 'en';
 

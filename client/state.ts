@@ -5,6 +5,7 @@
 // request, so views never write the store's fields. One clock `tick` (4 a second) drives every countdown.
 import type { AgendaView, AttendanceView, DocumentView, QuestionView, ReadinessView, RollCallView } from '../shared/records.ts';
 import type { ConferenceStatus, ConferenceView, FloorView, PointView, Role } from '../shared/domain.ts';
+import { DEFAULT_PROGRAMME, type ProgrammeView } from '../shared/programme.ts';
 import type { EventPayload, RequestResult } from '../shared/protocol.ts';
 import { Emitter } from './emitter.ts';
 import type { Signal } from './net/signal.ts';
@@ -19,6 +20,8 @@ type StoreEvents = {
   floor: [FloorView];
   warning: [{ pointId: string; secondsLeft: number }];
   agenda: [AgendaView];
+  /** The programme changed: layout, banner message, sharing permission, gains. */
+  programme: [ProgrammeView];
   questions: [QuestionView | null];
   attendance: [];
   rollcall: [];
@@ -40,6 +43,7 @@ export class Store extends Emitter<StoreEvents> {
   readonly points = new Map<string, PointView>();
   floor: FloorView = { pointId: null, since: 0, endsAt: null, queue: [] };
   agenda: AgendaView = EMPTY_AGENDA;
+  programme: ProgrammeView = DEFAULT_PROGRAMME;
   readonly questions = new Map<string, QuestionView>();
   readonly attendance = new Map<string, AttendanceView>();
   rollCall: RollCallView | null = null;
@@ -117,6 +121,7 @@ export class Store extends Emitter<StoreEvents> {
     for (const p of welcome.conference.points) this.points.set(p.id, p);
     this.floor = welcome.conference.floor;
     this.agenda = welcome.conference.agenda ?? EMPTY_AGENDA;
+    this.programme = welcome.conference.programme ?? DEFAULT_PROGRAMME;
     this.emit('welcome');
   }
 
@@ -156,6 +161,16 @@ export class Store extends Emitter<StoreEvents> {
     this.emit('agenda', agenda);
   }
 
+  applyProgramme(programme: ProgrammeView): void {
+    this.programme = programme;
+    this.emit('programme', programme);
+  }
+
+  /** The gain (dB) every display applies to `pointId`'s sound. */
+  gainDb(pointId: string): number {
+    return this.programme.gains[pointId] ?? 0;
+  }
+
   applyQuestion(question: QuestionView): void {
     this.questions.set(question.id, question);
     this.emit('questions', question);
@@ -193,6 +208,7 @@ export class Store extends Emitter<StoreEvents> {
     signal.on('point.updated', (point) => this.applyPoint(point));
     signal.on('floor.updated', (floor) => this.applyFloor(floor));
     signal.on('floor.warning', (info) => this.emit('warning', info));
+    signal.on('programme.updated', (programme) => this.applyProgramme(programme));
     signal.on('agenda.updated', (agenda) => this.applyAgenda(agenda));
     signal.on('question.updated', (question) => this.applyQuestion(question));
     signal.on('attendance.updated', (report) => this.applyAttendance(report));

@@ -16,6 +16,7 @@ import { securityHeaders } from './http/security.ts';
 import type { Logger } from './logger.ts';
 import { WorkerPool } from './media/worker-pool.ts';
 import { BackchannelStore } from './store/backchannel.ts';
+import { ProgrammeStore } from './store/programme.ts';
 import { ConferenceStore } from './store/conferences.ts';
 import { Database } from './store/db.ts';
 import { RecordStore } from './store/records.ts';
@@ -54,7 +55,12 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
   const tls = config.tls.cert ? readTls(config.tls) : undefined;
   const workers = await WorkerPool.start({ count: config.media.workers, logLevel: config.media.workerLogLevel }, logger);
   const db = new Database(config.dataDir);
-  const stores = { conferences: new ConferenceStore(db), records: new RecordStore(db), backchannel: new BackchannelStore(db) };
+  const stores = {
+    conferences: new ConferenceStore(db),
+    records: new RecordStore(db),
+    backchannel: new BackchannelStore(db),
+    programme: new ProgrammeStore(db),
+  };
   const conferences = new ConferenceRegistry(workers, config.media, stores, logger);
   const credentials = new CredentialIssuer(db, config.auth.secret);
   if (config.demo) for (const spec of loadSpecs(demoDir)) conferences.seed(spec);

@@ -1,5 +1,6 @@
 // The conference as clients see it: roles, points, floor and connection state.
 import { z } from 'zod';
+import { ProgrammeView } from './programme.ts';
 import { AgendaItem, AgendaView } from './records.ts';
 import { ALL_ROLES, LIMITS } from './rules.ts';
 
@@ -95,5 +96,6 @@ export const ConferenceView = z.object({
   points: z.array(PointView),
   floor: FloorView,
   agenda: AgendaView,
+  programme: ProgrammeView,
 });
 export type ConferenceView = z.infer<typeof ConferenceView>;

@@ -131,6 +131,10 @@ export const REASONS = {
   'talkback.point_absent': reason('conflict', 'pointId'),
   'talkback.on_floor': reason('conflict', 'pointId'),
   'media.talkback_not_allowed': reason('forbidden'),
+  // The programme (issue #13): sharing a screen, layouts.
+  'media.screen_not_on_floor': reason('forbidden'),
+  'media.screen_sharing_off': reason('forbidden'),
+  'programme.nothing_shared': reason('conflict'),
   // Floor and question flows, the rehearsal, the end (issue #12, items 5, 6, 8).
   'floor.point_offline': reason('conflict', 'pointId'),
   // Join codes from the host's console (issue #12, item 3).

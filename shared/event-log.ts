@@ -2,6 +2,7 @@
 // transaction as the state it changes) and what the report reads, with no guessing of field types.
 import { z } from 'zod';
 import { ConferenceStatus, Role } from './domain.ts';
+import { Layout } from './programme.ts';
 import { ReadinessReason } from './records.ts';
 
 const entry = <A extends string, S extends z.ZodRawShape>(action: A, detail: S) =>
@@ -49,6 +50,11 @@ export const LoggedAction = z.discriminatedUnion('action', [
   // Join credentials (the host's console, the CLI, REST): who got a code for which point and role, never the code.
   entry('credentials.issue', { pointId, role: Role, expiresAt: z.number() }),
   entry('credentials.revoke', { pointId, role: Role, count: z.number() }),
+  // The programme (issue #13): layout and banner message, gains, sharing.
+  entry('programme.layout', { layout: Layout, message: z.string() }),
+  entry('programme.gain', { pointId, gainDb: z.number() }),
+  entry('programme.sharing', { allowed: z.boolean() }),
+  entry('programme.stop_sharing', { pointIds: z.array(pointId) }),
 ]);
 export type LoggedAction = z.infer<typeof LoggedAction>;
 export type ActionName = LoggedAction['action'];

@@ -65,7 +65,7 @@ export const enReasons: Record<Reason, string> = {
   'csv.row_invalid': 'CSV file, row {row}: a value is not valid ({field}).',
   'media.not_publisher': 'The role {role} does not send picture and sound.',
   'media.not_representative': 'This connection is not the one that sends this point’s picture and sound.',
-  'media.screen_not_allowed': 'Only the central point may share its screen.',
+  'media.screen_not_allowed': 'This role cannot share a screen.',
   'media.transport_exists': 'The {direction} transport exists already.',
   'media.transport_type': 'Wrong kind of transport (expected {expected}).',
   'media.plain_address_needed': 'This RTP transport needs the sender’s address.',
@@ -113,4 +113,7 @@ export const enReasons: Record<Reason, string> = {
   'talkback.point_absent': 'Point {pointId} is not connected.',
   'talkback.on_floor': 'Point {pointId} has the floor; everyone hears it already.',
   'media.talkback_not_allowed': 'Only the host talks privately to a point.',
+  'media.screen_not_on_floor': 'A point shares its screen only while it has the floor.',
+  'media.screen_sharing_off': 'The host has not allowed points to share their screen.',
+  'programme.nothing_shared': 'Nothing is being shared.',
 };

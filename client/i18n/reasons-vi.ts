@@ -66,7 +66,7 @@ export const viReasons: Record<Reason, string> = {
   'csv.row_invalid': 'Tệp CSV, dòng {row}: giá trị không hợp lệ ({field}).',
   'media.not_publisher': 'Vai trò {role} không phát hình và tiếng.',
   'media.not_representative': 'Kết nối này không phải kết nối phát hình và tiếng của điểm cầu.',
-  'media.screen_not_allowed': 'Chỉ điểm cầu trung tâm mới được chia sẻ màn hình.',
+  'media.screen_not_allowed': 'Vai trò này không được chia sẻ màn hình.',
   'media.transport_exists': 'Đường truyền {direction} đã được tạo.',
   'media.transport_type': 'Loại đường truyền không đúng (cần {expected}).',
   'media.plain_address_needed': 'Đường truyền RTP cần địa chỉ của bên gửi.',
@@ -114,4 +114,7 @@ export const viReasons: Record<Reason, string> = {
   'talkback.point_absent': 'Điểm cầu {pointId} chưa kết nối.',
   'talkback.on_floor': 'Điểm cầu {pointId} đang được phát biểu; mọi người đều đang nghe.',
   'media.talkback_not_allowed': 'Chỉ chủ trì mới nói riêng với điểm cầu.',
+  'media.screen_not_on_floor': 'Điểm cầu chỉ được chia sẻ màn hình khi đang được phát biểu.',
+  'media.screen_sharing_off': 'Chủ trì chưa cho phép điểm cầu chia sẻ màn hình.',
+  'programme.nothing_shared': 'Không có nội dung nào đang được chia sẻ.',
 };

@@ -17,10 +17,12 @@ import type { Logger } from '../logger.ts';
 import type { ConferenceMedia } from '../media/conference-media.ts';
 import type { BackchannelStore } from '../store/backchannel.ts';
 import type { ConferenceStore, Mutes, StoredConference } from '../store/conferences.ts';
+import type { ProgrammeStore } from '../store/programme.ts';
 import type { RecordStore } from '../store/records.ts';
 import { Backchannel } from './backchannel.ts';
 import { FloorControl } from './floor-control.ts';
 import { MediaRouting } from './media-routing.ts';
+import { Programme } from './programme.ts';
 import { ConferenceRecords } from './records.ts';
 import { actorOf, Session, type SessionSink } from './session.ts';
 import { Talkback } from './talkback.ts';
@@ -29,6 +31,7 @@ export interface ConferenceStores {
   conferences: ConferenceStore;
   records: RecordStore;
   backchannel: BackchannelStore;
+  programme: ProgrammeStore;
 }
 
 const STATUS_ORDER: ConferenceStatus[] = ['draft', 'scheduled', 'rehearsal', 'live', 'ended'];
@@ -50,6 +53,7 @@ export class Conference {
   readonly media: MediaRouting;
   readonly backchannel: Backchannel;
   readonly talkback: Talkback;
+  readonly programme: Programme;
   readonly #stores: ConferenceStores;
   readonly #logger: Logger;
   readonly #points = new Map<string, PointState>();
@@ -74,6 +78,7 @@ export class Conference {
         floorHolder: () => this.floor.holder,
         pointChanged: (pointId) => this.#broadcast('point.updated', this.pointView(pointId)),
         talkback: () => this.talkback.view(),
+        pointSharing: () => this.programme.pointSharing,
       },
       media,
       this.#logger,
@@ -94,6 +99,8 @@ export class Conference {
       stored.floor,
       this.#logger,
     );
+    const programmeHost = { spec, broadcast: this.#broadcast.bind(this), stopScreens: this.media.stopScreens.bind(this.media) };
+    this.programme = new Programme(programmeHost, stores.programme, stores.records);
     this.backchannel = new Backchannel({ spec, sessions: () => this.sessions() }, stores.backchannel, stores.records);
     this.talkback = new Talkback(
       {
@@ -141,6 +148,7 @@ export class Conference {
       points: [...this.#points.keys()].map((p) => this.pointView(p)),
       floor: this.floor.view(),
       agenda: this.records.agenda(),
+      programme: this.programme.view(),
     };
   }
 

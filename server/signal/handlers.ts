@@ -7,6 +7,7 @@ import { iceSettingsFor, type TurnSettings } from '../auth/turn.ts';
 import type { Conference } from '../conference/conference.ts';
 import type { Session } from '../conference/session.ts';
 import { backchannelHandlers } from './handlers/backchannel.ts';
+import { programmeHandlers } from './handlers/programme.ts';
 import { credentialHandlers } from './handlers/credentials.ts';
 import { wallHandlers } from './handlers/wall.ts';
 
@@ -42,6 +43,10 @@ const core: HandlersOf<typeof coreRequests> = {
   'media.produce': ({ conference, session }, p) => conference.media.produce(session, p),
   'media.reportLevel': ({ conference, session }, p) => {
     conference.media.reportLevel(session, p.volume);
+    return {};
+  },
+  'media.closeProducer': ({ conference, session }, p) => {
+    conference.media.closeProducer(session, p.source);
     return {};
   },
   'media.resumeConsumer': async ({ conference, session }, p) => {
@@ -88,4 +93,4 @@ const core: HandlersOf<typeof coreRequests> = {
   'records.snapshot': ({ conference, session }) => conference.records.snapshot(session),
 };
 
-export const handlers: Handlers = { ...core, ...credentialHandlers, ...wallHandlers, ...backchannelHandlers };
+export const handlers: Handlers = { ...core, ...credentialHandlers, ...wallHandlers, ...backchannelHandlers, ...programmeHandlers };

@@ -151,6 +151,22 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (conference_id, point_id, side)
   );
   `,
+  // The programme (issue #13): the layout every hall shows, the banner message, whether the speaking point
+  // may share its screen, and the gain (dB) per point that every display applies.
+  `
+  CREATE TABLE programme (
+    conference_id TEXT PRIMARY KEY REFERENCES conferences(id) ON DELETE CASCADE,
+    layout TEXT NOT NULL,
+    message TEXT NOT NULL,
+    point_sharing INTEGER NOT NULL
+  );
+  CREATE TABLE point_gains (
+    conference_id TEXT NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,
+    point_id TEXT NOT NULL,
+    gain_db REAL NOT NULL,
+    PRIMARY KEY (conference_id, point_id)
+  );
+  `,
 ];
 
 export class Database {

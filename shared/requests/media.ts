@@ -37,6 +37,12 @@ export const mediaRequests = {
     result: z.object({ producerId: z.string() }),
     roles: PUBLISHERS,
   },
+  /** Stops this session's screen sharing (the browser's "stop sharing", the console's button, the tab closing). */
+  'media.closeProducer': {
+    params: z.object({ source: z.enum(['screen']) }).strict(),
+    result: empty,
+    roles: PUBLISHERS,
+  },
   /** The microphone level a point hears itself (dBov), twice a second: the wall shows it while the hub pauses that point's audio. */
   'media.reportLevel': {
     params: z.object({ volume: z.number().min(-127).max(0) }).strict(),

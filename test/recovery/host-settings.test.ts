@@ -110,6 +110,10 @@ describe('host settings across a hub killed and started again', () => {
     await sleep(SETTLE_MS);
     expect((await fromSpeaker(display)).audio, 'the speaker heard while muted, before the kill').toBe(0);
     await host.call('agenda.goto', { itemId: AGENDA_ITEM });
+    await host.call('programme.setLayout', { layout: 'banner', message: 'Tạm nghỉ 10 phút' });
+    await host.call('programme.allowSharing', { allowed: true });
+    await host.call('programme.setGain', { pointId: SPEAKER, gainDb: 4.5 });
+    await host.call('programme.setGain', { pointId: CENTRE, gainDb: -3 });
     await host.call('rollcall.start', { seconds: 600 });
     await first.call('rollcall.confirm', {});
     await first.call('attendance.report', { present: 21, groups: { 'Đại biểu': 12 } });
@@ -130,6 +134,12 @@ describe('host settings across a hub killed and started again', () => {
     const before = { conference: await settings(url, probeToken), records: await host.call('records.snapshot', {}) };
     expect(before.conference.floor).toMatchObject({ pointId: SPEAKER, queue: [{ pointId: FIRST }, { pointId: SECOND }] });
     expect(before.conference.points.find((p) => p.id === SPEAKER)?.mutedByHost).toEqual({ audio: true, video: false });
+    expect(before.conference.programme).toEqual({
+      layout: 'banner',
+      message: 'Tạm nghỉ 10 phút',
+      pointSharing: true,
+      gains: { [SPEAKER]: 4.5, [CENTRE]: -3 },
+    });
     expect(before.records.questions.map((q) => q.status).sort()).toEqual(['answered', 'answering', 'dismissed', 'queued', 'submitted']);
     expect(before.records.questions.find((q) => q.id === submitted.id)?.status).toBe('submitted');
     const welcomes = points.map((p) => p.welcomes.length);
