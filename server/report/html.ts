@@ -3,12 +3,14 @@
 // inline style is allowed by hash in a strict CSP.
 import { createHash } from 'node:crypto';
 import { REHEARSAL_REASON } from '../../shared/records.ts';
+import type { ProgrammeChange } from './programme.ts';
 import type { ConferenceReport } from './schema.ts';
 import {
   ANSWER_MODE,
   CONFERENCE_STATUS,
   CONNECTION,
   ENDED_BY,
+  LAYOUT,
   LEVEL,
   QUESTION_STATUS,
   READINESS_STATE,
@@ -85,6 +87,14 @@ function rollCallLine(call: ConferenceReport['rollCalls'][number], n: number): s
     `<p>Lượt ${n}, bắt đầu ${escapeHtml(when(call.startedAt))}: ${call.confirmed.length} điểm cầu xác nhận, ` +
     `${call.missing.length} điểm cầu chưa xác nhận${missing}.</p>`
   );
+}
+
+function programmeChange(c: ProgrammeChange): Cell[] {
+  if (c.kind === 'layout') return ['Bố cục (layout)', c.layout ? LAYOUT[c.layout] + (c.message ? `: ${c.message}` : '') : null];
+  if (c.kind === 'sharing') {
+    return ['Chia sẻ màn hình của điểm cầu (point sharing)', c.allowed ? 'Cho phép (allowed)' : 'Không cho phép (not allowed)'];
+  }
+  return ['Dừng chia sẻ màn hình (sharing stopped)', c.pointNames.join(', ')];
 }
 
 export function renderReportHtml(r: ConferenceReport): string {
@@ -201,6 +211,17 @@ export function renderReportHtml(r: ConferenceReport): string {
       ['Tên tài liệu', 'Loại', 'Dung lượng (byte)', 'SHA-256', 'Tải lên lúc'],
       r.documents.map((d) => [d.name, d.mimeType, d.size, d.sha256, when(d.uploadedAt)]),
       'Không có tài liệu.',
+    ),
+    `<h2>11. Hình ảnh phát tới các điểm cầu</h2>`,
+    table(
+      ['Lúc', 'Thay đổi', 'Chi tiết'],
+      r.programme.changes.map((c) => [when(c.at), ...programmeChange(c)]),
+      'Giữ bố cục tự động suốt hội nghị (automatic layout throughout).',
+    ),
+    table(
+      ['Điểm cầu', 'Mức âm thanh (dB)'],
+      r.programme.gains.map((g) => [g.pointName, g.gainDb > 0 ? `+${g.gainDb}` : g.gainDb]),
+      '',
     ),
     r.unreadableEvents.length === 0
       ? ''

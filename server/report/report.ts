@@ -5,6 +5,7 @@
 import type { ConferenceSpec, ConferenceStatus, ConnectionState, PointLevel, PointSpec } from '../../shared/domain.ts';
 import { questionStats } from '../conference/records/questions.ts';
 import type { EventRecord, RecordStore } from '../store/records.ts';
+import { programmeSection } from './programme.ts';
 import type { ConferenceReport, FloorSegment, LevelReadiness, ReportQuestion } from './schema.ts';
 
 export interface ReportInput {
@@ -57,6 +58,7 @@ export function buildReport({ spec, status, store, now = Date.now() }: ReportInp
     readinessByLevel: readinessByLevel(readiness),
     connections: connectionSection(store, spec, until),
     documents: store.documents(spec.id),
+    programme: programmeSection(log.events, nameOf),
     unreadableEvents: log.unreadable,
   };
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ConferenceStatus, ConnectionState, PointLevel } from '../../shared/domain.ts';
 import { DocumentView, QuestionStats, QuestionStatus, ReadinessReason, ReadinessView } from '../../shared/records.ts';
+import { ReportProgramme } from './programme.ts';
 
 const time = z.number().describe('epoch milliseconds');
 
@@ -137,6 +138,8 @@ export const ConferenceReport = z.object({
   readinessByLevel: z.array(LevelReadiness),
   connections: z.array(PointConnection),
   documents: z.array(DocumentView),
+  /** Layouts shown to the halls, sharing, and the gains in effect at the end. */
+  programme: ReportProgramme,
   /** Event-log rows the report could not read (none unless the database was changed by hand or by a newer hub). */
   unreadableEvents: z.array(z.object({ seq: z.number().int(), action: z.string() })),
 });

@@ -3,6 +3,7 @@
 // document for officials; the JSON report keeps the codes. (The browser has its own dictionary.)
 import type { ConferenceStatus, ConnectionState, PointLevel } from '../../shared/domain.ts';
 import type { QuestionStatus, ReadinessReason, ReadinessView } from '../../shared/records.ts';
+import type { Layout } from '../../shared/programme.ts';
 import type { FloorSegment } from './schema.ts';
 
 const both = (vi: string, en: string): string => `${vi} (${en})`;
@@ -85,3 +86,12 @@ export function readinessReason(r: ReadinessReason): string {
       return both(`Không nghe thấy micro: ${number.format(r.value)} dB, tối thiểu ${number.format(r.limit)} dB`, 'microphone silent');
   }
 }
+
+export const LAYOUT: Record<Layout, string> = {
+  auto: both('Tự động', 'automatic'),
+  centre: both('Chỉ trung tâm', 'centre only'),
+  speaker: both('Chỉ người phát biểu', 'speaker only'),
+  slides: both('Trình chiếu kèm người nói', 'slides with speaker'),
+  side_by_side: both('Hai hình song song', 'side by side'),
+  banner: both('Maket kèm thông báo', 'banner with a message'),
+};

@@ -87,6 +87,13 @@ beforeAll(() => {
   store.saveConnection(spec.id, 'huyen-a', 'connected', T0 - 700_000);
   store.saveConnection(spec.id, 'huyen-b', 'connected', T0 - 700_000);
   store.saveConnection(spec.id, 'huyen-b', 'reconnecting', T0 + 100_000);
+  // The programme: a layout with the banner message, sharing allowed and stopped, gains (one set back to 0).
+  store.log(spec.id, { pointId: 'tinh', role: 'host' }, 'programme.layout', { layout: 'banner', message: 'Giải lao 10 phút' });
+  store.log(spec.id, { pointId: 'tinh', role: 'host' }, 'programme.sharing', { allowed: true });
+  store.log(spec.id, { pointId: 'tinh', role: 'host' }, 'programme.stop_sharing', { pointIds: ['huyen-b'] });
+  store.log(spec.id, { pointId: 'tinh', role: 'host' }, 'programme.gain', { pointId: 'huyen-a', gainDb: 4 });
+  store.log(spec.id, { pointId: 'tinh', role: 'host' }, 'programme.gain', { pointId: 'huyen-b', gainDb: -3 });
+  store.log(spec.id, { pointId: 'tinh', role: 'host' }, 'programme.gain', { pointId: 'huyen-b', gainDb: 0 });
   event(T0 + 300_000, host, 'conference.status', { from: 'live', to: 'ended' });
 });
 
@@ -111,7 +118,7 @@ describe('rows older versions wrote', () => {
       detail: { state: 'not_ready', reasons: [] },
     });
     expect(log.unreadable).toEqual([{ seq: expect.any(Number), action: 'floor.grant' }]);
-    expect(log.events).toHaveLength(5);
+    expect(log.events.filter((e) => !e.action.startsWith('programme.'))).toHaveLength(5);
   });
 });
 
@@ -134,6 +141,12 @@ describe('the report', () => {
     expect(report.readiness[0]?.reasons.map((r) => r.code)).toEqual(['loss_high', 'microphone_silent']);
     expect(report.connections.map((c) => c.lastState)).toEqual(['never', 'connected', 'reconnecting', 'never']);
     expect(report.unreadableEvents).toEqual([{ seq: expect.any(Number), action: 'floor.grant' }]);
+    expect(report.programme.changes.map((c) => [c.kind, c.layout, c.message, c.allowed, c.pointNames])).toEqual([
+      ['layout', 'banner', 'Giải lao 10 phút', null, []],
+      ['sharing', null, '', true, []],
+      ['stop_sharing', null, '', null, ['Điểm cầu huyện B']],
+    ]);
+    expect(report.programme.gains).toEqual([{ pointId: 'huyen-a', pointName: 'Điểm cầu huyện A', gainDb: 4 }]);
   });
 
   it('prints every state, status, level, end cause and readiness reason in Vietnamese with its English', () => {
@@ -153,6 +166,9 @@ describe('the report', () => {
       'Mất gói chiều gửi: 12,0%, tối đa 5% (send packet loss)',
       'Không nghe thấy micro: -90 dB, tối thiểu -60 dB (microphone silent)',
       '1 mục nhật ký không đọc được',
+      'Maket kèm thông báo (banner with a message): Giải lao 10 phút',
+      'Cho phép (allowed)',
+      'Dừng chia sẻ màn hình (sharing stopped)',
     ]) {
       expect(html).toContain(words);
     }
