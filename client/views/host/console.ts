@@ -1,6 +1,7 @@
-// The host console (and the co-host's, without the host's controls): the stage as the rooms see it,
-// floor control, the monitoring wall, and tabs for questions, attendance with readiness, agenda and
-// documents. The header carries the conference's start and end.
+// The host console (and the co-host's, without the host's controls): the stage as the rooms see it with
+// the programme's layout and screen sharing under it, floor control, the monitoring wall, and tabs for
+// questions, attendance with readiness, agenda, documents and the gain per point. The header carries the
+// conference's start and end.
 import type { ConferenceStatus } from '../../../shared/domain.ts';
 import { controls } from '../../../shared/rules.ts';
 import type { AppContext, View } from '../../app.ts';
@@ -17,6 +18,8 @@ import { AgendaPanel } from './agenda.ts';
 import { AttendancePanel } from './attendance.ts';
 import { CodesPanel } from './codes.ts';
 import { FloorPanel } from './floor.ts';
+import { GainsPanel } from './programme/gains.ts';
+import { ProgrammePanel } from './programme/panel.ts';
 import { QuestionsPanel } from './questions.ts';
 import { ReportMenu } from './report.ts';
 import { Wall } from './wall.ts';
@@ -60,6 +63,7 @@ export class HostConsole implements View {
         { key: 'tab.agenda', name: 'agenda', panel: new AgendaPanel(ctx).el },
         { key: 'tab.documents', name: 'documents', panel: new DocumentsPanel(ctx, isHost).el },
         { key: 'tab.messages', name: 'messages', panel: new HostBackchannel(ctx).el },
+        ...(isHost ? [{ key: 'programme.gainsTab' as const, name: 'gains', panel: new GainsPanel(ctx).el }] : []),
         ...(isHost ? [{ key: 'codes.tab' as const, name: 'codes', panel: new CodesPanel(ctx).el }] : []),
         { key: 'check.tab', name: 'check', panel: new CheckPanel(ctx).el },
       ],
@@ -81,6 +85,7 @@ export class HostConsole implements View {
             tr('stage.title', 'h2', { id: 'stage-title' }),
             stage.el,
           ),
+          isHost ? new ProgrammePanel(ctx).el : null,
           floor.el,
         ),
         wall.el,

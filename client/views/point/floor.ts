@@ -1,10 +1,12 @@
 // Asking for the floor at a point: the request with an optional topic, the place in the queue, and while
-// the point is on the floor a clear on-air state with the time left (and the warning near the end).
+// the point is on the floor a clear on-air state with the time left (and the warning near the end), and
+// its screen sharing (offered while on the floor, if the host allows it).
 import { LIMITS } from '../../../shared/rules.ts';
 import type { AppContext } from '../../app.ts';
 import { clock, onLanguage, t } from '../../i18n.ts';
 import { button, h, setText, tr } from '../../ui/dom.ts';
 import { act } from '../../ui/toast.ts';
+import { PointShare } from './share.ts';
 
 export class PointFloor {
   readonly el: HTMLElement;
@@ -38,6 +40,7 @@ export class PointFloor {
       this.#position,
       h('div', { class: 'ask-row' }, this.#note, this.#ask, this.#cancel),
       this.#hint,
+      new PointShare(ctx).el,
     );
     for (const event of ['welcome', 'floor', 'status'] as const) store.on(event, () => this.render());
     store.on('warning', ({ pointId, secondsLeft }) => {
