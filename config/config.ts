@@ -120,6 +120,8 @@ export const ConfigSchema = z
         announcedAddress: z.string().min(1),
         rtcMinPort: port.refine((p) => p >= 1024, 'must be 1024 or above'),
         rtcMaxPort: port,
+        /** Receivers that show a stage consume the first points of the floor queue ahead, paused (fast floor switches). */
+        standby: z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]).default(true),
       })
       .strict()
       .refine((m) => m.rtcMinPort <= m.rtcMaxPort, {
@@ -168,6 +170,7 @@ export const ENV_KEYS = {
   DIEMCAU_ANNOUNCED_ADDRESS: 'media.announcedAddress',
   DIEMCAU_RTC_MIN_PORT: 'media.rtcMinPort',
   DIEMCAU_RTC_MAX_PORT: 'media.rtcMaxPort',
+  DIEMCAU_STANDBY: 'media.standby',
 } as const;
 
 export class ConfigError extends Error {

@@ -12,6 +12,7 @@ import { conferenceRequests } from './requests/conference.ts';
 import { credentialRequests } from './requests/credentials.ts';
 import { floorRequests } from './requests/floor.ts';
 import { mediaRequests } from './requests/media.ts';
+import { programmeEvents, programmeRequests } from './requests/programme.ts';
 import { questionRequests } from './requests/questions.ts';
 import { recordRequests } from './requests/records.ts';
 import { wallRequests } from './requests/wall.ts';
@@ -34,6 +35,7 @@ export const requests = {
   ...coreRequests,
   ...credentialRequests,
   ...backchannelRequests,
+  ...programmeRequests,
   ...wallRequests,
 } as const satisfies RequestTable;
 
@@ -77,10 +79,18 @@ export const coreEvents = {
     rtpParameters: RtpParameters,
     pointId: z.string(),
     source: MediaSource,
-    /** programme: the central broadcast; stage: the point on the floor; wall: the monitoring wall; talkback: private, host ↔ one point. */
-    purpose: z.enum(['programme', 'stage', 'wall', 'talkback']),
+    /**
+     * programme: the central broadcast; stage: the point on the floor; wall: the monitoring wall; talkback: private,
+     * host ↔ one point; standby: a point next in the floor queue, consumed ahead and kept paused by the hub (do not
+     * resume it) until `media.consumerPurpose` makes it the stage.
+     */
+    purpose: z.enum(['programme', 'stage', 'wall', 'talkback', 'standby']),
   }),
   'media.consumerClosed': z.object({ consumerId: z.string() }),
+  /** The hub gave one of this session's consumers a new purpose (standby → stage at a floor switch, resumed by the hub). */
+  'media.consumerPurpose': z.object({ consumerId: z.string(), purpose: z.enum(['programme', 'stage', 'wall', 'talkback', 'standby']) }),
+  /** The hub closed one of this session's producers (the host stopped its sharing, or the floor moved on): stop capturing it. */
+  'media.producerClosed': z.object({ producerId: z.string(), source: MediaSource }),
   /**
    * This session's media at the hub is gone (its worker died, or the client asked with media.rebuild):
    * transports, producers and consumers. Build them again within this session: media.setCapabilities,
@@ -102,6 +112,7 @@ export const coreEvents = {
 export const events = {
   ...coreEvents,
   ...backchannelEvents,
+  ...programmeEvents,
 } as const;
 
 export type EventName = keyof typeof events;

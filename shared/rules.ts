@@ -90,6 +90,11 @@ export const SIMULCAST_LAYERS = [
 /** Spatial layer of each consumer purpose: the wall takes the lowest, the stage the highest. */
 export const WALL_LAYER = 0;
 export const STAGE_LAYER = SIMULCAST_LAYERS.length - 1;
+/**
+ * The first this many points of the floor queue are consumed ahead ('standby': paused at the hub) by every
+ * receiver that shows a stage, so that granting one of them only resumes what is there already.
+ */
+export const STANDBY_POINTS = 2;
 /** The centre's programme: one encoding. */
 export const PROGRAMME_MAX_BITRATE = 2_500_000;
 

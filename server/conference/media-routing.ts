@@ -7,13 +7,15 @@ import type { ConferenceSpec, MediaSource } from '../../shared/domain.ts';
 import type { RtpCapabilities, RtpParameters, TransportInfo } from '../../shared/media.ts';
 import type { EventName, EventPayload } from '../../shared/protocol.ts';
 import type { TalkbackView } from '../../shared/requests/backchannel.ts';
-import { isModerator, isPublisher } from '../../shared/rules.ts';
+import { isModerator, isPublisher, STANDBY_POINTS } from '../../shared/rules.ts';
 import { refuse } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ConferenceMedia } from '../media/conference-media.ts';
-import type { ConnectParams, ConsumerPurpose, PeerMedia } from '../media/peer-media.ts';
+import type { ConnectParams, PeerMedia } from '../media/peer-media.ts';
 import type { Mutes } from '../store/conferences.ts';
 import type { Session } from './session.ts';
+import { repurpose } from './standby.ts';
+import { wallPoints, wantedBy } from './wanted.ts';
 
 /** What the media rules need from their conference. */
 export interface MediaHost {
@@ -31,14 +33,10 @@ export interface MediaHost {
   pointChanged(pointId: string): void;
   /** Who the host listens to and talks to privately (talkback), one point each at most. */
   talkback(): TalkbackView;
-}
-
-interface Wanted {
-  producer: types.Producer;
-  router: types.Router;
-  pointId: string;
-  source: MediaSource;
-  purpose: ConsumerPurpose;
+  /** Whether the host lets the point holding the floor share its screen. */
+  pointSharing(): boolean;
+  /** The floor queue's points in order: receivers that show a stage keep its first ones on standby. */
+  floorQueue?(): readonly string[];
 }
 
 export interface ProduceParams {
@@ -129,9 +127,7 @@ export class MediaRouting {
     if (this.#host.representative(pointId) !== session) {
       throw refuse('media.not_representative', {}, 'only the connection that represents the point publishes');
     }
-    if (params.source === 'screen' && session.role !== 'host') {
-      throw refuse('media.screen_not_allowed', {}, 'only the host shares a screen');
-    }
+    if (params.source === 'screen') this.#assertMayShare(session);
     if (params.source === 'talkback' && session.role !== 'host') {
       throw refuse('media.talkback_not_allowed', {}, 'only the host talks back');
     }
@@ -166,7 +162,7 @@ export class MediaRouting {
    * a wall of hundreds costs what a screenful costs. Returns how many of them are on this session's wall.
    */
   setWallVisible(session: Session, pointIds: readonly string[]): number {
-    const onWall = new Set(this.#wallPoints(session));
+    const onWall = new Set(wallPoints(this.#host, session));
     session.wallVisible = new Set(pointIds.filter((id) => onWall.has(id)));
     this.#reconcileLogged(session);
     return session.wallVisible.size;
@@ -196,11 +192,49 @@ export class MediaRouting {
     });
   }
 
-  /** The floor moved: microphones open or close, then every session's stage follows. */
+  /** The floor moved: a former speaker's screen closes, microphones open or close, then every session's stage follows. */
   speakerChanged(): void {
+    const { centralPointId } = this.#host.spec;
+    this.stopScreens((pointId) => pointId !== centralPointId && pointId !== this.#host.floorHolder());
+    // Standby consumers go on stage at once; the pauses and the rest follow.
+    if (this.#standbyPoints > 0) this.reconcileAll();
     void Promise.all(this.#host.spec.points.map((p) => this.applyPauses(p.id)))
       .then(() => this.reconcileAll())
       .catch((error: unknown) => this.#logger.error({ err: error }, 'floor switch failed'));
+  }
+
+  /**
+   * Closes the screens shared now by the points `which` selects (the host's, the speaking point's); each
+   * sharer is told to stop capturing, and its consumers close everywhere. Returns the points that stopped.
+   */
+  stopScreens(which: (pointId: string) => boolean = () => true): string[] {
+    const stopped: string[] = [];
+    for (const session of this.#host.sessions()) {
+      const producer = session.peer.producer('screen');
+      if (!producer || producer.closed || !which(session.pointId)) continue;
+      producer.close();
+      stopped.push(session.pointId);
+      session.logger.info({ producerId: producer.id }, 'screen sharing stopped at the hub');
+      session.sink.emit('media.producerClosed', { producerId: producer.id, source: 'screen' });
+      this.#host.pointChanged(session.pointId);
+    }
+    if (stopped.length > 0) this.reconcileAll();
+    return stopped;
+  }
+
+  /** The session's own request to stop sharing its screen (nothing to do when it shares none). */
+  closeProducer(session: Session, source: 'screen'): void {
+    const producer = session.peer.producer(source);
+    if (!producer || producer.closed) return;
+    producer.close();
+    session.logger.info({ producerId: producer.id, source }, 'producer closed by its client');
+    if (this.#host.representative(session.pointId) === session) this.#host.pointChanged(session.pointId);
+    this.reconcileAll();
+  }
+
+  /** The floor queue changed: receivers that show a stage follow its first points on standby. */
+  queueChanged(): void {
+    if (this.#standbyPoints > 0) this.reconcileAll();
   }
 
   /** Talkback changed for these points: their microphones open or close at the hub, then consumers follow. */
@@ -217,6 +251,19 @@ export class MediaRouting {
   /** Closes every router (and so every transport, producer and consumer). Safe to call twice. */
   close(): Promise<void> {
     return this.#media.close();
+  }
+
+  /** The host shares always; the point holding the floor while the host allows points to share. */
+  #assertMayShare(session: Session): void {
+    if (session.role === 'host') return;
+    if (session.role === 'cohost' || session.role === 'technician') {
+      if (this.#host.floorHolder() !== session.pointId) {
+        throw refuse('media.screen_not_on_floor', {}, 'a point shares its screen only while it holds the floor');
+      }
+      if (!this.#host.pointSharing()) throw refuse('media.screen_sharing_off', {}, 'the host has not allowed points to share');
+      return;
+    }
+    throw refuse('media.screen_not_allowed', {}, 'this role does not share a screen');
   }
 
   /** A remote point's microphone is open only while it holds the floor; host mutes hold regardless. */
@@ -289,48 +336,13 @@ export class MediaRouting {
     for (const session of this.#host.sessions()) if (isModerator(session.role)) session.sink.emit(event, payload);
   }
 
-  /** What `session` should be receiving now, by consumer key. */
-  #wanted(session: Session): Map<string, Wanted> {
-    const wanted = new Map<string, Wanted>();
-    const add = (pointId: string, source: MediaSource, purpose: ConsumerPurpose): void => {
-      const publisher = this.#host.representative(pointId);
-      const producer = publisher?.peer.producer(source);
-      if (!publisher || !producer || producer.closed) return;
-      wanted.set(`${purpose}:${producer.id}`, { producer, router: publisher.peer.router, pointId, source, purpose });
-    };
-    const self = session.pointId;
-    const centre = this.#host.spec.centralPointId;
-    if (self !== centre) for (const source of ['camera', 'microphone', 'screen'] as const) add(centre, source, 'programme');
-    const holder = this.#host.floorHolder();
-    if (holder && holder !== self) {
-      add(holder, 'camera', 'stage');
-      add(holder, 'microphone', 'stage');
-    } else if (holder && session.role === 'viewer') {
-      // The room display of the speaking point shows its own speaker large, but never plays the sound
-      // back into the hall it comes from.
-      add(holder, 'camera', 'stage');
-    }
-    for (const id of this.#wallPoints(session)) if (session.wallVisible?.has(id) ?? true) add(id, 'camera', 'wall');
-    // Talkback: the host alone hears the point it listens to; that point's technician alone hears the host's talkback.
-    const { listeningTo, talkingTo } = this.#host.talkback();
-    if (listeningTo && session.role === 'host') add(listeningTo, 'microphone', 'talkback');
-    if (talkingTo && this.#host.representative(talkingTo) === session) add(centre, 'talkback', 'talkback');
-    return wanted;
-  }
-
-  /** The points on `session`'s monitoring wall: every point but the centre and its own, for moderators only. */
-  #wallPoints(session: Session): string[] {
-    if (!isModerator(session.role)) return [];
-    const centre = this.#host.spec.centralPointId;
-    return this.#host.spec.points.filter(({ id }) => id !== centre && id !== session.pointId).map(({ id }) => id);
-  }
-
   /** Brings `session`'s consumers in line with #wanted: closes the extra ones, offers the missing ones. */
   #reconcile(session: Session): Promise<void> {
     return session.serial(async () => {
       const peer = session.peer;
       if (!peer.canReceive || !this.#host.joined(session)) return;
-      const wanted = this.#wanted(session);
+      const wanted = wantedBy(this.#host, session, this.#standbyPoints);
+      await repurpose(session, wanted);
       for (const key of peer.consumerKeys()) {
         if (wanted.has(key)) continue;
         const consumerId = peer.closeConsumer(key);
@@ -352,6 +364,11 @@ export class MediaRouting {
         });
       }
     });
+  }
+
+  /** How many of the queue's first points are kept on standby (none when the hub runs without standby). */
+  get #standbyPoints(): number {
+    return this.#media.settings.standby === false || !this.#host.floorQueue ? 0 : STANDBY_POINTS;
   }
 
   #reconcileLogged(session: Session): void {

@@ -11,7 +11,8 @@ import type { Logger } from '../logger.ts';
 import { SafeEmitter } from '../safe-emitter.ts';
 
 export type Direction = 'send' | 'recv';
-export type ConsumerPurpose = 'programme' | 'stage' | 'wall' | 'talkback';
+/** standby: a point next in the floor queue, consumed ahead and kept paused here until it becomes the stage. */
+export type ConsumerPurpose = 'programme' | 'stage' | 'wall' | 'talkback' | 'standby';
 
 export type ConnectParams =
   | { transportId: string; dtlsParameters: DtlsParameters }
@@ -23,6 +24,8 @@ export interface MediaSettings {
   announcedAddress: string | undefined;
   rtcMinPort: number;
   rtcMaxPort: number;
+  /** Receivers that show a stage consume the next points of the floor queue ahead (default true). */
+  standby?: boolean;
 }
 
 /** What a session's media needs from the conference's media: the settings, and producers piped between routers. */
@@ -193,20 +196,25 @@ export class PeerMedia extends SafeEmitter<PeerMediaEvents> {
       producerId: producer.id,
       rtpCapabilities: capabilities,
       paused: true,
-      // Simulcast: the wall shows the lowest layer, the stage the highest.
+      // Simulcast: the wall shows the lowest layer, the stage (and what may become it) the highest.
       preferredLayers: { spatialLayer: purpose === 'wall' ? WALL_LAYER : STAGE_LAYER },
-      appData: {},
+      appData: { key },
     });
     if (this.#closed || this.#consumers.has(key)) {
       consumer.close();
       return undefined;
     }
     this.#consumers.set(key, consumer);
+    const keyNow = (): string => (consumer.appData as { key?: string }).key ?? key;
     consumer.on('producerclose', () => {
-      this.#consumers.delete(key);
-      this.emit('consumerclosed', key, consumer.id);
+      const current = keyNow();
+      if (this.#consumers.get(current) === consumer) this.#consumers.delete(current);
+      this.emit('consumerclosed', current, consumer.id);
     });
-    consumer.on('transportclose', () => this.#consumers.delete(key));
+    consumer.on('transportclose', () => {
+      const current = keyNow();
+      if (this.#consumers.get(current) === consumer) this.#consumers.delete(current);
+    });
     return consumer;
   }
 
@@ -219,11 +227,42 @@ export class PeerMedia extends SafeEmitter<PeerMediaEvents> {
     return consumer.id;
   }
 
+  /** The client's resume; a standby consumer stays paused (the hub resumes it when it becomes the stage). */
   async resumeConsumer(consumerId: string): Promise<void> {
-    const consumer = [...this.#consumers.values()].find((c) => c.id === consumerId);
-    if (!consumer) throw refuse('media.consumer_unknown', {}, 'no such consumer on this session');
+    const entry = [...this.#consumers.entries()].find(([, c]) => c.id === consumerId);
+    if (!entry) throw refuse('media.consumer_unknown', {}, 'no such consumer on this session');
+    const [key, consumer] = entry;
+    if (key.startsWith('standby:')) return;
+    await this.#resume(consumer);
+  }
+
+  /**
+   * Moves the consumer under `from` to `to` (a new purpose: standby ↔ stage); returns it, or undefined when
+   * there is none or `to` is taken. applyPurpose then resumes or pauses it.
+   */
+  moveConsumer(from: string, to: string): types.Consumer | undefined {
+    const consumer = this.#consumers.get(from);
+    if (!consumer || this.#consumers.has(to)) return undefined;
+    this.#consumers.delete(from);
+    this.#consumers.set(to, consumer);
+    // Its close handlers report the key it has when it closes.
+    (consumer.appData as { key?: string }).key = to;
+    return consumer;
+  }
+
+  /** On stage: resumed here with a key frame asked for at once; on standby: paused. */
+  async applyPurpose(consumer: types.Consumer, purpose: ConsumerPurpose): Promise<void> {
+    try {
+      if (purpose === 'standby') await consumer.pause();
+      else await this.#resume(consumer);
+    } catch (error) {
+      if (!consumer.closed) throw error;
+    }
+  }
+
+  /** Resumes `consumer`; video asks the sender for a key frame now rather than at its next interval. */
+  async #resume(consumer: types.Consumer): Promise<void> {
     await consumer.resume();
-    // The stage must appear at once: ask the sender for a key frame now rather than at the next interval.
     if (consumer.kind === 'video') await consumer.requestKeyFrame();
   }
 

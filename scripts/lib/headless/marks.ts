@@ -38,6 +38,11 @@ function writeMark(origin: number, stream: StreamId, counter: number, fillBytes:
   return buf;
 }
 
+/** Whether a VP8 payload written by vp8Payload (descriptor of 5 bytes) is a key frame. */
+export function isVp8KeyFrame(payload: Buffer): boolean {
+  return payload.length > 5 && ((payload[5] ?? 1) & 0x01) === 0;
+}
+
 /** Finds and reads the origin mark in an RTP payload (within its first 48 bytes). */
 export function readMark(payload: Buffer): OriginMark | undefined {
   const at = payload.subarray(0, 48).indexOf(MAGIC);
@@ -69,7 +74,8 @@ const LAYER_SIZE: Record<Exclude<StreamId, 'audio'>, [number, number]> = {
 /**
  * VP8 payload of a one-packet key frame: payload descriptor with X=1 S=1 PID=0, I=1 (15-bit PictureID)
  * and L=1 (TL0PICIDX) so mediasoup's simulcast consumer can rewrite them when it switches layers, then
- * the key-frame tag, start code and frame size, then the mark.
+ * the key-frame tag, start code and frame size, then the mark. With `key` false, a one-packet inter frame
+ * (P=1, no start code): what an encoder sends between the key frames it makes when asked.
  */
 export function vp8Payload(
   origin: number,
@@ -78,7 +84,12 @@ export function vp8Payload(
   pictureId: number,
   tl0: number,
   fillBytes: number,
+  key = true,
 ): Buffer {
+  if (!key) {
+    const inter = Buffer.from([0x90, 0xc0, 0x80 | ((pictureId >> 8) & 0x7f), pictureId & 0xff, tl0 & 0xff, 0x51, 0x01, 0x00]);
+    return Buffer.concat([inter, writeMark(origin, stream, counter, fillBytes)]);
+  }
   const [w, h] = LAYER_SIZE[stream];
   const head = Buffer.from([
     0x90,

@@ -12,7 +12,7 @@ import type { MediaSource } from '../../../shared/domain.ts';
 import type { RtpCapabilities, RtpParameters } from '../../../shared/media.ts';
 import type { HandshakeAuth } from '../../../shared/protocol.ts';
 import { HubClient, openHubSocket, RequestRefused, type HubClientOptions, type OpenedSocket } from '../hub-client.ts';
-import { newSrtpKey } from '../srtp.ts';
+import { newSrtpKey, SrtcpDecryptor } from '../srtp.ts';
 import { MediaReceiver, type ConsumerCounter, type ConsumerEvent, type ConsumerFilter } from './receiver.ts';
 import { MediaSender, type MediaSenderOptions } from './sender.ts';
 
@@ -45,6 +45,9 @@ export interface PublishOptions {
   video?: boolean;
   /** See MediaSenderOptions.videoEveryTicks. */
   videoEveryTicks?: number;
+  /** See MediaSenderOptions.keyFrames and keyFrameIntervalMs (key frames when the hub asks, as an encoder's). */
+  keyFrames?: MediaSenderOptions['keyFrames'];
+  keyFrameIntervalMs?: number;
 }
 
 function codecPayloadType(caps: RtpCapabilities, mimeType: string): number {
@@ -80,6 +83,8 @@ export class HeadlessPoint extends HubClient {
     const { socket } = opened;
     socket.on('media.consumer', (c) => void this.#onConsumer(c));
     socket.on('media.consumerClosed', ({ consumerId }) => this.receiver?.closeConsumer(consumerId));
+    // A standby consumer going on stage (resumed by the hub itself) or back.
+    socket.on('media.consumerPurpose', ({ consumerId, purpose }) => this.receiver?.setPurpose(consumerId, purpose));
     if (options.autoRestart !== false) {
       socket.on('media.restart', ({ routerRtpCapabilities }) => {
         this.welcome = { ...this.welcome, routerRtpCapabilities };
@@ -114,7 +119,16 @@ export class HeadlessPoint extends HubClient {
     this.sendTransportId = info.id;
     const socket = createSocket('udp4');
     this.#sendSocket = socket;
-    socket.on('message', () => {}); // RTCP from the hub (receiver reports, PLI): key frames go out anyway.
+    // RTCP from the hub (receiver reports, PLI, FIR): a sender that makes key frames on request needs them.
+    const srtcp = new SrtcpDecryptor(info.srtpParameters);
+    socket.on('message', (packet) => {
+      if (options.keyFrames !== 'on-request' || !this.sender) return;
+      try {
+        this.sender.handleRtcp(srtcp.unprotect(packet));
+      } catch {
+        // Not SRTCP from the hub (or not authenticating): nothing to act on.
+      }
+    });
     socket.on('error', (error) => this.errors.push(`send socket: ${error.message}`));
     await new Promise<void>((resolve) => socket.bind(0, this.#options.ip ?? '127.0.0.1', resolve));
     const key = newSrtpKey();
@@ -161,6 +175,8 @@ export class HeadlessPoint extends HubClient {
       audio,
       video,
       videoEveryTicks: options.videoEveryTicks,
+      keyFrames: options.keyFrames,
+      keyFrameIntervalMs: options.keyFrameIntervalMs,
       maxDurationMs: this.#options.maxSendMs,
     });
     this.sender.start();
@@ -292,6 +308,8 @@ export class HeadlessPoint extends HubClient {
       ssrc: encoding.ssrc,
       rtxSsrc: encoding.rtx?.ssrc,
     });
+    // Standby consumers stay paused: the hub resumes them itself when their point gets the floor.
+    if (c.purpose === 'standby') return;
     // A burst of pushed consumers (the host's wall) can meet the hub's per-point request limit: a real
     // client would back off and try again, and so does this one, a bounded number of times.
     for (let attempt = 1; !this.#closed; attempt++) {

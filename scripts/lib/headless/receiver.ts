@@ -38,6 +38,9 @@ export interface ConsumerCounter extends ConsumerInfo {
   byStream: Record<StreamId, number>;
   createdAt: number;
   firstPacketAt: number | undefined;
+  /** When the consumer took its current purpose (created, or standby → stage), and its first packet since then. */
+  purposeAt: number;
+  firstPacketInPurposeAt: number | undefined;
   lastPacketAt: number | undefined;
   closedAt: number | undefined;
 }
@@ -127,6 +130,8 @@ export class MediaReceiver {
       byStream: { audio: 0, low: 0, mid: 0, high: 0 },
       createdAt: Date.now(),
       firstPacketAt: undefined,
+      purposeAt: Date.now(),
+      firstPacketInPurposeAt: undefined,
       lastPacketAt: undefined,
       closedAt: undefined,
     };
@@ -134,6 +139,15 @@ export class MediaReceiver {
     this.#bySsrc.set(info.ssrc, counter);
     if (info.rtxSsrc !== undefined) this.#byRtxSsrc.set(info.rtxSsrc, counter);
     return counter;
+  }
+
+  /** The hub gave the consumer a new purpose (media.consumerPurpose). */
+  setPurpose(consumerId: string, purpose: Purpose): void {
+    const counter = this.consumers.get(consumerId);
+    if (!counter || counter.purpose === purpose) return;
+    counter.purpose = purpose;
+    counter.purposeAt = Date.now();
+    counter.firstPacketInPurposeAt = undefined;
   }
 
   /** Marks a consumer closed; its counts stay, packets for its SSRC count as unknown from now on. */
@@ -190,6 +204,7 @@ export class MediaReceiver {
     counter.packets++;
     counter.bytes += packet.length;
     counter.firstPacketAt ??= now;
+    counter.firstPacketInPurposeAt ??= now;
     counter.lastPacketAt = now;
     if (!this.#decryptor || this.#decryptEvery <= 0 || this.#seen++ % this.#decryptEvery !== 0) return;
     const plain = this.#decryptor.tryUnprotect(packet);

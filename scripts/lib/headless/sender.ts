@@ -17,6 +17,9 @@ interface StreamState {
   counter: number;
   pictureId: number;
   tl0: number;
+  /** A key frame was asked for (PLI, FIR): the next packet of this stream is one. */
+  keyPending: boolean;
+  lastKeyAt: number;
   /** For Sender Reports: packets and payload octets sent. */
   packets: number;
   octets: number;
@@ -34,8 +37,14 @@ export interface MediaSenderOptions {
   audio?: { ssrc: number; payloadType: number } | undefined;
   /** Three SSRCs: low, mid, high. */
   video?: { ssrcs: readonly [number, number, number]; payloadType: number } | undefined;
-  /** Each video layer sends one packet (a key frame) every this many 20 ms ticks; default 3 (~17/s). */
+  /** Each video layer sends one packet (a frame) every this many 20 ms ticks; default 3 (~17/s). */
   videoEveryTicks?: number;
+  /**
+   * 'always' (default): every video packet is a key frame. 'on-request': inter frames, and a key frame first,
+   * when the hub asks (PLI or FIR, handed over with handleRtcp) and every `keyFrameIntervalMs` if set.
+   */
+  keyFrames?: 'always' | 'on-request';
+  keyFrameIntervalMs?: number;
   audioFillBytes?: number;
   videoFillBytes?: number;
   /** Stops by itself after this long; default 120 s. */
@@ -87,6 +96,9 @@ export class MediaSender {
   readonly sent: Record<StreamId, number> = { audio: 0, low: 0, mid: 0, high: 0 };
   senderReports = 0;
   sendErrors = 0;
+  /** Key frames asked for by the hub (PLI, FIR) and video key frames sent. */
+  keyFrameRequests = 0;
+  keyFramesSent = 0;
   readonly #options: MediaSenderOptions;
   readonly #srtp: SrtpEncryptor;
   readonly #srtcp: SrtcpEncryptor;
@@ -113,6 +125,8 @@ export class MediaSender {
       counter: 0,
       pictureId: randomInt(0, 0x4000),
       tl0: randomInt(0, 0x100),
+      keyPending: true,
+      lastKeyAt: 0,
       packets: 0,
       octets: 0,
     });
@@ -151,13 +165,47 @@ export class MediaSender {
       if (s.stream === 'audio') {
         this.#send(s, now, opusPayload(this.#origin, s.counter, this.#options.audioFillBytes ?? 60));
       } else if ((t + index) % this.#videoEvery === 0) {
-        const payload = vp8Payload(this.#origin, s.stream, s.counter, s.pictureId, s.tl0, this.#options.videoFillBytes ?? 160);
+        const key = this.#keyFrameDue(s, now);
+        const payload = vp8Payload(this.#origin, s.stream, s.counter, s.pictureId, s.tl0, this.#options.videoFillBytes ?? 160, key);
         this.#send(s, now, payload);
         s.pictureId = (s.pictureId + 1) & 0x7fff;
         s.tl0 = (s.tl0 + 1) & 0xff;
       }
     }
     if (t % SR_EVERY_TICKS === this.#videoEvery) this.#sendReports();
+  }
+
+  /**
+   * A plain RTCP compound packet from the hub (decrypted by the owner of the socket): PLI and FIR for one of
+   * this sender's video streams make its next packet a key frame.
+   */
+  handleRtcp(rtcp: Buffer): void {
+    for (let at = 0; at + 12 <= rtcp.length; ) {
+      const fmt = (rtcp[at] ?? 0) & 0x1f;
+      const type = rtcp[at + 1];
+      const end = at + (rtcp.readUInt16BE(at + 2) + 1) * 4;
+      if (type === 206 && fmt === 1) this.#keyFrameAsked(rtcp.readUInt32BE(at + 8));
+      if (type === 206 && fmt === 4) for (let f = at + 12; f + 8 <= end; f += 8) this.#keyFrameAsked(rtcp.readUInt32BE(f));
+      at = end;
+    }
+  }
+
+  #keyFrameAsked(ssrc: number): void {
+    const s = this.#streams.find((x) => x.ssrc === ssrc && x.stream !== 'audio');
+    if (!s) return;
+    this.keyFrameRequests++;
+    s.keyPending = true;
+  }
+
+  #keyFrameDue(s: StreamState, now: number): boolean {
+    const interval = this.#options.keyFrameIntervalMs;
+    const due = this.#options.keyFrames !== 'on-request' || s.keyPending || (interval !== undefined && now - s.lastKeyAt >= interval);
+    if (due) {
+      s.keyPending = false;
+      s.lastKeyAt = now;
+      this.keyFramesSent++;
+    }
+    return due;
   }
 
   #timestamp(s: StreamState, now: number): number {
