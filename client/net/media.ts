@@ -2,15 +2,18 @@
 // at the hub, so everything here is rebuilt), a receiving transport for every role, a sending one for
 // the roles that publish (host, co-host, technician). Consumers arrive by `media.consumer`, are attached
 // and then resumed; the local capture outlives sessions so a reconnect does not ask for devices again.
+// Standby consumers (the next points of the floor queue) are consumed but left paused: the hub resumes one
+// when its point gets the floor and says so with `media.consumerPurpose`, and it then shows at once.
 // Recovery without a new session: a transport that stays disconnected or fails gets an ICE restart
 // first ('failed' is emitted only if that does not bring it back), and on `media.restart` (the hub's
 // worker died, or the client asked with media.rebuild) everything here is built again.
 import { Device, type types } from 'mediasoup-client';
 import type { MediaSource } from '../../shared/domain.ts';
 import { RtpParameters as WireRtpParameters } from '../../shared/media.ts';
-import type { EventPayload, RequestResult } from '../../shared/protocol.ts';
-import { PROGRAMME_MAX_BITRATE, SIMULCAST_LAYERS } from '../../shared/rules.ts';
+import type { EventPayload } from '../../shared/protocol.ts';
 import { Emitter } from '../emitter.ts';
+import { PROGRAMME, SIMULCAST, transportOptions, watchTransport } from './media-options.ts';
+import { ScreenShare } from './screen.ts';
 import type { Signal } from './signal.ts';
 
 export type Purpose = EventPayload<'media.consumer'>['purpose'];
@@ -20,6 +23,7 @@ export interface RemoteTrack {
   readonly producerId: string;
   readonly pointId: string;
   readonly source: MediaSource;
+  /** May change (standby → stage at a floor switch): 'purpose' is emitted then. */
   readonly purpose: Purpose;
   readonly kind: 'audio' | 'video';
   readonly track: MediaStreamTrack;
@@ -39,8 +43,16 @@ export interface CaptureSettings {
 }
 
 type MediaEvents = {
+  /** A track to show or play: on arrival, or when a standby track becomes the stage (after 'purpose'). */
   added: [RemoteTrack];
+  /** A track gone (closed, or a stage track back on standby, before 'purpose'); standby tracks too when closed. */
   removed: [RemoteTrack];
+  /** A standby track arrived (in remote() with purpose 'standby'; silent and still until it becomes the stage). */
+  standby: [RemoteTrack];
+  /** A track's purpose changed (standby → stage at a floor switch, or back). */
+  purpose: [RemoteTrack, previous: Purpose];
+  /** This browser's screen sharing started or ended (by itself, by the browser's stop bar, or closed by the hub). */
+  sharing: [boolean];
   /** The local capture changed (new devices): the preview re-attaches. */
   local: [MediaStream | null];
   /** A transport failed for good (an ICE restart did not bring it back): the media must be rebuilt. */
@@ -51,32 +63,6 @@ type MediaEvents = {
 };
 
 type ConsumerOffer = EventPayload<'media.consumer'>;
-type WebRtcInfo = Extract<RequestResult<'media.createTransport'>, { type: 'webrtc' }>;
-
-/** The hub's transport description in mediasoup-client's terms (candidates also under their old `ip` name). */
-function transportOptions(info: WebRtcInfo): types.TransportOptions {
-  return {
-    id: info.id,
-    iceParameters: {
-      usernameFragment: info.iceParameters.usernameFragment,
-      password: info.iceParameters.password,
-      iceLite: info.iceParameters.iceLite,
-    },
-    iceCandidates: info.iceCandidates.map((c) => ({ ...c, ip: c.address })),
-    dtlsParameters: info.dtlsParameters as types.DtlsParameters,
-    ...(info.iceServers ? { iceServers: info.iceServers } : {}),
-    ...(info.iceTransportPolicy ? { iceTransportPolicy: info.iceTransportPolicy } : {}),
-  };
-}
-
-/** The layers of shared/rules.ts (the hub picks the wall's and the stage's by index), as the browser takes them. */
-const SIMULCAST = (): RTCRtpEncodingParameters[] => SIMULCAST_LAYERS.map((layer) => ({ ...layer }));
-const PROGRAMME = (): RTCRtpEncodingParameters[] => [{ maxBitrate: PROGRAMME_MAX_BITRATE }];
-
-/** A transport 'disconnected' this long gets an ICE restart. */
-const DISCONNECTED_GRACE_MS = 5000;
-/** An ICE restart that has not brought the transport back to 'connected' after this long has failed. */
-const ICE_RESTART_TIMEOUT_MS = 15_000;
 
 export class MediaClient extends Emitter<MediaEvents> {
   readonly #signal: Signal;
@@ -84,7 +70,10 @@ export class MediaClient extends Emitter<MediaEvents> {
   #send: types.Transport | undefined;
   #recv: types.Transport | undefined;
   readonly #producers = new Map<'camera' | 'microphone' | 'talkback', types.Producer>();
-  readonly #remote = new Map<string, RemoteTrack>();
+  readonly #remote = new Map<string, RemoteTrack & { purpose: Purpose }>();
+  /** Purposes the hub gave consumers still being set up here. */
+  readonly #purposes = new Map<string, Purpose>();
+  readonly #screen: ScreenShare;
   #pending: ConsumerOffer[] = [];
   /** Consumers the hub closed while they were still being set up here. */
   readonly #closedEarly = new Set<string>();
@@ -99,11 +88,17 @@ export class MediaClient extends Emitter<MediaEvents> {
   constructor(signal: Signal) {
     super();
     this.#signal = signal;
+    this.#screen = new ScreenShare(signal, (sharing) => this.emit('sharing', sharing));
+    signal.on('media.consumerPurpose', ({ consumerId, purpose }) => this.#repurpose(consumerId, purpose));
+    signal.on('media.producerClosed', ({ producerId, source }) => {
+      if (source === 'screen') this.#screen.ended(producerId);
+    });
     signal.on('media.consumer', (offer) => {
       if (this.#recv && this.#recv.id === offer.transportId) void this.#consume(offer, this.#generation);
       else this.#pending.push(offer);
     });
     signal.on('media.consumerClosed', ({ consumerId }) => {
+      this.#purposes.delete(consumerId);
       this.#pending = this.#pending.filter((o) => o.consumerId !== consumerId);
       if (this.#remote.has(consumerId)) this.#drop(consumerId);
       else this.#closedEarly.add(consumerId);
@@ -148,6 +143,25 @@ export class MediaClient extends Emitter<MediaEvents> {
     });
     this.#producers.set('talkback', producer);
     return producer;
+  }
+
+  /** Shares this browser's screen (host; the speaking point's technician while the host allows it). */
+  async shareScreen(): Promise<void> {
+    if (!this.#send || this.#send.closed) throw new Error('this session does not publish');
+    await this.#screen.start(this.#send);
+  }
+
+  async stopScreen(): Promise<void> {
+    await this.#screen.stop();
+  }
+
+  get sharing(): boolean {
+    return this.#screen.sharing;
+  }
+
+  /** What this browser shares now (its local preview), or null. */
+  get screenStream(): MediaStream | null {
+    return this.#screen.stream;
   }
 
   remote(): RemoteTrack[] {
@@ -276,6 +290,9 @@ export class MediaClient extends Emitter<MediaEvents> {
   stop(): void {
     this.#generation++;
     this.#closedEarly.clear();
+    this.#purposes.clear();
+    // The session's media is gone at the hub (a restart, a new session): so is the screen it shared.
+    this.#screen.ended();
     for (const remote of [...this.#remote.values()]) this.#drop(remote.consumerId);
     this.#producers.clear();
     this.#send?.close();
@@ -293,42 +310,11 @@ export class MediaClient extends Emitter<MediaEvents> {
   }
 
   #watch(transport: types.Transport, generation: number): void {
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.#signal
-        .request('media.connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as never })
-        .then(() => callback(), errback);
+    watchTransport(transport, this.#signal, {
+      current: () => generation === this.#generation,
+      failed: (why) => this.emit('failed', why),
+      restarted: () => this.iceRestarts++,
     });
-    let disconnected: ReturnType<typeof setTimeout> | undefined;
-    let restarting: ReturnType<typeof setTimeout> | undefined;
-    transport.on('connectionstatechange', (state) => {
-      if (generation !== this.#generation) return;
-      clearTimeout(disconnected);
-      if (state === 'connected') {
-        clearTimeout(restarting);
-        restarting = undefined;
-      } else if (state === 'disconnected' && restarting === undefined) {
-        disconnected = setTimeout(() => restart(), DISCONNECTED_GRACE_MS);
-      } else if (state === 'failed' && restarting === undefined) {
-        restart();
-      }
-    });
-    // ICE restart first; if the transport is not connected again soon after, the media is rebuilt.
-    const restart = (): void => {
-      if (generation !== this.#generation || transport.closed) return;
-      restarting = setTimeout(() => {
-        if (generation === this.#generation && transport.connectionState !== 'connected') {
-          this.emit('failed', `${transport.direction} transport not back after an ICE restart`);
-        }
-      }, ICE_RESTART_TIMEOUT_MS);
-      this.iceRestarts++;
-      console.warn(`ICE restart of the ${transport.direction} transport (${transport.connectionState})`);
-      this.#signal
-        .request('media.restartIce', { transportId: transport.id })
-        .then(({ iceParameters }) => {
-          if (generation === this.#generation && !transport.closed) return transport.restartIce({ iceParameters });
-        })
-        .catch((error: unknown) => console.warn('ICE restart failed', error));
-    };
   }
 
   async #consume(offer: ConsumerOffer, generation: number): Promise<void> {
@@ -345,22 +331,42 @@ export class MediaClient extends Emitter<MediaEvents> {
         consumer.close();
         return;
       }
-      const remote: RemoteTrack = {
+      // The hub may have given it another purpose meanwhile (a standby that went on stage).
+      const purpose = this.#purposes.get(offer.consumerId) ?? offer.purpose;
+      this.#purposes.delete(offer.consumerId);
+      const remote = {
         consumerId: offer.consumerId,
         producerId: offer.producerId,
         pointId: offer.pointId,
         source: offer.source,
-        purpose: offer.purpose,
+        purpose,
         kind: offer.kind,
         track: consumer.track,
         consumer,
       };
       this.#remote.set(remote.consumerId, remote);
-      this.emit('added', remote);
+      this.emit(purpose === 'standby' ? 'standby' : 'added', remote);
+      // A standby consumer is resumed by the hub when it goes on stage (and it was offered as one: resumed already).
+      if (offer.purpose === 'standby') return;
       await this.#signal.request('media.resumeConsumer', { consumerId: offer.consumerId });
     } catch (error) {
       console.error('could not receive', offer.pointId, offer.source, error);
     }
+  }
+
+  /** The hub gave a consumer a new purpose: standby → stage shows it ('purpose', then 'added'), and back. */
+  #repurpose(consumerId: string, purpose: Purpose): void {
+    const remote = this.#remote.get(consumerId);
+    if (!remote) {
+      this.#purposes.set(consumerId, purpose);
+      return;
+    }
+    const previous = remote.purpose;
+    if (previous === purpose) return;
+    if (purpose === 'standby') this.emit('removed', remote);
+    remote.purpose = purpose;
+    this.emit('purpose', remote, previous);
+    if (previous === 'standby') this.emit('added', remote);
   }
 
   #drop(consumerId: string): void {
