@@ -10,6 +10,8 @@ export const layoutWords = words(
     'layout.slides': 'Trình chiếu kèm người nói',
     'layout.side_by_side': 'Hai hình song song',
     'layout.banner': 'Maket kèm thông báo',
+    'layout.banner.label': 'Maket',
+    'layout.slidesOf': 'Trình chiếu của {name}',
   },
   {
     'layout.auto': 'Automatic',
@@ -18,5 +20,7 @@ export const layoutWords = words(
     'layout.slides': 'Slides with speaker',
     'layout.side_by_side': 'Side by side',
     'layout.banner': 'Banner with a message',
+    'layout.banner.label': 'Banner',
+    'layout.slidesOf': 'Slides from {name}',
   },
 );

@@ -1,5 +1,9 @@
-// Playing remote media: attach streams to <video>/<audio>, and when the browser blocks playback
-// without a gesture, show one large "click to start" prompt that starts everything that was blocked.
+// Playing remote media: attach streams to <video>/<audio>, and when the browser blocks playback (or keeps
+// the sound's AudioContext suspended) without a gesture, show one large "click to start" prompt that starts
+// everything that was blocked. A picture swaps in only once its first frame is decoded (SwapVideo), and a
+// point's sound plays at the gain the host set for it (GainedAudio: the element's volume for cuts, Web Audio
+// for boosts). Every newer API (requestVideoFrameCallback, setSinkId, AudioContext.setSinkId) is guarded:
+// Firefox lacks some of them.
 import { t } from '../i18n.ts';
 import { h, tr } from './dom.ts';
 
@@ -26,6 +30,8 @@ async function resumeBlocked(): Promise<void> {
   prompt?.remove();
   prompt = undefined;
   for (const el of waiting) play(el);
+  // The click is the gesture the sound's context waited for.
+  if (context && context.state === 'suspended') await context.resume().catch(() => undefined);
 }
 
 /** Starts playback; a refusal for want of a gesture puts the element behind the prompt. */
@@ -84,6 +90,7 @@ export function stopAudio(audio: HTMLAudioElement): void {
 export async function setSpeaker(deviceId: string): Promise<void> {
   speakerId = deviceId;
   await Promise.all([...audioElements].map((a) => applySink(a)));
+  await routeToSpeaker();
 }
 
 export function speakerSupported(): boolean {
@@ -93,8 +100,299 @@ export function speakerSupported(): boolean {
 async function applySink(audio: HTMLAudioElement): Promise<void> {
   if (!speakerSupported()) return;
   try {
-    await (audio as HTMLAudioElement & { setSinkId(id: string): Promise<void> }).setSinkId(speakerId);
+    await audio.setSinkId(speakerId);
   } catch (error) {
     console.error(t('dev.speaker'), error);
+  }
+}
+
+// --- Pictures swapped in on their first frame ----------------------------------------------------------
+
+/** A picture that has not shown a frame after this long is swapped in anyway. */
+export const FIRST_FRAME_FALLBACK_MS = 1500;
+
+/** Calls `done` once, when `video` has decoded a frame (or after `fallbackMs`); returns a cancel function. */
+export function onFirstFrame(video: HTMLVideoElement, done: () => void, fallbackMs = FIRST_FRAME_FALLBACK_MS): () => void {
+  let over = false;
+  let handle: number | undefined;
+  const check = (): void => {
+    if (video.videoWidth > 0) finish();
+  };
+  const cleanup = (): void => {
+    over = true;
+    clearTimeout(timer);
+    video.removeEventListener('loadeddata', check);
+    video.removeEventListener('resize', check);
+    if (handle !== undefined && typeof video.cancelVideoFrameCallback === 'function') video.cancelVideoFrameCallback(handle);
+  };
+  function finish(): void {
+    if (over) return;
+    cleanup();
+    done();
+  }
+  const timer = setTimeout(finish, fallbackMs);
+  if (typeof video.requestVideoFrameCallback === 'function') handle = video.requestVideoFrameCallback(() => finish());
+  video.addEventListener('loadeddata', check);
+  video.addEventListener('resize', check);
+  return cleanup;
+}
+
+/** What a slot shows: a track, whose it is, its source (camera, screen) and its accessible name. */
+export interface Shot {
+  track: MediaStreamTrack;
+  pointId: string;
+  source: string;
+  label: string;
+}
+
+/**
+ * Two stacked <video> elements: the visible one carries `data-slot` (with `data-point-id`, `data-source`),
+ * the one behind (`data-slot="<slot>-next"`) loads the next picture and comes to the front only once it has
+ * decoded its first frame. So a switch never shows a black frame: the previous picture stays until then.
+ */
+export class SwapVideo {
+  readonly elements: readonly [HTMLVideoElement, HTMLVideoElement];
+  #front: HTMLVideoElement;
+  #back: HTMLVideoElement;
+  #shown: Shot | null = null;
+  #pending: Shot | null = null;
+  #cancel: (() => void) | null = null;
+  #slot: string;
+  readonly #onSwap: () => void;
+
+  constructor(slot: string, onSwap: () => void) {
+    this.#slot = slot;
+    this.#onSwap = onSwap;
+    this.#front = videoElement('tv-video');
+    this.#back = videoElement('tv-video');
+    this.elements = [this.#front, this.#back];
+    this.#mark();
+  }
+
+  /** What is visible now (null: nothing). */
+  get shown(): Shot | null {
+    return this.#shown;
+  }
+
+  /** Whether a new picture is loading behind the visible one. */
+  get loading(): boolean {
+    return this.#pending !== null;
+  }
+
+  set slot(slot: string) {
+    if (slot === this.#slot) return;
+    this.#slot = slot;
+    this.#mark();
+  }
+
+  /** Shows `shot` once it has a frame (at once for null: nothing to wait for). */
+  show(shot: Shot | null): void {
+    if (shot === null) {
+      this.#stopLoading();
+      attach(this.#front, null);
+      this.#shown = null;
+    } else if (shot.track === this.#shown?.track) {
+      this.#stopLoading();
+      this.#shown = shot;
+    } else if (shot.track === this.#pending?.track) {
+      this.#pending = shot;
+    } else {
+      this.#stopLoading();
+      this.#pending = shot;
+      attach(this.#back, new MediaStream([shot.track]));
+      this.#cancel = onFirstFrame(this.#back, () => this.#swap());
+    }
+    this.#mark();
+  }
+
+  #stopLoading(): void {
+    this.#cancel?.();
+    this.#cancel = null;
+    this.#pending = null;
+    attach(this.#back, null);
+  }
+
+  #swap(): void {
+    this.#cancel = null;
+    [this.#front, this.#back] = [this.#back, this.#front];
+    this.#shown = this.#pending;
+    this.#pending = null;
+    attach(this.#back, null);
+    this.#mark();
+    this.#onSwap();
+  }
+
+  #mark(): void {
+    // Only the visible one says whose picture it is: selectors such as [data-source="screen"] find what is seen.
+    const label = (video: HTMLVideoElement, slot: string, shot: Shot | null, front: boolean): void => {
+      Object.assign(video.dataset, { slot, pointId: front ? (shot?.pointId ?? '') : '', source: front ? (shot?.source ?? '') : '' });
+      video.setAttribute('aria-label', front ? (shot?.label ?? '') : '');
+      video.classList.toggle('front', front);
+      // The one behind is rendered while it loads, so that its frames are decoded and presented (and counted).
+      video.hidden = shot === null;
+    };
+    label(this.#front, this.#slot, this.#shown, true);
+    label(this.#back, `${this.#slot}-next`, this.#pending, false);
+  }
+}
+
+// --- Sound at the host's gain ----------------------------------------------------------------------------
+
+type SinkAudioContext = AudioContext & { setSinkId?: (id: string) => Promise<void> };
+
+let context: SinkAudioContext | null | undefined;
+/** Where boosted sound goes when the context cannot choose the speaker itself (Firefox): an element that can. */
+let speakerElement: { node: MediaStreamAudioDestinationNode; el: HTMLAudioElement } | undefined;
+const routes = new Set<GainedAudio>();
+
+/** The one AudioContext of the page, made on first need; null where there is none. */
+function audioContext(): SinkAudioContext | null {
+  if (context !== undefined) return context;
+  try {
+    context = typeof AudioContext === 'function' ? new AudioContext() : null;
+  } catch (error) {
+    console.warn('no Web Audio', error);
+    context = null;
+  }
+  if (!context) return null;
+  const ctx = context;
+  ctx.addEventListener('statechange', () => {
+    for (const route of routes) route.refresh();
+  });
+  void routeToSpeaker();
+  if (ctx.state === 'suspended') {
+    ctx.resume().catch(() => undefined);
+    // Without a gesture resume() waits: the prompt gives it one.
+    setTimeout(() => {
+      if (ctx.state === 'suspended') showPrompt();
+    }, 500);
+  }
+  return ctx;
+}
+
+/** The node boosted sound goes to: the context's own output on the chosen speaker, or an element that picks it. */
+function output(ctx: SinkAudioContext): AudioNode {
+  if (speakerId === '' || typeof ctx.setSinkId === 'function' || !speakerSupported()) return ctx.destination;
+  if (!speakerElement) {
+    const node = ctx.createMediaStreamDestination();
+    const el = h('audio', { attrs: { autoplay: true, hidden: true }, data: { role: 'boosted-sound' } });
+    document.body.append(el);
+    attach(el, node.stream);
+    speakerElement = { node, el };
+  }
+  void applySink(speakerElement.el);
+  return speakerElement.node;
+}
+
+/** After a speaker change: the context follows (Chromium), or boosted sound moves to an element that does (Firefox). */
+async function routeToSpeaker(): Promise<void> {
+  const ctx = context;
+  if (!ctx) return;
+  if (typeof ctx.setSinkId === 'function') {
+    try {
+      await ctx.setSinkId(speakerId);
+    } catch (error) {
+      console.error(t('dev.speaker'), error);
+    }
+  }
+  for (const route of routes) route.refresh();
+}
+
+/** dB → the factor on the signal. */
+export const gainFactor = (db: number): number => 10 ** (db / 20);
+
+/**
+ * One remote sound at a gain in dB. At 0 dB and below, the <audio> element's volume; above, the element is
+ * muted (it only keeps the WebRTC sound flowing, which Chromium long needed for Web Audio to get it) and a
+ * GainNode plays it, through the page's AudioContext (while that context runs; the element until then).
+ */
+export class GainedAudio {
+  readonly el: HTMLAudioElement;
+  readonly #track: MediaStreamTrack;
+  #gainDb = 0;
+  #muted: boolean;
+  #route: { source: MediaStreamAudioSourceNode; gain: GainNode; analyser: AnalyserNode; to: AudioNode } | null = null;
+
+  constructor(track: MediaStreamTrack, parent: HTMLElement, pointId: string, gainDb: number, muted = false) {
+    this.#track = track;
+    this.#muted = muted;
+    this.el = playAudio(track, parent);
+    this.el.dataset['pointId'] = pointId;
+    this.#gainDb = gainDb;
+    routes.add(this);
+    this.refresh();
+  }
+
+  get gainDb(): number {
+    return this.#gainDb;
+  }
+
+  setGain(gainDb: number): void {
+    if (gainDb === this.#gainDb) return;
+    this.#gainDb = gainDb;
+    this.refresh();
+  }
+
+  setMuted(muted: boolean): void {
+    this.#muted = muted;
+    this.refresh();
+  }
+
+  stop(): void {
+    routes.delete(this);
+    this.#unroute();
+    stopAudio(this.el);
+  }
+
+  /** Brings the element and the Web Audio route in line with the gain, the mute and the context's state. */
+  refresh(): void {
+    const boost = !this.#muted && this.#gainDb > 0;
+    const ctx = boost ? audioContext() : null;
+    const running = ctx?.state === 'running';
+    if (ctx && boost) this.#routeIn(ctx);
+    else this.#unroute();
+    if (this.#route) this.#route.gain.gain.value = running ? gainFactor(this.#gainDb) : 0;
+    this.el.muted = this.#muted || running;
+    this.el.volume = Math.min(1, gainFactor(this.#gainDb));
+    this.el.dataset['gainDb'] = String(this.#gainDb);
+    this.el.dataset['route'] = running ? 'webaudio' : 'element';
+  }
+
+  /** The level after the gain (dBFS, RMS over the analyser's window); null without a Web Audio route. */
+  level(): number | null {
+    if (!this.#route) return null;
+    const samples = new Float32Array(this.#route.analyser.fftSize);
+    this.#route.analyser.getFloatTimeDomainData(samples);
+    let sum = 0;
+    for (const s of samples) sum += s * s;
+    return 10 * Math.log10(sum / samples.length || 1e-12);
+  }
+
+  /** What plays now: the route, the gain node's value (null on the element path), the level after it. */
+  state(): { pointId: string; gainDb: number; route: string; nodeGain: number | null; level: number | null; context: string | null } {
+    const { pointId = '', route = '' } = this.el.dataset;
+    const nodeGain = this.#route ? this.#route.gain.gain.value : null;
+    return { pointId, gainDb: this.#gainDb, route, nodeGain, level: this.level(), context: context?.state ?? null };
+  }
+
+  #routeIn(ctx: SinkAudioContext): void {
+    const to = output(ctx);
+    if (this.#route?.to === to) return;
+    this.#unroute();
+    const source = ctx.createMediaStreamSource(new MediaStream([this.#track]));
+    const gain = ctx.createGain();
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 2048;
+    source.connect(gain);
+    gain.connect(to);
+    gain.connect(analyser);
+    this.#route = { source, gain, analyser, to };
+  }
+
+  #unroute(): void {
+    if (!this.#route) return;
+    this.#route.source.disconnect();
+    this.#route.gain.disconnect();
+    this.#route = null;
   }
 }

@@ -1,10 +1,10 @@
-// The room display: a full-screen kiosk for the projector. The stage (the centre, or the speaking point
-// large with the centre beside it) with a lower third naming the speaker and the time left; the banner
-// before the start and whenever nothing is on stage; the current agenda item. No controls: it joins from
-// its address, reconnects by itself, and asks for one click only if the browser blocks playback.
+// The room display: a full-screen kiosk for the projector. The stage in the layout the host chose (the
+// banner before the start and with the host's message, the centre, the speaker with the centre beside it,
+// slides with the speaker, side by side), with the lower third naming the speaker and the time left and the
+// current agenda item; every point's sound at the gain the host set for it. No controls: it joins from its
+// address, reconnects by itself, and asks for one click only if the browser blocks playback.
 import type { AppContext, EndReason, View } from '../app.ts';
 import { onLanguage, t } from '../i18n.ts';
-import { renderBanner } from '../ui/banner.ts';
 import { h } from '../ui/dom.ts';
 import { RemoteAudio, Stage } from '../ui/stage.ts';
 
@@ -14,9 +14,6 @@ export class RoomDisplay implements View {
   readonly el: HTMLElement;
   readonly #ctx: AppContext;
   readonly #stage: Stage;
-  readonly #banner = h('section', { class: 'banner', attrs: { 'aria-label': 'Maket' } });
-  readonly #bannerNote = h('div', { class: 'banner-note', attrs: { role: 'status' } });
-  readonly #agenda = h('div', { class: 'display-agenda', attrs: { 'aria-live': 'polite' } });
   readonly #link = h('div', { class: 'display-link', attrs: { role: 'status', 'aria-live': 'polite' } });
   #ended = false;
 
@@ -24,19 +21,16 @@ export class RoomDisplay implements View {
     this.#ctx = ctx;
     const { store, media } = ctx;
     this.#stage = new Stage(store, media, { lowerThird: true });
-    const audio = new RemoteAudio(media);
+    const audio = new RemoteAudio(media, { store });
     this.el = h(
       'main',
       { class: 'display', data: { view: 'display' } },
       h('div', { class: 'display-stage' }, this.#stage.el),
-      this.#agenda,
-      h('div', { class: 'banner-box' }, this.#banner, this.#bannerNote),
       this.#link,
       audio.el,
     );
     const render = (): void => this.render();
-    this.#stage.onPicture(render);
-    for (const event of ['welcome', 'status', 'agenda', 'link', 'floor'] as const) store.on(event, render);
+    store.on('link', render);
     onLanguage(render);
     this.#hideIdleCursor();
     this.el.addEventListener('dblclick', () => void this.#toggleFullscreen());
@@ -47,27 +41,16 @@ export class RoomDisplay implements View {
   }
 
   ended(reason: EndReason): boolean {
-    if (reason === 'conference_ended') this.#ended = true;
+    if (reason === 'conference_ended') {
+      this.#ended = true;
+      this.#stage.markEnded();
+    }
     this.render();
     return true;
   }
 
   render(): void {
     const { store } = this.#ctx;
-    const conference = store.conference;
-    if (!conference) return;
-    const showing = !this.#ended && (store.status === 'live' || store.status === 'rehearsal') && this.#stage.hasPicture;
-    renderBanner(this.#banner, conference, store.point(store.self?.pointId));
-    this.el.classList.toggle('banner-on', !showing);
-    this.#banner.parentElement?.toggleAttribute('hidden', showing);
-    this.#bannerNote.textContent = this.#ended || store.status === 'ended' ? t('ended.conference_ended') : '';
-
-    const item = store.agenda.items.find((i) => i.id === store.agenda.currentItemId);
-    this.#agenda.hidden = !showing || !item;
-    this.#agenda.replaceChildren(
-      item ? h('span', { class: 'display-agenda-label' }, t('agenda.current')) : '',
-      item ? h('span', { class: 'display-agenda-title' }, item.title) : '',
-    );
     const offline = store.link === 'offline' || store.link === 'connecting';
     this.#link.hidden = !offline || this.#ended;
     this.#link.textContent = offline ? t(`link.${store.link}`) : '';
