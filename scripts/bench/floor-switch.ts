@@ -1,26 +1,25 @@
-// Floor switch: the host of the Đồng Nai demo conference hands the floor from one district to the next
-// (round robin over its eleven districts); for every receiving point except the speaking one, the time
-// from just before the grant request to the first packet of the new speaker's stage audio and of its
-// stage video (every packet the headless senders emit is a VP8 key frame, so the first video packet of a
-// switch is the first key frame). Baseline in the same run: a bare mediasoup router with the same eleven
-// simulcast senders and the same receivers on plain SRTP transports, where a "switch" closes the previous
-// stage consumers and creates (resume + requestKeyFrame) consumers of the new speaker on every receiver
-// transport. Prints p50/p95 and misses, the packets a second the receivers got during the switches against
-// the loopback UDP ceiling measured in the same run; writes test-results/bench/floor-switch.json.
+// Floor switch: the host of a demo conference hands the floor round robin among three points that ask for it
+// in turn (each asks again after its turn, so the next speaker is always the queue's head), with the other
+// publishing points (Đồng Nai's eleven districts, or the MTTQ plan's 63 provinces) and viewers receiving. For
+// every receiver except at the speaking point: the time from just before the grant request to the first
+// packet of the new speaker's stage audio and stage video. The senders make key frames only when the hub asks
+// (PLI/FIR) as an encoder does (--key-frames always: every packet one, the earlier runs' setting), and a
+// simulcast consumer forwards nothing before a key frame, so the first video packet is the first key frame.
+// Targets in the same run: the hub without standby (DIEMCAU_STANDBY=0: stage consumers made at the switch),
+// the hub with standby (the queue's first points consumed ahead, paused, turned into the stage), and on the
+// Đồng Nai plan a bare mediasoup router with the same senders and receivers on plain SRTP transports, where a
+// "switch" closes the previous stage consumers and creates (resume + requestKeyFrame) the new speaker's.
+// Prints p50/p95 and misses, the packets a second the receivers got during the switches against the loopback
+// UDP ceiling measured in the same run; writes test-results/bench/floor-switch[-mttq].json.
 //
-//   node scripts/bench/floor-switch.ts [--receivers 20] [--switches 50] [--timeout-ms 5000] [--smoke]
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+//   node scripts/bench/floor-switch.ts [--plan dong-nai|mttq] [--receivers 20] [--switches 50]
+//     [--key-frames on-request|always] [--settle-ms 1000] [--timeout-ms 5000] [--no-bare] [--smoke]
 import { parseArgs } from 'node:util';
 import * as mediasoup from 'mediasoup';
-import type { types } from 'mediasoup';
-import { pino } from 'pino';
-import { mediaCodecs } from '../../server/media/codecs.ts';
-import { WorkerPool } from '../../server/media/worker-pool.ts';
-import { startBenchHub } from './lib/bench-hub.ts';
 import { HeadlessPoint } from '../lib/headless/point.ts';
-import { MediaReceiver, type ConsumerCounter } from '../lib/headless/receiver.ts';
-import { MediaSender } from '../lib/headless/sender.ts';
-import { newSrtpKey, SRTP_SUITE } from '../lib/srtp.ts';
+import type { MediaSenderOptions } from '../lib/headless/sender.ts';
+import { bareTarget, newest, type Receiving, type Target, viewerPoint } from './lib/bare-floor.ts';
+import { startHubWithStandby } from './lib/standby-hub.ts';
 import { machine, printTable, udpCeiling, writeResult } from './lib/tools.ts';
 
 const { values } = parseArgs({
@@ -28,25 +27,31 @@ const { values } = parseArgs({
     receivers: { type: 'string', default: '20' },
     switches: { type: 'string', default: '50' },
     'timeout-ms': { type: 'string', default: '5000' },
+    /** dong-nai: its 11 districts publish; mttq: its 63 provinces publish (65 points with the centre's two). */
+    plan: { type: 'string', default: 'dong-nai' },
+    /** on-request: key frames only when the hub asks (PLI/FIR), as an encoder; always: every packet one. */
+    'key-frames': { type: 'string', default: 'on-request' },
+    /** After each switch, before the next: the previous speaker asks again and standby consumers are made. */
+    'settle-ms': { type: 'string', default: '1000' },
+    bare: { type: 'boolean', default: true },
     smoke: { type: 'boolean', default: false },
   },
+  allowNegative: true,
 });
 const smoke = values.smoke;
 const VIEWERS = smoke ? 2 : Number(values.receivers);
 const SWITCHES = smoke ? 3 : Number(values.switches);
 const TIMEOUT_MS = smoke ? 3000 : Number(values['timeout-ms']);
-const CONFERENCE = 'dong-nai-tap-huan-bau-cu';
-const CENTRE = 'tinh-dong-nai';
+const MTTQ = values.plan === 'mttq';
+const CONFERENCE = MTTQ ? 'mttq-giam-sat-bau-cu-dot-1' : 'dong-nai-tap-huan-bau-cu';
+const CENTRE = MTTQ ? 'trung-uong' : 'tinh-dong-nai';
+const KEY_FRAMES = values['key-frames'] === 'always' ? 'always' : 'on-request';
+const SETTLE_MS = Number(values['settle-ms']);
+/** The speakers the floor goes round (each asks again after its turn, so the queue's head is the next one). */
+const SPEAKERS = 3;
 /** Senders run at most this long (bounded), far longer than the run needs. */
 const MAX_SEND_MS = 30 * 60_000;
-const silent = pino({ level: 'silent' });
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** One receiving point: where it sits, and its counters. */
-interface Receiving {
-  pointId: string;
-  receiver: MediaReceiver;
-}
 
 /** One switch: every receiver's delay to the new speaker's first stage audio and video packet (null = missed). */
 interface SwitchResult {
@@ -54,30 +59,13 @@ interface SwitchResult {
   video: Array<number | null>;
 }
 
-interface Target {
-  name: 'bare' | 'hub';
-  districts: string[];
-  /** Gives the floor to `pointId`; resolves once asked (the caller starts its clock just before). */
-  grant(pointId: string): Promise<void>;
-  receivers(): Receiving[];
-  /** The counter of the stage consumer of `pointId` and `kind` created at or after `since` at `r`. */
-  stageCounter(r: Receiving, pointId: string, kind: 'audio' | 'video', since: number): ConsumerCounter | undefined;
-  close(): Promise<void>;
-}
-
-function newest(counters: ConsumerCounter[], since: number): ConsumerCounter | undefined {
-  return counters.filter((c) => c.createdAt >= since).sort((a, b) => b.createdAt - a.createdAt)[0];
-}
-
-/** Viewers sit at the districts in turn. */
-const viewerPoint = (districts: string[], i: number): string => districts[i % districts.length] as string;
-
-async function hubTarget(): Promise<Target> {
-  const { hub, url } = await startBenchHub();
+async function hubTarget(standby: boolean): Promise<Target> {
+  const { hub, url } = await startHubWithStandby(standby);
   const spec = hub.conferences.get(CONFERENCE)?.spec;
   if (!spec) throw new Error('demo conference missing');
   const districts = spec.points.filter((p) => p.id !== CENTRE && !p.centralSide).map((p) => p.id);
   const points: HeadlessPoint[] = [];
+  const techs = new Map<string, HeadlessPoint>();
   const join = async (pointId: string, role: 'host' | 'technician' | 'viewer'): Promise<HeadlessPoint> => {
     const { token } = await hub.credentials.issue({ conferenceId: CONFERENCE, pointId, role }, 3600);
     const p = await HeadlessPoint.join(url, token, { label: `${pointId}/${role}`, maxSendMs: MAX_SEND_MS, requestTimeoutMs: 20_000 });
@@ -89,7 +77,8 @@ async function hubTarget(): Promise<Target> {
     const receiving: Array<{ point: HeadlessPoint; r: Receiving }> = [];
     for (const district of districts) {
       const tech = await join(district, 'technician');
-      await tech.publish({ audio: true, video: true });
+      await tech.publish({ audio: true, video: true, keyFrames: KEY_FRAMES as MediaSenderOptions['keyFrames'] });
+      techs.set(district, tech);
       receiving.push({ point: tech, r: { pointId: district, receiver: await tech.receive() } });
     }
     for (let i = 0; i < VIEWERS; i++) {
@@ -97,11 +86,16 @@ async function hubTarget(): Promise<Target> {
       const viewer = await join(pointId, 'viewer');
       receiving.push({ point: viewer, r: { pointId, receiver: await viewer.receive() } });
     }
+    // The first speakers ask for the floor: the queue's head is always the next one.
+    for (const id of districts.slice(0, SPEAKERS)) await techs.get(id)?.call('floor.request', { note: '' });
     return {
-      name: 'hub',
+      name: standby ? 'hub+standby' : 'hub',
       districts,
       grant: async (pointId) => {
         await host.call('floor.grant', { pointId, seconds: 3600 });
+      },
+      request: async (pointId) => {
+        await techs.get(pointId)?.call('floor.request', { note: '' });
       },
       receivers: () => receiving.map((x) => x.r),
       stageCounter: (r, pointId, kind, since) => newest(r.receiver.list({ purpose: 'stage', pointId, kind }), since),
@@ -117,150 +111,6 @@ async function hubTarget(): Promise<Target> {
   }
 }
 
-function payloadType(router: types.Router, mimeType: string): number {
-  const codec = router.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === mimeType.toLowerCase());
-  if (codec?.preferredPayloadType === undefined) throw new Error(`router offers no ${mimeType}`);
-  return codec.preferredPayloadType;
-}
-
-const randomSsrc = (): number => 0x1000 + Math.floor(Math.random() * 0x7ffe0000);
-
-async function bareTarget(districts: string[]): Promise<Target> {
-  const pool = await WorkerPool.start({ count: 1, logLevel: 'error' }, silent);
-  const sockets: UdpSocket[] = [];
-  const senders: MediaSender[] = [];
-  const receivers: Array<Receiving & { transport: types.PlainTransport; consumers: types.Consumer[] }> = [];
-  try {
-    const router = await pool.next().createRouter({ mediaCodecs });
-    const opusPt = payloadType(router, 'audio/opus');
-    const vp8Pt = payloadType(router, 'video/VP8');
-    const producers = new Map<string, { audio: types.Producer; video: types.Producer }>();
-    // The same eleven publishers as the hub's technicians: Opus + three-layer VP8 simulcast over SRTP.
-    for (const pointId of districts) {
-      const t = await router.createPlainTransport({
-        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
-        rtcpMux: true,
-        comedia: true,
-        enableSrtp: true,
-        srtpCryptoSuite: SRTP_SUITE,
-      });
-      const key = newSrtpKey();
-      await t.connect({ srtpParameters: key });
-      const cname = `${pointId}-${randomSsrc().toString(16)}`;
-      const audioSsrc = randomSsrc();
-      const ssrcs = [randomSsrc(), randomSsrc(), randomSsrc()] as const;
-      const audio = await t.produce({
-        kind: 'audio',
-        rtpParameters: {
-          codecs: [{ mimeType: 'audio/opus', payloadType: opusPt, clockRate: 48000, channels: 2 }],
-          encodings: [{ ssrc: audioSsrc }],
-          rtcp: { cname },
-        },
-      });
-      const video = await t.produce({
-        kind: 'video',
-        rtpParameters: {
-          codecs: [
-            {
-              mimeType: 'video/VP8',
-              payloadType: vp8Pt,
-              clockRate: 90000,
-              rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
-            },
-          ],
-          encodings: ssrcs.map((ssrc) => ({ ssrc, scalabilityMode: 'L1T1' })),
-          rtcp: { cname },
-        },
-      });
-      producers.set(pointId, { audio, video });
-      const socket = createSocket('udp4');
-      sockets.push(socket);
-      socket.on('message', () => {});
-      await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-      const sender = new MediaSender({
-        socket,
-        remote: { ip: '127.0.0.1', port: t.tuple.localPort },
-        key,
-        pointId,
-        audio: { ssrc: audioSsrc, payloadType: opusPt },
-        video: { ssrcs, payloadType: vp8Pt },
-        maxDurationMs: MAX_SEND_MS,
-      });
-      senders.push(sender);
-      sender.start();
-    }
-    // The same receivers: one per district (its technician) plus the viewers, each a plain SRTP transport.
-    const at = [...districts, ...Array.from({ length: VIEWERS }, (_, i) => viewerPoint(districts, i))];
-    for (const pointId of at) {
-      const receiver = await MediaReceiver.open();
-      const transport = await router.createPlainTransport({
-        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
-        rtcpMux: true,
-        comedia: false,
-        enableSrtp: true,
-        srtpCryptoSuite: SRTP_SUITE,
-      });
-      receiver.setKey(transport.srtpParameters as { cryptoSuite: string; keyBase64: string });
-      await transport.connect({ ip: receiver.ip, port: receiver.port, srtpParameters: newSrtpKey() });
-      receivers.push({ pointId, receiver, transport, consumers: [] });
-    }
-    const consume = async (r: (typeof receivers)[number], speaker: string, producer: types.Producer): Promise<void> => {
-      const consumer = await r.transport.consume({
-        producerId: producer.id,
-        rtpCapabilities: router.rtpCapabilities,
-        paused: true,
-        preferredLayers: { spatialLayer: 2 },
-      });
-      r.consumers.push(consumer);
-      const encoding = consumer.rtpParameters.encodings?.[0];
-      r.receiver.add({
-        consumerId: consumer.id,
-        producerId: producer.id,
-        kind: consumer.kind,
-        pointId: speaker,
-        source: consumer.kind === 'audio' ? 'microphone' : 'camera',
-        purpose: 'stage',
-        ssrc: encoding?.ssrc ?? 0,
-        rtxSsrc: encoding?.rtx?.ssrc,
-      });
-      await consumer.resume();
-      if (consumer.kind === 'video') await consumer.requestKeyFrame();
-    };
-    return {
-      name: 'bare',
-      districts,
-      grant: async (speaker) => {
-        const p = producers.get(speaker);
-        if (!p) throw new Error(`no producers for ${speaker}`);
-        await Promise.all(
-          receivers.map(async (r) => {
-            for (const c of r.consumers.splice(0)) {
-              c.close();
-              r.receiver.closeConsumer(c.id);
-            }
-            if (r.pointId === speaker) return;
-            await Promise.all([consume(r, speaker, p.audio), consume(r, speaker, p.video)]);
-          }),
-        );
-      },
-      receivers: () => receivers,
-      stageCounter: (r, pointId, kind, since) => newest(r.receiver.list({ purpose: 'stage', pointId, kind }), since),
-      close: async () => {
-        for (const s of senders) s.stop();
-        for (const r of receivers) r.receiver.close();
-        for (const s of sockets) s.close();
-        await pool.close();
-      },
-    };
-  } catch (error) {
-    for (const s of senders) s.stop();
-    for (const r of receivers) r.receiver.close();
-    for (const s of sockets) s.close();
-    await pool.close();
-    throw error;
-  }
-}
-
 /** One switch to `speaker`: the clock starts just before the grant, then waits for every receiver. */
 async function oneSwitch(target: Target, speaker: string): Promise<SwitchResult> {
   const receivers = target.receivers().filter((r) => r.pointId !== speaker);
@@ -268,7 +118,7 @@ async function oneSwitch(target: Target, speaker: string): Promise<SwitchResult>
   await target.grant(speaker);
   const deadline = t0 + TIMEOUT_MS;
   const delay = (r: Receiving, kind: 'audio' | 'video'): number | undefined => {
-    const at = target.stageCounter(r, speaker, kind, t0)?.firstPacketAt;
+    const at = target.stageCounter(r, speaker, kind, t0)?.firstPacketInPurposeAt;
     return at === undefined ? undefined : at - t0;
   };
   for (;;) {
@@ -286,7 +136,7 @@ const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted
 const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 interface Row {
-  target: 'bare' | 'hub';
+  target: string;
   kind: 'audio' | 'video';
   switches: number;
   receivers: number;
@@ -301,18 +151,20 @@ interface Row {
 }
 
 async function run(target: Target, ceiling: number): Promise<Row[]> {
-  const { districts } = target;
+  const speakers = target.districts.slice(0, SPEAKERS);
   // Let the senders' first Sender Reports arrive (simulcast layer choice), then a first grant not measured.
   await sleep(smoke ? 1000 : 2000);
-  await oneSwitch(target, districts[0] as string);
-  await sleep(300);
+  await oneSwitch(target, speakers[0] as string);
+  await sleep(SETTLE_MS);
   const results: SwitchResult[] = [];
   const received = (): number => target.receivers().reduce((sum, r) => sum + r.receiver.packets(), 0);
   const packets0 = received();
   const t0 = performance.now();
   for (let s = 1; s <= SWITCHES; s++) {
-    results.push(await oneSwitch(target, districts[s % districts.length] as string));
-    await sleep(100);
+    results.push(await oneSwitch(target, speakers[s % speakers.length] as string));
+    // The previous speaker asks again (the end of the queue); the next one is the queue's head.
+    await target.request(speakers[(s - 1) % speakers.length] as string);
+    await sleep(SETTLE_MS);
   }
   const receivedPps = Math.round((received() - packets0) / ((performance.now() - t0) / 1000));
   return (['audio', 'video'] as const).map((kind) => {
@@ -335,40 +187,56 @@ async function run(target: Target, ceiling: number): Promise<Row[]> {
 }
 
 async function main(): Promise<void> {
+  const plan = MTTQ ? '63 publishing provinces (MTTQ)' : '11 publishing districts (Đồng Nai)';
   console.log(
-    `floor switch: ${SWITCHES} switches, 11 publishing districts, ${VIEWERS} viewers + 11 technicians receiving${smoke ? ' (smoke)' : ''}`,
+    `floor switch: ${SWITCHES} switches, ${plan} receiving + ${VIEWERS} viewers, key frames ${KEY_FRAMES}${smoke ? ' (smoke)' : ''}`,
   );
   const ceiling = await udpCeiling(smoke ? 1 : 3);
   console.log(`loopback UDP ceiling: ${ceiling} packets/s`);
   const rows: Row[] = [];
-  const hub = await hubTarget();
-  const districts = hub.districts;
-  try {
-    rows.push(...(await run(hub, ceiling)));
-  } finally {
-    await hub.close();
+  let districts: string[] = [];
+  for (const standby of [false, true]) {
+    const hub = await hubTarget(standby);
+    districts = hub.districts;
+    try {
+      rows.push(...(await run(hub, ceiling)));
+    } finally {
+      await hub.close();
+    }
+    for (const row of rows.filter((r) => r.target === hub.name)) console.log(JSON.stringify(row));
   }
-  for (const row of rows) console.log(JSON.stringify(row));
-  const bare = await bareTarget(districts);
-  try {
-    rows.push(...(await run(bare, ceiling)));
-  } finally {
-    await bare.close();
+  if (values.bare && !MTTQ) {
+    const bare = await bareTarget(districts, { viewers: VIEWERS, maxSendMs: MAX_SEND_MS, keyFrames: KEY_FRAMES });
+    try {
+      rows.push(...(await run(bare, ceiling)));
+    } finally {
+      await bare.close();
+    }
+    for (const row of rows.filter((r) => r.target === 'bare')) console.log(JSON.stringify(row));
   }
-  for (const row of rows.filter((r) => r.target === 'bare')) console.log(JSON.stringify(row));
   console.log('');
   printTable(rows.map((r) => ({ ...r })));
-  const ratios = (['audio', 'video'] as const).map((kind) => {
-    const h = rows.find((r) => r.target === 'hub' && r.kind === kind);
-    const b = rows.find((r) => r.target === 'bare' && r.kind === kind);
-    return { kind, hubOverBareP50: h && b ? round(h.p50 / b.p50, 2) : NaN, hubOverBareP95: h && b ? round(h.p95 / b.p95, 2) : NaN };
-  });
+  const ratio = (a: string, b: string, kind: 'audio' | 'video', q: 'p50' | 'p95'): number => {
+    const x = rows.find((r) => r.target === a && r.kind === kind);
+    const y = rows.find((r) => r.target === b && r.kind === kind);
+    return x && y ? round(x[q] / y[q], 2) : NaN;
+  };
+  const ratios = (['audio', 'video'] as const).map((kind) => ({
+    kind,
+    standbyOverHubP50: ratio('hub+standby', 'hub', kind, 'p50'),
+    standbyOverHubP95: ratio('hub+standby', 'hub', kind, 'p95'),
+    hubOverBareP50: ratio('hub', 'bare', kind, 'p50'),
+    hubOverBareP95: ratio('hub', 'bare', kind, 'p95'),
+  }));
   console.log('');
   printTable(ratios);
-  const file = writeResult(smoke ? 'floor-switch-smoke' : 'floor-switch', {
+  const file = writeResult(smoke ? 'floor-switch-smoke' : `floor-switch${MTTQ ? '-mttq' : ''}`, {
     scenario: 'floor-switch',
     machine: machine(),
     mediasoup: mediasoup.version,
+    plan: CONFERENCE,
+    keyFrames: KEY_FRAMES,
+    settleMs: SETTLE_MS,
     unit: 'ms from just before the grant to the first packet of the new stage consumer (video: first key frame)',
     timeoutMs: TIMEOUT_MS,
     udpCeilingPps: ceiling,

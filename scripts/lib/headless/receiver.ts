@@ -145,9 +145,11 @@ export class MediaReceiver {
   setPurpose(consumerId: string, purpose: Purpose): void {
     const counter = this.consumers.get(consumerId);
     if (!counter || counter.purpose === purpose) return;
+    // Packets on a standby consumer come only once the hub resumed it for its new purpose, maybe just before
+    // the event that says so: they count as its first packets in that purpose.
+    if (counter.purpose !== 'standby') counter.firstPacketInPurposeAt = undefined;
     counter.purpose = purpose;
     counter.purposeAt = Date.now();
-    counter.firstPacketInPurposeAt = undefined;
   }
 
   /** Marks a consumer closed; its counts stay, packets for its SSRC count as unknown from now on. */
