@@ -1,5 +1,5 @@
-// The host console (and the co-host's, without the host's controls): the stage as the rooms see it with
-// the programme's layout and screen sharing under it, floor control, the monitoring wall, and tabs for
+// The host console (and the co-host's, without the host's controls): the stage as the rooms see it, floor
+// control with the programme's layout and screen sharing under it, the monitoring wall, and tabs for
 // questions, attendance with readiness, agenda, documents and the gain per point. The header carries the
 // conference's start and end.
 import type { ConferenceStatus } from '../../../shared/domain.ts';
@@ -85,8 +85,8 @@ export class HostConsole implements View {
             tr('stage.title', 'h2', { id: 'stage-title' }),
             stage.el,
           ),
-          isHost ? new ProgrammePanel(ctx).el : null,
           floor.el,
+          isHost ? new ProgrammePanel(ctx).el : null,
         ),
         wall.el,
         h('div', { class: 'panel host-right' }, side),

@@ -13,17 +13,6 @@ import { attach, videoElement } from '../../ui/playback.ts';
 import { act, toast } from '../../ui/toast.ts';
 import './share.css';
 
-/** The screen capture of client/net/media.ts (shareScreen, stopScreen, sharing, screenStream, 'sharing'). */
-export interface ScreenCapture {
-  shareScreen(): Promise<void>;
-  stopScreen(): Promise<void>;
-  readonly sharing: boolean;
-  readonly screenStream: MediaStream | null;
-  on(event: 'sharing', listener: (sharing: boolean) => void): () => void;
-}
-
-export const screenCapture = (media: MediaClient): ScreenCapture => media as unknown as ScreenCapture;
-
 /** Why this browser cannot share now: a hub reason (the same words as its refusal) or a words key. */
 export type Unavailable = { reason: Reason } | { key: Key };
 
@@ -42,19 +31,21 @@ export interface ShareButtonOptions {
   unavailable: () => Unavailable | null;
   /** Tell the person when the sharing stopped without their pressing stop (the hub closed it). */
   noticeStopped: boolean;
+  /** The words of the start (share.start unless given). */
+  startKey?: Key;
 }
 
 /** "Share screen" / "Stop sharing" for this browser's own screen. */
 export class ShareButton {
   readonly el: HTMLButtonElement;
-  readonly #screen: ScreenCapture;
+  readonly #screen: MediaClient;
   readonly #options: ShareButtonOptions;
   #busy = false;
   #stopping = false;
   readonly #listeners = new Set<() => void>();
 
   constructor(media: MediaClient, options: ShareButtonOptions) {
-    this.#screen = screenCapture(media);
+    this.#screen = media;
     this.#options = options;
     this.el = h('button', { class: 'share-button', attrs: { type: 'button' }, on: { click: () => void this.#click() } });
     this.#screen.on('sharing', (sharing) => {
@@ -77,7 +68,7 @@ export class ShareButton {
 
   render(): void {
     const sharing = this.#screen.sharing;
-    const key: Key = sharing ? 'share.stop' : 'share.start';
+    const key: Key = sharing ? 'share.stop' : (this.#options.startKey ?? 'share.start');
     setText(this.el, t(key));
     this.el.dataset['i18n'] = key;
     this.el.dataset['action'] = sharing ? 'stop-share' : 'share';
@@ -154,8 +145,7 @@ export class PointShare {
   }
 
   render(): void {
-    const { store, media } = this.#ctx;
-    const screen = screenCapture(media);
+    const { store, media: screen } = this.#ctx;
     // The hub closes a former speaker's screen; stopping here too releases the capture at once.
     const onFloor = store.self !== null && store.floor.pointId === store.self.pointId;
     if (!onFloor && screen.sharing && !this.#releasing) {
@@ -167,7 +157,7 @@ export class PointShare {
   }
 
   #renderState(): void {
-    const screen = screenCapture(this.#ctx.media);
+    const screen = this.#ctx.media;
     const sharing = screen.sharing;
     const why = sharing ? null : this.#unavailable();
     this.el.dataset['state'] = sharing ? 'sharing' : why ? 'unavailable' : 'ready';

@@ -32,6 +32,8 @@ interface Row {
   reset: HTMLButtonElement;
   search: string;
   dragging: boolean;
+  /** setGain requests not answered yet. */
+  pending: number;
   volume: number;
 }
 
@@ -112,9 +114,12 @@ export class GainsPanel {
       ariaLabel: t('programme.gainOf', { name: point.name }),
     });
     const value = h('output', { class: 'gain-value', attrs: { 'aria-live': 'off' } });
+    // While a change is on its way, the hub's echoes of the earlier ones do not move the slider back.
     const send = (gainDb: number): void => {
+      row.pending++;
       void act(signal.request('programme.setGain', { pointId: point.id, gainDb })).then((view) => {
-        if (view) store.applyProgramme(view);
+        row.pending--;
+        if (view && row.pending === 0) store.applyProgramme(view);
         else this.#renderGains();
       });
     };
@@ -127,11 +132,11 @@ export class GainsPanel {
         data: { action: 'reset-gain' },
         on: { click: () => send(0) },
       },
-      '0',
+      t('programme.resetShort'),
     );
     const row: Row = {
       point,
-      el: h('li', { class: 'gain-row', data: { pointId: point.id } }, h('div', { class: 'gain-who' }, name, meter), slider, value, reset),
+      el: h('li', { class: 'gain-row', data: { pointId: point.id } }, name, value, slider, reset, meter),
       name,
       meter,
       bar,
@@ -140,6 +145,7 @@ export class GainsPanel {
       reset,
       search: fold(`${point.name} ${point.id}`),
       dragging: false,
+      pending: 0,
       volume: Number.NaN,
     };
     slider.addEventListener('pointerdown', () => (row.dragging = true));
@@ -157,7 +163,7 @@ export class GainsPanel {
     const ended = store.status === 'ended';
     for (const row of this.#rows.values()) {
       const db = store.gainDb(row.point.id);
-      if (!row.dragging) {
+      if (!row.dragging && row.pending === 0) {
         row.slider.value = String(db);
         setText(row.value, dbText(db));
       }

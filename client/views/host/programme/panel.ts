@@ -1,19 +1,21 @@
-// The host's programme controls beside the stage preview: the layout every hall shows (with the banner's
-// message), and screen sharing: the host's own screen, whether the speaking point may share, who shares now
-// (with a thumbnail) and one stop for whatever is shared. Shown to the host only (co-hosts follow the stage).
+// The host's programme controls under the floor panel: the layout every hall shows (with the banner's
+// message), and screen sharing: this computer's screen, whether the speaking point may share, who shares
+// now (with a thumbnail) and one stop for whatever is shared, this computer's screen included. Shown to the
+// host only (co-hosts follow the stage preview).
 import { BANNER_MESSAGE_MAX, LAYOUTS, type Layout } from '../../../../shared/programme.ts';
 import type { AppContext } from '../../../app.ts';
+import type { MediaClient, RemoteTrack } from '../../../net/media.ts';
 import { onLanguage, t } from '../../../i18n.ts';
 import { button, h, setText, tr } from '../../../ui/dom.ts';
 import { attach, videoElement } from '../../../ui/playback.ts';
 import { act } from '../../../ui/toast.ts';
-import { canCapture, type ScreenCapture, screenCapture, ShareButton } from '../../point/share.ts';
+import { canCapture, ShareButton } from '../../point/share.ts';
 import './programme.css';
 
 export class ProgrammePanel {
   readonly el: HTMLElement;
   readonly #ctx: AppContext;
-  readonly #screen: ScreenCapture;
+  readonly #screen: MediaClient;
   readonly #layouts = new Map<Layout, HTMLButtonElement>();
   readonly #message = h('input', {
     attrs: { type: 'text', name: 'banner-message', maxlength: BANNER_MESSAGE_MAX, autocomplete: 'off' },
@@ -29,7 +31,7 @@ export class ProgrammePanel {
   constructor(ctx: AppContext) {
     this.#ctx = ctx;
     const { store, signal, media } = ctx;
-    this.#screen = screenCapture(media);
+    this.#screen = media;
     const picker = h('div', { class: 'layout-picker', attrs: { role: 'group', 'aria-labelledby': 'layout-title' } });
     for (const layout of LAYOUTS) {
       const b = button(`layout.${layout}`, () => void this.#setLayout(layout), {
@@ -60,6 +62,7 @@ export class ProgrammePanel {
     this.#share = new ShareButton(media, {
       unavailable: () => (!canCapture() ? { key: 'share.unsupported' } : store.status === 'ended' ? { key: 'flows.ended' } : null),
       noticeStopped: false,
+      startKey: 'programme.shareHere',
     });
     this.#share.el.classList.add('small');
     this.#share.onChange(() => this.render());
@@ -111,8 +114,8 @@ export class ProgrammePanel {
     if (this.#remoteScreens().length > 0) await act(signal.request('programme.stopSharing', {}));
   }
 
-  #remoteScreens(): ReturnType<AppContext['media']['remote']> {
-    return this.#ctx.media.remote().filter((r) => r.source === 'screen' && r.kind === 'video');
+  #remoteScreens(): RemoteTrack[] {
+    return this.#ctx.media.remote().filter((r) => r.source === 'screen' && r.kind === 'video' && r.purpose !== 'standby');
   }
 
   render(): void {
@@ -137,6 +140,8 @@ export class ProgrammePanel {
       ...new Set(remote.map((r) => store.pointName(r.pointId))),
     ];
     const shared = names.length > 0;
+    // While this computer shares, the one stop below (for whatever is shared) stands for its own stop.
+    this.#share.el.hidden = local !== null;
     this.el.dataset['shared'] = String(shared);
     setText(this.#sharedText, shared ? t('programme.sharedBy', { name: names.join(', ') }) : t('programme.nothingShared'));
     this.#stop.hidden = !shared;
