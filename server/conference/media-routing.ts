@@ -14,7 +14,7 @@ import type { ConferenceMedia } from '../media/conference-media.ts';
 import type { ConnectParams, PeerMedia } from '../media/peer-media.ts';
 import type { Mutes } from '../store/conferences.ts';
 import type { Session } from './session.ts';
-import { repurpose } from './standby.ts';
+import { repurpose, STANDBY_AFTER_SWITCH_MS, withoutNewStandby } from './standby.ts';
 import { wallPoints, wantedBy } from './wanted.ts';
 
 /** What the media rules need from their conference. */
@@ -56,6 +56,8 @@ export class MediaRouting {
   readonly #micOwners = new Map<string, string>();
   /** Per point, the pause work in flight: each decision is made when its turn comes, on the state of then. */
   readonly #pauseTurns = new Map<string, Promise<void>>();
+  /** When the floor last moved (new standby consumers wait a moment after it). */
+  #switchedAt = 0;
 
   constructor(host: MediaHost, media: ConferenceMedia, logger: Logger) {
     this.#host = host;
@@ -196,8 +198,12 @@ export class MediaRouting {
   speakerChanged(): void {
     const { centralPointId } = this.#host.spec;
     this.stopScreens((pointId) => pointId !== centralPointId && pointId !== this.#host.floorHolder());
-    // Standby consumers go on stage at once; the pauses and the rest follow.
-    if (this.#standbyPoints > 0) this.reconcileAll();
+    // Standby consumers go on stage at once; the pauses and the rest follow, the next standby ones a moment later.
+    if (this.#standbyPoints > 0) {
+      this.#switchedAt = Date.now();
+      this.reconcileAll();
+      setTimeout(() => this.reconcileAll(), STANDBY_AFTER_SWITCH_MS).unref();
+    }
     void Promise.all(this.#host.spec.points.map((p) => this.applyPauses(p.id)))
       .then(() => this.reconcileAll())
       .catch((error: unknown) => this.#logger.error({ err: error }, 'floor switch failed'));
@@ -343,6 +349,7 @@ export class MediaRouting {
       if (!peer.canReceive || !this.#host.joined(session)) return;
       const wanted = wantedBy(this.#host, session, this.#standbyPoints);
       await repurpose(session, wanted);
+      if (Date.now() - this.#switchedAt < STANDBY_AFTER_SWITCH_MS) withoutNewStandby(wanted, peer);
       for (const key of peer.consumerKeys()) {
         if (wanted.has(key)) continue;
         const consumerId = peer.closeConsumer(key);

@@ -2,6 +2,7 @@
 // paused at the hub) become its stage by changing purpose in place (resumed, a key frame asked for, the
 // client told with `media.consumerPurpose`) instead of being closed and made again, which would cost an SDP
 // renegotiation and a resume round trip at every display. The reverse (stage → standby) pauses them again.
+import type { PeerMedia } from '../media/peer-media.ts';
 import type { Session } from './session.ts';
 import type { Wanted } from './wanted.ts';
 
@@ -56,4 +57,16 @@ export async function repurpose(session: Session, wanted: ReadonlyMap<string, Wa
       await peer.applyPurpose(consumer, purpose);
     }),
   );
+}
+
+/**
+ * Right after a switch the displays are busy with the new speaker's first frames: standby consumers they do
+ * not have yet (the point that moved up the queue) wait this long, so that no SDP renegotiation competes.
+ */
+export const STANDBY_AFTER_SWITCH_MS = 1500;
+
+/** `wanted` without the standby consumers `peer` does not have yet (those already there stay). */
+export function withoutNewStandby(wanted: Map<string, Wanted>, peer: PeerMedia): Map<string, Wanted> {
+  for (const [key, want] of wanted) if (want.purpose === 'standby' && !peer.hasConsumer(key)) wanted.delete(key);
+  return wanted;
 }
