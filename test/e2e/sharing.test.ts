@@ -122,6 +122,7 @@ describe('screen sharing and the programme controls in the browser', () => {
     await point.locator('.point-share .share-hint[data-reason="media.screen_not_on_floor"]').waitFor({ timeout: 10_000 });
     expect(await hint.innerText()).toBe(viReasons['media.screen_not_on_floor']);
     expect(await shareButton().isDisabled()).toBe(true);
+    await point.screenshot({ path: join(SHOTS, 'sharing-technician-off-floor-1366.png') });
 
     await point.click('[data-action="ask"]');
     await host.click(`.floor-request[data-point-id="${SPEAKER}"] [data-action="grant"]`);
@@ -200,8 +201,8 @@ describe('screen sharing and the programme controls in the browser', () => {
       await waitFor(() => programme()?.layout === layout, `the layout ${layout} at the hub`, 10_000);
       await host.locator(`.layout-button[data-layout="${layout}"][aria-pressed="true"]`).waitFor({ timeout: 5000 });
       // The display marks the layout it shows once its stage supports layouts.
-      if ((await display.locator('[data-layout]').count()) > 0) {
-        await display.locator(`[data-layout="${layout}"]`).first().waitFor({ timeout: 10_000 });
+      if ((await display.locator('.stage[data-layout]').count()) > 0) {
+        await display.locator(`.stage[data-layout="${layout}"]`).waitFor({ timeout: 10_000 });
       }
     }
     // The banner's message: typed under the banner layout and shown on Enter.

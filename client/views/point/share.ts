@@ -73,9 +73,10 @@ export class ShareButton {
     this.el.dataset['i18n'] = key;
     this.el.dataset['action'] = sharing ? 'stop-share' : 'share';
     this.el.dataset['sharing'] = String(sharing);
-    this.el.classList.toggle('danger', sharing);
-    this.el.classList.toggle('primary', !sharing);
     const why = sharing ? null : this.#options.unavailable();
+    // Red to stop; blue only when sharing can start now (a disabled blue reads as a live button).
+    this.el.classList.toggle('danger', sharing);
+    this.el.classList.toggle('primary', !sharing && why === null);
     this.el.disabled = this.#busy || why !== null;
     if (why) this.el.title = unavailableText(why);
     else this.el.removeAttribute('title');
