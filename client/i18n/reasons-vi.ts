@@ -114,7 +114,7 @@ export const viReasons: Record<Reason, string> = {
   'talkback.point_absent': 'Điểm cầu {pointId} chưa kết nối.',
   'talkback.on_floor': 'Điểm cầu {pointId} đang được phát biểu; mọi người đều đang nghe.',
   'media.talkback_not_allowed': 'Chỉ chủ trì mới nói riêng với điểm cầu.',
-  'media.screen_not_on_floor': 'Điểm cầu chỉ được chia sẻ màn hình khi đang được phát biểu.',
+  'media.screen_not_on_floor': 'Điểm cầu chỉ được chia sẻ màn hình khi đang phát biểu.',
   'media.screen_sharing_off': 'Chủ trì chưa cho phép điểm cầu chia sẻ màn hình.',
   'programme.nothing_shared': 'Không có nội dung nào đang được chia sẻ.',
 };
