@@ -38,6 +38,7 @@ export const programmeWords = words(
     'share.may': 'Trung tâm cho phép chia sẻ màn hình (ví dụ: trình chiếu báo cáo) trong lượt phát biểu này.',
     'share.stopped': 'Đã dừng chia sẻ màn hình.',
     'share.cancelled': 'Chưa chia sẻ: bạn chưa chọn màn hình, cửa sổ hay thẻ nào.',
+    'share.noScreen': 'Máy này không có màn hình nào để chia sẻ (hoặc màn hình đang bận).',
     'share.unsupported': 'Trình duyệt này không chia sẻ được màn hình; hãy dùng Chrome, Edge hoặc Firefox bản mới.',
   },
   {
@@ -76,6 +77,7 @@ export const programmeWords = words(
     'share.may': 'The centre allows sharing a screen (a report’s slides, say) while you have the floor.',
     'share.stopped': 'Screen sharing stopped.',
     'share.cancelled': 'Not shared: no screen, window or tab was chosen.',
+    'share.noScreen': 'This computer has no screen to share (or it is busy).',
     'share.unsupported': 'This browser cannot share a screen; use a recent Chrome, Edge or Firefox.',
   },
 );

@@ -26,6 +26,10 @@ export const canCapture = (): boolean => typeof navigator.mediaDevices?.getDispl
 const cancelled = (error: unknown): boolean =>
   error instanceof DOMException && (error.name === 'NotAllowedError' || error.name === 'AbortError');
 
+/** The browser has no screen to capture (Firefox with no display, a capture source gone or busy). */
+const noScreen = (error: unknown): boolean =>
+  error instanceof DOMException && (error.name === 'NotFoundError' || error.name === 'NotReadableError');
+
 export interface ShareButtonOptions {
   /** Why sharing cannot start now (null: it can); a stop is always offered while sharing. */
   unavailable: () => Unavailable | null;
@@ -95,6 +99,7 @@ export class ShareButton {
         // The hub decides (the floor, the host's permission): its refusal is shown in words.
         await act(
           this.#screen.shareScreen().catch((error: unknown) => {
+            if (noScreen(error)) return toast(t('share.noScreen'), 'error', (error as DOMException).name);
             if (!cancelled(error)) throw error;
             toast(t('share.cancelled'));
           }),
