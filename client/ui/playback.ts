@@ -1,9 +1,8 @@
 // Playing remote media: attach streams to <video>/<audio>, and when the browser blocks playback (or keeps
 // the sound's AudioContext suspended) without a gesture, show one large "click to start" prompt that starts
-// everything that was blocked. A picture swaps in only once its first frame is decoded (SwapVideo), and a
-// point's sound plays at the gain the host set for it (GainedAudio: the element's volume for cuts, Web Audio
-// for boosts). Every newer API (requestVideoFrameCallback, setSinkId, AudioContext.setSinkId) is guarded:
-// Firefox lacks some of them.
+// everything that was blocked. A point's sound plays at the gain the host set for it (GainedAudio: the
+// element's volume for cuts, Web Audio for boosts). Every newer API (setSinkId, AudioContext.setSinkId) is
+// guarded: Firefox lacks some of them.
 import { t } from '../i18n.ts';
 import { h, tr } from './dom.ts';
 
@@ -103,136 +102,6 @@ async function applySink(audio: HTMLAudioElement): Promise<void> {
     await audio.setSinkId(speakerId);
   } catch (error) {
     console.error(t('dev.speaker'), error);
-  }
-}
-
-// --- Pictures swapped in on their first frame ----------------------------------------------------------
-
-/** A picture that has not shown a frame after this long is swapped in anyway. */
-export const FIRST_FRAME_FALLBACK_MS = 1500;
-
-/** Calls `done` once, when `video` has decoded a frame (or after `fallbackMs`); returns a cancel function. */
-export function onFirstFrame(video: HTMLVideoElement, done: () => void, fallbackMs = FIRST_FRAME_FALLBACK_MS): () => void {
-  let over = false;
-  let handle: number | undefined;
-  const check = (): void => {
-    if (video.videoWidth > 0) finish();
-  };
-  const cleanup = (): void => {
-    over = true;
-    clearTimeout(timer);
-    video.removeEventListener('loadeddata', check);
-    video.removeEventListener('resize', check);
-    if (handle !== undefined && typeof video.cancelVideoFrameCallback === 'function') video.cancelVideoFrameCallback(handle);
-  };
-  function finish(): void {
-    if (over) return;
-    cleanup();
-    done();
-  }
-  const timer = setTimeout(finish, fallbackMs);
-  if (typeof video.requestVideoFrameCallback === 'function') handle = video.requestVideoFrameCallback(() => finish());
-  video.addEventListener('loadeddata', check);
-  video.addEventListener('resize', check);
-  return cleanup;
-}
-
-/** What a slot shows: a track, whose it is, its source (camera, screen) and its accessible name. */
-export interface Shot {
-  track: MediaStreamTrack;
-  pointId: string;
-  source: string;
-  label: string;
-}
-
-/**
- * Two stacked <video> elements: the visible one carries `data-slot` (with `data-point-id`, `data-source`),
- * the one behind (`data-slot="<slot>-next"`) loads the next picture and comes to the front only once it has
- * decoded its first frame. So a switch never shows a black frame: the previous picture stays until then.
- */
-export class SwapVideo {
-  readonly elements: readonly [HTMLVideoElement, HTMLVideoElement];
-  #front: HTMLVideoElement;
-  #back: HTMLVideoElement;
-  #shown: Shot | null = null;
-  #pending: Shot | null = null;
-  #cancel: (() => void) | null = null;
-  #slot: string;
-  readonly #onSwap: () => void;
-
-  constructor(slot: string, onSwap: () => void) {
-    this.#slot = slot;
-    this.#onSwap = onSwap;
-    this.#front = videoElement('tv-video');
-    this.#back = videoElement('tv-video');
-    this.elements = [this.#front, this.#back];
-    this.#mark();
-  }
-
-  /** What is visible now (null: nothing). */
-  get shown(): Shot | null {
-    return this.#shown;
-  }
-
-  /** Whether a new picture is loading behind the visible one. */
-  get loading(): boolean {
-    return this.#pending !== null;
-  }
-
-  set slot(slot: string) {
-    if (slot === this.#slot) return;
-    this.#slot = slot;
-    this.#mark();
-  }
-
-  /** Shows `shot` once it has a frame (at once for null: nothing to wait for). */
-  show(shot: Shot | null): void {
-    if (shot === null) {
-      this.#stopLoading();
-      attach(this.#front, null);
-      this.#shown = null;
-    } else if (shot.track === this.#shown?.track) {
-      this.#stopLoading();
-      this.#shown = shot;
-    } else if (shot.track === this.#pending?.track) {
-      this.#pending = shot;
-    } else {
-      this.#stopLoading();
-      this.#pending = shot;
-      attach(this.#back, new MediaStream([shot.track]));
-      this.#cancel = onFirstFrame(this.#back, () => this.#swap());
-    }
-    this.#mark();
-  }
-
-  #stopLoading(): void {
-    this.#cancel?.();
-    this.#cancel = null;
-    this.#pending = null;
-    attach(this.#back, null);
-  }
-
-  #swap(): void {
-    this.#cancel = null;
-    [this.#front, this.#back] = [this.#back, this.#front];
-    this.#shown = this.#pending;
-    this.#pending = null;
-    attach(this.#back, null);
-    this.#mark();
-    this.#onSwap();
-  }
-
-  #mark(): void {
-    // Only the visible one says whose picture it is: selectors such as [data-source="screen"] find what is seen.
-    const label = (video: HTMLVideoElement, slot: string, shot: Shot | null, front: boolean): void => {
-      Object.assign(video.dataset, { slot, pointId: front ? (shot?.pointId ?? '') : '', source: front ? (shot?.source ?? '') : '' });
-      video.setAttribute('aria-label', front ? (shot?.label ?? '') : '');
-      video.classList.toggle('front', front);
-      // The one behind is rendered while it loads, so that its frames are decoded and presented (and counted).
-      video.hidden = shot === null;
-    };
-    label(this.#front, this.#slot, this.#shown, true);
-    label(this.#back, `${this.#slot}-next`, this.#pending, false);
   }
 }
 

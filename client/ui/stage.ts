@@ -13,7 +13,8 @@ import type { Store } from '../state.ts';
 import { renderBanner } from './banner.ts';
 import { h, setText } from './dom.ts';
 import { decideLayout, type LayoutDecision, type LayoutInput, type Picture } from './layout.ts';
-import { GainedAudio, SwapVideo, type Shot } from './playback.ts';
+import { GainedAudio } from './playback.ts';
+import { type Shot, SwapVideo } from './swap-video.ts';
 import './layouts.css';
 import './stage-card.css';
 
@@ -112,10 +113,9 @@ export class Stage {
       options.lowerThird ? this.#lower : null,
       this.#bannerBox,
     );
-    for (const event of ['added', 'removed', 'local', 'producing'] as const) media.on(event, update);
-    // Screen sharing and the standby speakers' consumers (client/net/media.ts): any other media event re-draws too.
-    const loose = media as unknown as { on(event: string, listener: () => void): () => void };
-    for (const event of ['sharing', 'standby', 'purpose']) loose.on(event, update);
+    for (const event of ['added', 'removed', 'standby', 'purpose', 'sharing', 'local', 'producing', 'restarting'] as const) {
+      media.on(event, update);
+    }
     for (const event of ['floor', 'welcome', 'points', 'status', 'programme', 'agenda'] as const) store.on(event, update);
     store.on('tick', () => this.#tick());
     onLanguage(update);
@@ -136,6 +136,9 @@ export class Stage {
   update(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    // A picture whose track has just ended (a consumer closed) stays as its last still until the next one is there.
+    this.#main.video.check();
+    this.#second.video.check();
     const store = this.#store;
     const remote = this.#media.remote();
     const holder = store.floor.pointId;
@@ -193,7 +196,7 @@ export class Stage {
     if (point) return this.#shot(point.track, point.pointId, 'screen');
     const centre = find('programme', 'screen');
     if (centre) return this.#shot(centre.track, centre.pointId, 'screen');
-    const own = (this.#media as { screenStream?: MediaStream | null }).screenStream?.getVideoTracks()[0];
+    const own = this.#media.screenStream?.getVideoTracks()[0];
     const self = this.#store.self?.pointId ?? this.#store.centralPointId;
     return own && own.readyState === 'live' ? this.#shot(own, self, 'screen') : null;
   }
