@@ -13,7 +13,7 @@
 // UDP ceiling measured in the same run; writes test-results/bench/floor-switch[-mttq].json.
 //
 //   node scripts/bench/floor-switch.ts [--plan dong-nai|mttq] [--receivers 20] [--switches 50]
-//     [--key-frames on-request|always] [--settle-ms 1000] [--timeout-ms 5000] [--no-bare] [--smoke]
+//     [--key-frames on-request|always] [--settle-ms 2500] [--timeout-ms 5000] [--no-bare] [--smoke]
 import { parseArgs } from 'node:util';
 import * as mediasoup from 'mediasoup';
 import { HeadlessPoint } from '../lib/headless/point.ts';
@@ -32,7 +32,7 @@ const { values } = parseArgs({
     /** on-request: key frames only when the hub asks (PLI/FIR), as an encoder; always: every packet one. */
     'key-frames': { type: 'string', default: 'on-request' },
     /** After each switch, before the next: the previous speaker asks again and standby consumers are made. */
-    'settle-ms': { type: 'string', default: '1000' },
+    'settle-ms': { type: 'string', default: '2500' },
     bare: { type: 'boolean', default: true },
     smoke: { type: 'boolean', default: false },
   },
@@ -46,7 +46,7 @@ const MTTQ = values.plan === 'mttq';
 const CONFERENCE = MTTQ ? 'mttq-giam-sat-bau-cu-dot-1' : 'dong-nai-tap-huan-bau-cu';
 const CENTRE = MTTQ ? 'trung-uong' : 'tinh-dong-nai';
 const KEY_FRAMES = values['key-frames'] === 'always' ? 'always' : 'on-request';
-const SETTLE_MS = Number(values['settle-ms']);
+const SETTLE_MS = smoke ? 1200 : Number(values['settle-ms']);
 /** The speakers the floor goes round (each asks again after its turn, so the queue's head is the next one). */
 const SPEAKERS = 3;
 /** Senders run at most this long (bounded), far longer than the run needs. */

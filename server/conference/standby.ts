@@ -63,7 +63,7 @@ export async function repurpose(session: Session, wanted: ReadonlyMap<string, Wa
  * Right after a switch the displays are busy with the new speaker's first frames: standby consumers they do
  * not have yet (the point that moved up the queue) wait this long, so that no SDP renegotiation competes.
  */
-export const STANDBY_AFTER_SWITCH_MS = 1500;
+export const STANDBY_AFTER_SWITCH_MS = 1000;
 
 /** `wanted` without the standby consumers `peer` does not have yet (those already there stay). */
 export function withoutNewStandby(wanted: Map<string, Wanted>, peer: PeerMedia): Map<string, Wanted> {
