@@ -8,6 +8,8 @@ import { attach, videoElement } from './playback.ts';
 
 /** A picture that has not shown a frame after this long is swapped in anyway. */
 export const FIRST_FRAME_FALLBACK_MS = 1500;
+/** ...or this long while the slot still shows a picture (live, or its last still) to wait on. */
+const FIRST_FRAME_PATIENCE_MS = 3000;
 
 /** Calls `done` once, when `video` has decoded a frame (or after `fallbackMs`); returns a cancel function. */
 export function onFirstFrame(video: HTMLVideoElement, done: () => void, fallbackMs = FIRST_FRAME_FALLBACK_MS): () => void {
@@ -112,7 +114,8 @@ export class SwapVideo {
       this.#stopLoading();
       this.#pending = shot;
       attach(this.#back, new MediaStream([shot.track]));
-      this.#cancel = onFirstFrame(this.#back, () => this.#swap());
+      const patience = this.#shown ? FIRST_FRAME_PATIENCE_MS : FIRST_FRAME_FALLBACK_MS;
+      this.#cancel = onFirstFrame(this.#back, () => this.#swap(), patience);
     }
     this.#mark();
     this.check();
