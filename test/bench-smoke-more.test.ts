@@ -19,7 +19,8 @@ it('floor switch runs in smoke mode, hub and bare baseline, audio and video', { 
     rows: Array<{ target: string; kind: string; samples: number; p50: number; p95: number }>;
   };
   expect(floor.udpCeilingPps).toBeGreaterThan(0);
-  expect(floor.rows.map((r) => `${r.target}/${r.kind}`).sort()).toEqual(['bare/audio', 'bare/video', 'hub/audio', 'hub/video']);
+  const targets = ['bare/audio', 'bare/video', 'hub+standby/audio', 'hub+standby/video', 'hub/audio', 'hub/video'];
+  expect(floor.rows.map((r) => `${r.target}/${r.kind}`).sort()).toEqual(targets);
   for (const row of floor.rows) {
     expect(row.samples).toBeGreaterThan(0);
     expect(sane(row.p50)).toBe(true);

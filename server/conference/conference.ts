@@ -79,6 +79,7 @@ export class Conference {
         pointChanged: (pointId) => this.#broadcast('point.updated', this.pointView(pointId)),
         talkback: () => this.talkback.view(),
         pointSharing: () => this.programme.pointSharing,
+        floorQueue: () => this.floor.view().queue.map((r) => r.pointId),
       },
       media,
       this.#logger,
@@ -89,7 +90,10 @@ export class Conference {
         status: () => this.#status,
         assertRemotePoint: (pointId) => void this.#remotePoint(pointId),
         isConnected: (pointId) => this.#points.get(pointId)?.representative !== undefined,
-        broadcast: (event, payload) => this.#broadcast(event, payload),
+        broadcast: (event, payload) => {
+          this.#broadcast(event, payload);
+          if (event === 'floor.updated') this.media.queueChanged();
+        },
         speakerChanged: () => {
           this.talkback.floorChanged(this.floor.holder);
           this.media.speakerChanged();

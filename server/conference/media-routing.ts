@@ -36,7 +36,7 @@ export interface MediaHost {
   /** Whether the host lets the point holding the floor share its screen. */
   pointSharing(): boolean;
   /** The floor queue's points in order: receivers that show a stage keep its first ones on standby. */
-  floorQueue?(): readonly string[];
+  floorQueue(): readonly string[];
 }
 
 export interface ProduceParams {
@@ -375,7 +375,7 @@ export class MediaRouting {
 
   /** How many of the queue's first points are kept on standby (none when the hub runs without standby). */
   get #standbyPoints(): number {
-    return this.#media.settings.standby === false || !this.#host.floorQueue ? 0 : STANDBY_POINTS;
+    return this.#media.settings.standby === false ? 0 : STANDBY_POINTS;
   }
 
   #reconcileLogged(session: Session): void {

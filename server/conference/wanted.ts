@@ -16,7 +16,7 @@ export interface WantedHost {
   floorHolder(): string | null;
   talkback(): TalkbackView;
   /** The floor queue's points in order (standby consumers follow its first ones); none when absent. */
-  floorQueue?(): readonly string[];
+  floorQueue(): readonly string[];
 }
 
 /** The roles whose screens show a stage (room displays and the consoles): they keep the next speakers on standby. */
@@ -58,7 +58,10 @@ export function wantedBy(host: WantedHost, session: Session, standbyPoints = 0):
   }
   if (standbyPoints > 0 && SHOWS_STAGE.has(session.role)) {
     // As the stage will be when each of them holds the floor: consumed now, paused at the hub until then.
-    for (const id of (host.floorQueue?.() ?? []).filter((p) => p !== holder).slice(0, standbyPoints)) {
+    for (const id of host
+      .floorQueue()
+      .filter((p) => p !== holder)
+      .slice(0, standbyPoints)) {
       if (id !== self) add(id, 'microphone', 'standby');
       if (id !== self || session.role === 'viewer') add(id, 'camera', 'standby');
     }

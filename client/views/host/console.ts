@@ -55,7 +55,7 @@ export class HostConsole implements View {
     const stage = new Stage(store, media, { lowerThird: true, centreLocal: isHost ? () => media.localStream : undefined });
     const floor = new FloorPanel(ctx);
     const wall = new Wall(ctx, () => floor.seconds());
-    const audio = new RemoteAudio(media);
+    const audio = new RemoteAudio(media, { store });
     const side = tabs(
       [
         { key: 'tab.questions', name: 'questions', panel: new QuestionsPanel(ctx).el },

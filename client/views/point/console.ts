@@ -31,7 +31,7 @@ export class PointConsole implements View {
     const technician = store.may(operatesPoint);
     const header = new Header(store);
     const stage = new Stage(store, media, { lowerThird: true });
-    const audio = new RemoteAudio(media, true);
+    const audio = new RemoteAudio(media, { muted: true, store });
     const listen = h('button', { class: 'small', attrs: { type: 'button', 'aria-pressed': 'false' }, data: { action: 'listen' } });
     const renderListen = (): void => {
       listen.textContent = audio.muted ? t('monitor.listen') : t('monitor.mute');
