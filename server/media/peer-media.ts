@@ -41,6 +41,9 @@ export interface PeerMediaEvents {
 }
 
 const SRTP_SUITE = 'AES_CM_128_HMAC_SHA1_80';
+/** A resumed video consumer asks again for a key frame this often until it has sent one, at most KEY_FRAME_TRIES times. */
+const KEY_FRAME_RETRY_MS = 150;
+const KEY_FRAME_TRIES = 8;
 
 export class PeerMedia extends SafeEmitter<PeerMediaEvents> {
   readonly router: types.Router;
@@ -260,10 +263,32 @@ export class PeerMedia extends SafeEmitter<PeerMediaEvents> {
     }
   }
 
-  /** Resumes `consumer`; video asks the sender for a key frame now rather than at its next interval. */
+  /**
+   * Resumes `consumer`. Video asks the sender for a key frame now rather than at its next interval, and asks
+   * again until the consumer has sent one (a request lost on the way, or an encoder that let it pass), so the
+   * picture starts as soon as it can.
+   */
   async #resume(consumer: types.Consumer): Promise<void> {
+    if (consumer.kind !== 'video') return void (await consumer.resume());
+    let sent = false;
+    const onTrace = (trace: types.ConsumerTraceEventData): void => {
+      if (trace.type === 'keyframe' && trace.direction === 'out') sent = true;
+    };
+    consumer.on('trace', onTrace);
+    await consumer.enableTraceEvent(['keyframe']);
     await consumer.resume();
-    if (consumer.kind === 'video') await consumer.requestKeyFrame();
+    await consumer.requestKeyFrame();
+    void this.#askUntilKeyFrame(consumer, () => sent).finally(() => consumer.off('trace', onTrace));
+  }
+
+  async #askUntilKeyFrame(consumer: types.Consumer, sent: () => boolean): Promise<void> {
+    for (let i = 1; i < KEY_FRAME_TRIES; i++) {
+      await new Promise((resolve) => setTimeout(resolve, KEY_FRAME_RETRY_MS));
+      if (sent() || consumer.closed || consumer.paused || this.#closed) return;
+      await consumer.requestKeyFrame().catch((error: unknown) => {
+        if (!consumer.closed) this.#logger.warn({ err: error, consumerId: consumer.id }, 'key frame request failed');
+      });
+    }
   }
 
   /** A new ICE username and password for one of this session's WebRTC transports (the client restarts ICE with them). */
