@@ -19,7 +19,7 @@ import * as mediasoup from 'mediasoup';
 import { HeadlessPoint } from '../lib/headless/point.ts';
 import type { MediaSenderOptions } from '../lib/headless/sender.ts';
 import { bareTarget, newest, type Receiving, type Target, viewerPoint } from './lib/bare-floor.ts';
-import { startHubWithStandby } from './lib/standby-hub.ts';
+import { startBenchHub } from './lib/bench-hub.ts';
 import { machine, printTable, udpCeiling, writeResult } from './lib/tools.ts';
 
 const { values } = parseArgs({
@@ -60,7 +60,7 @@ interface SwitchResult {
 }
 
 async function hubTarget(standby: boolean): Promise<Target> {
-  const { hub, url } = await startHubWithStandby(standby);
+  const { hub, url } = await startBenchHub(1, { DIEMCAU_STANDBY: standby ? '1' : '0' });
   const spec = hub.conferences.get(CONFERENCE)?.spec;
   if (!spec) throw new Error('demo conference missing');
   const districts = spec.points.filter((p) => p.id !== CENTRE && !p.centralSide).map((p) => p.id);

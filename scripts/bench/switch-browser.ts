@@ -17,7 +17,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Hub } from '../../server/hub.ts';
 import { buildClientIfStale, launchChromium, openPage } from '../lib/chromium.ts';
 import { HubClient } from '../lib/hub-client.ts';
-import { startHubWithStandby } from './lib/standby-hub.ts';
+import { startBenchHub } from './lib/bench-hub.ts';
 import { machine, printTable, writeResult } from './lib/tools.ts';
 
 const { values } = parseArgs({
@@ -186,7 +186,7 @@ async function ask(page: Page): Promise<void> {
 }
 
 async function run(browser: Browser, standby: boolean, errors: string[]): Promise<Sample[]> {
-  const { hub, url } = await startHubWithStandby(standby);
+  const { hub, url } = await startBenchHub(1, { DIEMCAU_STANDBY: standby ? '1' : '0' });
   const pages: Page[] = [];
   try {
     const conference = hub.conferences.get(CONFERENCE);

@@ -2,14 +2,15 @@
 // a fake camera and microphone and autoplay allowed, and the client built when its sources are newer than
 // the build. Small on purpose: the browser tests have their own helpers, which scripts do not import.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-const FLAGS = [
+/** Debian's Chromium as the tests and benchmarks run it: headless, fake camera and microphone, autoplay allowed. */
+export const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -20,6 +21,10 @@ const FLAGS = [
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
   '--autoplay-policy=no-user-gesture-required',
+];
+
+const FLAGS = [
+  ...CHROMIUM_FLAGS,
   // Pages in background tabs must not be throttled: every display is "on screen".
   '--disable-background-timer-throttling',
   '--disable-renderer-backgrounding',
@@ -30,7 +35,7 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', headless: true, args: FLAGS });
 }
 
-/** Builds dist/client when it is missing or older than a file under client/. */
+/** Builds dist/client when it is missing or older than a file under client/ (and stamps it, as setup does). */
 export function buildClientIfStale(): void {
   const newest = (dir: string): number =>
     Math.max(
@@ -45,6 +50,7 @@ export function buildClientIfStale(): void {
     cwd: ROOT,
     stdio: 'inherit',
   });
+  writeFileSync(join(ROOT, 'dist/client/.built'), '');
 }
 
 /** A page in its own context (its own renderer, as a separate PC would be), camera and microphone allowed. */

@@ -2,47 +2,17 @@
 // a test network namespace (through NetLink.wrapper; playwright still drives it over its pipe), the
 // client built when its sources changed, pages whose RTCPeerConnections are recorded so that a test reads
 // their WebRTC statistics, and checks that a <video> really plays.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
+import { buildClientIfStale, CHROMIUM_FLAGS } from '../../scripts/lib/chromium.ts';
 import type { NetLink } from '../../scripts/netem/link.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
+const FLAGS = CHROMIUM_FLAGS;
 
 /** Builds the client when dist/client is missing or older than any file under client/. */
-export function ensureClientBuilt(): void {
-  const stamp = join(ROOT, 'dist/client/index.html');
-  const newest = (dir: string): number =>
-    Math.max(
-      0,
-      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
-        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
-      ),
-    );
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newest(join(ROOT, 'client'))) return;
-  execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  writeFileSync(join(ROOT, 'dist/client/.built'), '');
-}
+export const ensureClientBuilt = buildClientIfStale;
 
 /**
  * Chromium in the root namespace, or inside `link`'s namespace. `secureOrigins` are plain-HTTP origins
