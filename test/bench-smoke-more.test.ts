@@ -53,3 +53,14 @@ it('memory per point runs in smoke mode: hub process and worker, bare baseline',
   expect(memory.rows.map((r) => `${r.target}/${r.part}`)).toEqual(['bare/process', 'bare/worker', 'hub/process', 'hub/worker']);
   for (const row of memory.rows) expect(row.totalMiB).toBeGreaterThan(0);
 });
+
+it('the browser floor switch runs in smoke mode: Chromium displays, with and without standby', { timeout: 200_000 }, async () => {
+  await run(process.execPath, ['--disable-warning=ExperimentalWarning', script('switch-browser'), '--smoke'], { timeout: 190_000 });
+  const switched = result('switch-browser-smoke') as { rows: Array<{ mode: string; samples: number; misses: number; p50: number }> };
+  expect(switched.rows.map((r) => r.mode).sort()).toEqual(['baseline', 'standby']);
+  for (const row of switched.rows) {
+    expect(row.samples).toBeGreaterThan(0);
+    expect(row.misses).toBeLessThan(row.samples);
+    expect(sane(row.p50)).toBe(true);
+  }
+});
