@@ -19,7 +19,7 @@ with_test=0
 
 # --- 1. Debian packages -------------------------------------------------------------------------------
 apt_packages=()
-if ((with_test)); then apt_packages+=(ffmpeg chromium firefox-esr iproute2 gcc libc6-dev coturn); fi
+if ((with_test)); then apt_packages+=(ffmpeg chromium firefox-esr iproute2 gcc libc6-dev coturn xvfb); fi
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

@@ -26,6 +26,11 @@ export function firefoxPrefs(secureHosts: string[] = []): Record<string, unknown
     // Remote media plays without a gesture.
     'media.autoplay.default': 0,
     'media.autoplay.blocking_policy': 0,
+    // Web Audio too (a display's boosted sound runs through an AudioContext), without a click; and a mock
+    // audio output: with no sound device (no /dev/snd, no PulseAudio) an AudioContext stays suspended even
+    // after a click, which puts the client's "click to start" prompt over every page that plays a boost.
+    'media.autoplay.block-webaudio': false,
+    'media.cubeb.force_mock_context': true,
     // The hub's plain-HTTP address counts as secure (as a deployment's HTTPS would), for getUserMedia.
     ...(secureHosts.length > 0 ? { 'dom.securecontext.allowlist': secureHosts.join(',') } : {}),
     // No first-run pages, updates, telemetry, portal or connectivity probes, prefetching.
@@ -98,11 +103,13 @@ export interface FirefoxOptions {
   secureHosts?: string[];
   /** More preferences, over firefoxPrefs(). */
   prefs?: Record<string, unknown>;
-  /** Default true; false needs an X display in DISPLAY (e.g. Xvfb), which screen capture needs. */
+  /** Default true; false needs an X display (`display`, e.g. Xvfb's), which screen capture needs. */
   headless?: boolean;
+  /** The X display (DISPLAY) of a Firefox that is not headless. */
+  display?: string;
 }
 
-/** Firefox ESR, headless, inside `link`'s namespace. Close it with closeFirefox. */
+/** Firefox ESR, headless unless told, inside `link`'s namespace. Close it with closeFirefox. */
 export async function launchFirefox(link: NetLink, options: FirefoxOptions = {}): Promise<Browser> {
   const dir = mkdtempSync(join(os.tmpdir(), 'diemcau-firefox-'));
   const relay = join(dir, 'relay.mjs');
@@ -118,6 +125,7 @@ export async function launchFirefox(link: NetLink, options: FirefoxOptions = {})
       headless: options.headless ?? true,
       extraPrefsFirefox: { ...firefoxPrefs(options.secureHosts), ...options.prefs },
       timeout: 60_000,
+      env: { ...process.env, ...(options.display ? { DISPLAY: options.display } : {}) },
       // FIREFOX_DUMPIO=1 shows Firefox's own output (with remote.log.level for the remote agent's).
       dumpio: process.env['FIREFOX_DUMPIO'] === '1',
     });
@@ -292,4 +300,101 @@ export async function tryDisplayMedia(page: Page): Promise<DisplayCapture> {
   const capture = (await page.evaluate('window.__displayCapture')) as DisplayCapture;
   await page.evaluate("document.getElementById('test-share-screen')?.remove(); delete window.__displayCapture");
   return capture;
+}
+
+/** What a display's stage shows now, as a viewer sees it (as test/e2e/layouts.test.ts reads it). */
+export interface StageState {
+  layout: string;
+  shown: string;
+  arrangement: string;
+  /** pointId/source of the visible main and second pictures ('' none; 'card:<pointId>' a name card). */
+  main: string;
+  second: string;
+  banner: boolean;
+  message: string;
+}
+
+export const STAGE_STATE = `(() => {
+  const stage = document.querySelector('.stage');
+  const picture = (slot) => {
+    const box = stage.querySelector('.tv-' + slot);
+    const card = box.querySelector('.name-card:not([hidden])');
+    if (card) return 'card:' + card.dataset.pointId;
+    const video = box.querySelector('video.front:not([hidden])');
+    return video && box.offsetParent !== null ? video.dataset.pointId + '/' + video.dataset.source : '';
+  };
+  const banner = stage.querySelector('.tv-banner');
+  const message = stage.querySelector('.banner-message');
+  return {
+    layout: stage.dataset.layout, shown: stage.dataset.shown, arrangement: stage.dataset.arrangement,
+    main: picture('main'), second: picture('second'), banner: !banner.hidden,
+    message: message.hidden ? '' : message.textContent,
+  };
+})()`;
+
+export const stageState = async (page: Page): Promise<StageState> => (await page.evaluate(STAGE_STATE)) as StageState;
+
+/** Starts (again) a log of every change of the page's stage with its time (epoch ms, the page's clock). */
+export async function watchStage(page: Page): Promise<void> {
+  await page.evaluate(`(() => {
+    window.__stageLog = [];
+    window.__stageObserver?.disconnect();
+    const note = () => window.__stageLog.push({ at: Date.now(), state: ${STAGE_STATE} });
+    window.__stageObserver = new MutationObserver(note);
+    window.__stageObserver.observe(document.querySelector('.stage'), { attributes: true, subtree: true, childList: true });
+    note();
+  })()`);
+}
+
+const matches = (state: StageState | undefined, want: Partial<StageState>): boolean =>
+  !!state && Object.entries(want).every(([k, v]) => state[k as keyof StageState] === v);
+
+/**
+ * Waits until the stage shows `want`; returns when it first did (epoch ms, from the watchStage log, so not
+ * delayed by the polling) and the final state.
+ */
+export async function waitStage(page: Page, want: Partial<StageState>, timeoutMs = 10_000): Promise<{ at: number; state: StageState }> {
+  const deadline = Date.now() + timeoutMs;
+  let state = await stageState(page);
+  while (!matches(state, want) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    state = await stageState(page);
+  }
+  if (!matches(state, want)) throw new Error(`the stage never showed ${JSON.stringify(want)}; it shows ${JSON.stringify(state)}`);
+  const log = (await page.evaluate('window.__stageLog || []')) as Array<{ at: number; state: StageState }>;
+  return { at: log.find((entry) => matches(entry.state, want))?.at ?? Date.now(), state };
+}
+
+/** One remote sound on a display: its gain, route, the gain node's value and the level after it (window.diemcauSound()). */
+export interface Sound {
+  pointId: string;
+  gainDb: number;
+  route: string;
+  nodeGain: number | null;
+  level: number | null;
+  context: string | null;
+}
+
+/** Waits until `ok(window.diemcauSound())` holds on `page`; throws with the last reading otherwise. */
+export async function waitSounds(page: Page, ok: (sounds: Sound[]) => boolean, timeoutMs = 10_000): Promise<Sound[]> {
+  const deadline = Date.now() + timeoutMs;
+  let sounds: Sound[] = [];
+  while (Date.now() < deadline) {
+    sounds = (await page.evaluate('window.diemcauSound ? window.diemcauSound() : []')) as Sound[];
+    if (ok(sounds)) return sounds;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the sounds never were as wanted: ${JSON.stringify(sounds)}`);
+}
+
+/** The loudest level (dBFS after the gain) of `pointId`'s sound over `ms`; -200 with no Web Audio route. */
+export async function loudestLevel(page: Page, pointId: string, ms = 3000): Promise<number> {
+  let loudest = -200;
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const sounds = (await page.evaluate('window.diemcauSound()')) as Sound[];
+    loudest = Math.max(loudest, sounds.find((s) => s.pointId === pointId)?.level ?? -200);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+  }
+  return loudest;
 }
