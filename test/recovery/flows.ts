@@ -29,7 +29,7 @@ export interface RecoveryOptions {
 }
 
 /**
- * Watches every flow from `faultAt` on (sampled every 10 ms). Where a consumer that carried a flow
+ * Watches every flow from `faultAt` on (sampled every 10 ms). Where a consumer that carried a flow (had packets)
  * closed after the fault, the flow is back at the first packet of the consumer that replaced it (same
  * origin, kind and purpose, created after the fault), as stamped by the receiving socket; a flow whose
  * consumers all stayed open counts 0. (Gaps in counting are not used for timing: a test process that
@@ -39,7 +39,10 @@ export interface RecoveryOptions {
  */
 export async function measureRecovery(flows: readonly Flow[], faultAt: number, options: RecoveryOptions = {}): Promise<Map<Flow, number>> {
   const { stallMs = 250, steadyMs = 1500, timeoutMs = 20_000 } = options;
-  const carriers = flows.map((f) => f.to.consumers({ pointId: f.from, kind: f.what, open: true }));
+  // Only consumers that carried packets: a standby consumer (paused at the hub) is open but carries nothing.
+  const carriers = flows.map((f) =>
+    f.to.consumers({ pointId: f.from, kind: f.what, open: true }).filter((c) => c.firstPacketAt !== undefined),
+  );
   const last = flows.map(count);
   const lastGrowth = flows.map(() => faultAt);
   const steadySince = flows.map(() => faultAt);
