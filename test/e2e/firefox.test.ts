@@ -40,15 +40,14 @@ import {
   launchFirefox,
   loudestLevel,
   openFirefoxPage,
-  STAGE_STATE,
   type Sound,
-  type StageState,
   tryDisplayMedia,
   waitFirefoxPlaying,
   waitSounds,
   waitStage,
   watchStage,
 } from '../helpers/firefox.ts';
+import { STAGE_STATE, type StageState } from '../helpers/stage-state.ts';
 import { startHub } from '../helpers/test-hub.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { startXvfb, type Xvfb, xvfbMissing } from '../helpers/xvfb.ts';

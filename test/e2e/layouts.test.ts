@@ -16,6 +16,7 @@ import type { Role } from '../../shared/domain.ts';
 import type { Layout } from '../../shared/programme.ts';
 import type { Hub } from '../../server/hub.ts';
 import { openPage, waitPlaying } from '../helpers/browser.ts';
+import { STAGE_STATE, type StageState, stageMatches, WATCH_STAGE } from '../helpers/stage-state.ts';
 import { hubAndBrowser } from '../helpers/test-hub.ts';
 import { sleep, waitFor } from '../helpers/wait.ts';
 
@@ -112,46 +113,6 @@ const REQUEST = (name: string, params: unknown): string => `(async () => {
   });
 })()`;
 
-/** What the stage shows now, as a viewer sees it. */
-interface StageState {
-  layout: string;
-  shown: string;
-  arrangement: string;
-  /** pointId/source of the visible main and second pictures ('' none; 'card:<pointId>' a name card). */
-  main: string;
-  second: string;
-  banner: boolean;
-  message: string;
-}
-
-const STAGE_STATE = `(() => {
-  const stage = document.querySelector('.stage');
-  const picture = (slot) => {
-    const box = stage.querySelector('.tv-' + slot);
-    const card = box.querySelector('.name-card:not([hidden])');
-    if (card) return 'card:' + card.dataset.pointId;
-    const video = box.querySelector('video.front:not([hidden])');
-    return video && box.offsetParent !== null ? video.dataset.pointId + '/' + video.dataset.source : '';
-  };
-  const banner = stage.querySelector('.tv-banner');
-  const message = stage.querySelector('.banner-message');
-  return {
-    layout: stage.dataset.layout, shown: stage.dataset.shown, arrangement: stage.dataset.arrangement,
-    main: picture('main'), second: picture('second'), banner: !banner.hidden,
-    message: message.hidden ? '' : message.textContent,
-  };
-})()`;
-
-/** Keeps every change of the stage with its time (epoch ms), to time a switch on the page's own clock. */
-const WATCH_STAGE = `(() => {
-  if (window.__stageLog) return;
-  const log = [];
-  window.__stageLog = log;
-  const note = () => log.push({ at: Date.now(), state: ${STAGE_STATE} });
-  new MutationObserver(note).observe(document.querySelector('.stage'), { attributes: true, subtree: true, childList: true });
-  note();
-})()`;
-
 /**
  * Samples the stage on every animation frame for `ms`: whether the banner covers it, whether the main video
  * is hidden, whose picture it shows and its mean luma (a 32×18 copy of the visible frame, or of the still over
@@ -236,12 +197,12 @@ describe('layouts chosen by the host, on every display and the host’s preview'
       let final: StageState | undefined;
       while (Date.now() < deadline) {
         final = await state(page);
-        if (Object.entries(want).every(([k, v]) => final?.[k as keyof StageState] === v)) break;
+        if (stageMatches(final, want)) break;
         await sleep(50);
       }
       expect(final, `display in ${layout}`).toMatchObject(want);
       const log = (await page.evaluate('window.__stageLog')) as Array<{ at: number; state: StageState }>;
-      const shownAt = log.find((e) => Object.entries(want).every(([k, v]) => e.state[k as keyof StageState] === v))?.at ?? Date.now();
+      const shownAt = log.find((e) => stageMatches(e.state, want))?.at ?? Date.now();
       afterAnswerMs.push(shownAt - answeredAt);
       afterSendMs.push(shownAt - sentAt);
     }

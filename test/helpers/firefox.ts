@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
 import type { NetLink } from '../../scripts/netem/link.ts';
+import { STAGE_STATE, type StageState, stageMatches, WATCH_STAGE } from './stage-state.ts';
 
 export const FIREFOX = process.env['FIREFOX_PATH'] ?? '/usr/bin/firefox-esr';
 
@@ -302,52 +303,12 @@ export async function tryDisplayMedia(page: Page): Promise<DisplayCapture> {
   return capture;
 }
 
-/** What a display's stage shows now, as a viewer sees it (as test/e2e/layouts.test.ts reads it). */
-export interface StageState {
-  layout: string;
-  shown: string;
-  arrangement: string;
-  /** pointId/source of the visible main and second pictures ('' none; 'card:<pointId>' a name card). */
-  main: string;
-  second: string;
-  banner: boolean;
-  message: string;
-}
-
-export const STAGE_STATE = `(() => {
-  const stage = document.querySelector('.stage');
-  const picture = (slot) => {
-    const box = stage.querySelector('.tv-' + slot);
-    const card = box.querySelector('.name-card:not([hidden])');
-    if (card) return 'card:' + card.dataset.pointId;
-    const video = box.querySelector('video.front:not([hidden])');
-    return video && box.offsetParent !== null ? video.dataset.pointId + '/' + video.dataset.source : '';
-  };
-  const banner = stage.querySelector('.tv-banner');
-  const message = stage.querySelector('.banner-message');
-  return {
-    layout: stage.dataset.layout, shown: stage.dataset.shown, arrangement: stage.dataset.arrangement,
-    main: picture('main'), second: picture('second'), banner: !banner.hidden,
-    message: message.hidden ? '' : message.textContent,
-  };
-})()`;
-
 export const stageState = async (page: Page): Promise<StageState> => (await page.evaluate(STAGE_STATE)) as StageState;
 
 /** Starts (again) a log of every change of the page's stage with its time (epoch ms, the page's clock). */
 export async function watchStage(page: Page): Promise<void> {
-  await page.evaluate(`(() => {
-    window.__stageLog = [];
-    window.__stageObserver?.disconnect();
-    const note = () => window.__stageLog.push({ at: Date.now(), state: ${STAGE_STATE} });
-    window.__stageObserver = new MutationObserver(note);
-    window.__stageObserver.observe(document.querySelector('.stage'), { attributes: true, subtree: true, childList: true });
-    note();
-  })()`);
+  await page.evaluate(WATCH_STAGE);
 }
-
-const matches = (state: StageState | undefined, want: Partial<StageState>): boolean =>
-  !!state && Object.entries(want).every(([k, v]) => state[k as keyof StageState] === v);
 
 /**
  * Waits until the stage shows `want`; returns when it first did (epoch ms, from the watchStage log, so not
@@ -356,13 +317,13 @@ const matches = (state: StageState | undefined, want: Partial<StageState>): bool
 export async function waitStage(page: Page, want: Partial<StageState>, timeoutMs = 10_000): Promise<{ at: number; state: StageState }> {
   const deadline = Date.now() + timeoutMs;
   let state = await stageState(page);
-  while (!matches(state, want) && Date.now() < deadline) {
+  while (!stageMatches(state, want) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     state = await stageState(page);
   }
-  if (!matches(state, want)) throw new Error(`the stage never showed ${JSON.stringify(want)}; it shows ${JSON.stringify(state)}`);
+  if (!stageMatches(state, want)) throw new Error(`the stage never showed ${JSON.stringify(want)}; it shows ${JSON.stringify(state)}`);
   const log = (await page.evaluate('window.__stageLog || []')) as Array<{ at: number; state: StageState }>;
-  return { at: log.find((entry) => matches(entry.state, want))?.at ?? Date.now(), state };
+  return { at: log.find((entry) => stageMatches(entry.state, want))?.at ?? Date.now(), state };
 }
 
 /** One remote sound on a display: its gain, route, the gain node's value and the level after it (window.diemcauSound()). */
