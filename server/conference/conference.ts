@@ -90,14 +90,12 @@ export class Conference {
         status: () => this.#status,
         assertRemotePoint: (pointId) => void this.#remotePoint(pointId),
         isConnected: (pointId) => this.#points.get(pointId)?.representative !== undefined,
-        broadcast: (event, payload) => {
-          this.#broadcast(event, payload);
-          if (event === 'floor.updated') this.media.queueChanged();
-        },
+        broadcast: (event, payload) => this.#broadcast(event, payload),
         speakerChanged: () => {
           this.talkback.floorChanged(this.floor.holder);
           this.media.speakerChanged();
         },
+        queueChanged: () => this.media.queueChanged(),
       },
       stores,
       stored.floor,

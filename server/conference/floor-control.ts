@@ -22,6 +22,8 @@ export interface FloorHost {
   broadcast<K extends EventName>(event: K, payload: EventPayload<K>): void;
   /** The speaker changed: microphones open or close and every stage follows (media work, not awaited). */
   speakerChanged(): void;
+  /** Only the queue (or the timer) changed: receivers follow the queue's first points on standby (media work). */
+  queueChanged(): void;
 }
 
 export interface FloorStores {
@@ -125,5 +127,6 @@ export class FloorControl {
   #changed(view: FloorView, cause: FloorCause): void {
     this.#host.broadcast('floor.updated', view);
     if (SPEAKER_CHANGES.has(cause)) this.#host.speakerChanged();
+    else this.#host.queueChanged();
   }
 }

@@ -3,10 +3,9 @@
 // floor, host mutes); audio levels for the monitoring wall; and the media's own faults (a worker's router
 // lost, a replacement router added, a session's media rebuilt). It sees its conference only through MediaHost.
 import type { types } from 'mediasoup';
-import type { ConferenceSpec, MediaSource } from '../../shared/domain.ts';
+import type { MediaSource } from '../../shared/domain.ts';
 import type { RtpCapabilities, RtpParameters, TransportInfo } from '../../shared/media.ts';
 import type { EventName, EventPayload } from '../../shared/protocol.ts';
-import type { TalkbackView } from '../../shared/requests/backchannel.ts';
 import { isModerator, isPublisher, STANDBY_POINTS } from '../../shared/rules.ts';
 import { refuse } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -15,28 +14,19 @@ import type { ConnectParams, PeerMedia } from '../media/peer-media.ts';
 import type { Mutes } from '../store/conferences.ts';
 import type { Session } from './session.ts';
 import { repurpose, STANDBY_AFTER_SWITCH_MS, withoutNewStandby } from './standby.ts';
-import { wallPoints, wantedBy } from './wanted.ts';
+import { wallPoints, type WantedHost, wantedBy } from './wanted.ts';
 
-/** What the media rules need from their conference. */
-export interface MediaHost {
-  readonly spec: ConferenceSpec;
+/** What the media rules need from their conference (besides what the rules of who receives what read). */
+export interface MediaHost extends WantedHost {
   /** Sessions joined now. */
   sessions(): readonly Session[];
   /** Whether `session` is still joined (it may have left while its media work waited). */
   joined(session: Session): boolean;
-  /** The session that speaks for `pointId` now (host, co-host or technician), if one is connected. */
-  representative(pointId: string): Session | undefined;
   mutedByHost(pointId: string): Readonly<Mutes>;
-  /** The point holding the floor, or null when the centre has it. */
-  floorHolder(): string | null;
   /** What `pointId` publishes changed: its view goes to everyone again. */
   pointChanged(pointId: string): void;
-  /** Who the host listens to and talks to privately (talkback), one point each at most. */
-  talkback(): TalkbackView;
   /** Whether the host lets the point holding the floor share its screen. */
   pointSharing(): boolean;
-  /** The floor queue's points in order: receivers that show a stage keep its first ones on standby. */
-  floorQueue(): readonly string[];
 }
 
 export interface ProduceParams {

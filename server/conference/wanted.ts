@@ -9,13 +9,16 @@ import type { ConferenceSpec } from '../../shared/domain.ts';
 import type { TalkbackView } from '../../shared/requests/backchannel.ts';
 import type { Session } from './session.ts';
 
-/** What the rules read of the conference (MediaRouting's MediaHost has all of it). */
+/** What the rules read of the conference (MediaRouting's MediaHost extends it). */
 export interface WantedHost {
   readonly spec: ConferenceSpec;
+  /** The session that speaks for `pointId` now (host, co-host or technician), if one is connected. */
   representative(pointId: string): Session | undefined;
+  /** The point holding the floor, or null when the centre has it. */
   floorHolder(): string | null;
+  /** Who the host listens to and talks to privately (talkback), one point each at most. */
   talkback(): TalkbackView;
-  /** The floor queue's points in order (standby consumers follow its first ones); none when absent. */
+  /** The floor queue's points in order: receivers that show a stage keep its first ones on standby. */
   floorQueue(): readonly string[];
 }
 
