@@ -128,6 +128,19 @@ export const ConfigSchema = z
         path: ['rtcMaxPort'],
         message: 'must not be below rtcMinPort',
       }),
+    recording: z
+      .object({
+        /** Where recordings, clips, tracks and the press page's HLS go; relative paths are under dataDir. */
+        dir: z.string().min(1).default('recordings'),
+        /** A recording is refused to start (and the console warns) below this much free disk. */
+        minFreeMb: z.coerce.number().int().min(0).default(2048),
+        /** The programme mix's video bitrate (kbit/s) at 1280×720, 25 fps. */
+        videoKbps: z.coerce.number().int().min(500).max(20_000).default(3000),
+        /** The hub starts its recorder process when a conference needs one; false: never (no ffmpeg here). */
+        enabled: z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]).default(true),
+      })
+      .strict()
+      .default({ dir: 'recordings', minFreeMb: 2048, videoKbps: 3000, enabled: true }),
   })
   .strict();
 
@@ -171,6 +184,10 @@ export const ENV_KEYS = {
   DIEMCAU_RTC_MIN_PORT: 'media.rtcMinPort',
   DIEMCAU_RTC_MAX_PORT: 'media.rtcMaxPort',
   DIEMCAU_STANDBY: 'media.standby',
+  DIEMCAU_RECORDING_DIR: 'recording.dir',
+  DIEMCAU_RECORDING_MIN_FREE_MB: 'recording.minFreeMb',
+  DIEMCAU_RECORDING_VIDEO_KBPS: 'recording.videoKbps',
+  DIEMCAU_RECORDING: 'recording.enabled',
 } as const;
 
 export class ConfigError extends Error {

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.ts';
-import { Role as RoleSchema, type PointSpec, type Role } from '../shared/domain.ts';
+import type { PointSpec, Role } from '../shared/domain.ts';
+import { PersonRole as RoleSchema } from '../shared/requests/credentials.ts';
 import { CredentialIssuer } from './auth/credentials.ts';
 import { HubError } from './errors.ts';
 import { rotateAdminKey } from './http/admin-key.ts';

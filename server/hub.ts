@@ -17,6 +17,8 @@ import type { Logger } from './logger.ts';
 import { WorkerPool } from './media/worker-pool.ts';
 import { BackchannelStore } from './store/backchannel.ts';
 import { ProgrammeStore } from './store/programme.ts';
+import { RecordingStore } from './store/recording.ts';
+import { RecordingService } from './recording/service.ts';
 import { ConferenceStore } from './store/conferences.ts';
 import { Database } from './store/db.ts';
 import { RecordStore } from './store/records.ts';
@@ -34,6 +36,7 @@ export interface Hub {
   readonly conferences: ConferenceRegistry;
   readonly credentials: CredentialIssuer;
   readonly db: Database;
+  readonly recording: RecordingService;
   listen(): Promise<AddressInfo>;
   /** Stops accepting, ends sessions, closes conferences and workers. Safe to call twice. */
   close(reason: string): Promise<void>;
@@ -63,6 +66,12 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
   };
   const conferences = new ConferenceRegistry(workers, config.media, stores, logger);
   const credentials = new CredentialIssuer(db, config.auth.secret);
+  const recordingStore = new RecordingStore(db);
+  const recording = new RecordingService(
+    config,
+    { registry: conferences, credentials, recording: recordingStore, records: stores.records },
+    logger,
+  );
   if (config.demo) for (const spec of loadSpecs(demoDir)) conferences.seed(spec);
   conferences.openAll();
   logger.info({ database: db.file, schema: db.version, conferences: conferences.list().length }, 'store opened');
@@ -77,7 +86,7 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
   const httpServer = tls ? createHttpsServer(tls, app) : createServer(app);
   const io = createSocketServer(
     httpServer,
-    { registry: conferences, credentials, logger },
+    { registry: conferences, credentials, recording, logger },
     { ...config.limits, allowedOrigins: config.http.allowedOrigins, turn: config.turn },
   );
 
@@ -91,6 +100,7 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
     conferences,
     credentials,
     db,
+    recording,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -98,12 +108,20 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
           httpServer.off('error', reject);
           const address = httpServer.address() as AddressInfo;
           logger.info({ host: address.address, port: address.port, tls: Boolean(config.tls.cert) }, 'hub listening');
-          resolve(address);
+          // The recorders reach the hub over loopback.
+          const scheme = config.tls.cert ? 'https' : 'http';
+          const wildcard = address.address === '0.0.0.0' || address.address === '::';
+          const ip = wildcard ? '127.0.0.1' : address.address.includes(':') ? `[${address.address}]` : address.address;
+          recording.start(`${scheme}://${ip}:${address.port}`).then(
+            () => resolve(address),
+            (error: unknown) => reject(error),
+          );
         });
       }),
     close: (reason) => {
       closing ??= (async () => {
         logger.info({ reason }, 'hub closing');
+        await recording.close();
         await conferences.close();
         await new Promise<void>((resolve) => {
           io.close(() => resolve());

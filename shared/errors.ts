@@ -137,6 +137,17 @@ export const REASONS = {
   'programme.nothing_shared': reason('conflict'),
   // Floor and question flows, the rehearsal, the end (issue #12, items 5, 6, 8).
   'floor.point_offline': reason('conflict', 'pointId'),
+  // The recording and the live output (issue #14).
+  'recording.disk_low': reason('conflict', 'freeMb', 'neededMb'),
+  'recording.ended': reason('conflict'),
+  'recording.output_unknown': reason('not_found', 'outputId'),
+  'recording.outputs_full': reason('conflict', 'max'),
+  'recording.output_duplicate': reason('conflict'),
+  'recording.file_unknown': reason('not_found', 'fileId'),
+  'recording.file_open': reason('conflict', 'fileId'),
+  'recording.clip_range': reason('invalid', 'detail'),
+  'recording.no_recorder': reason('conflict'),
+  'recording.press_off': reason('forbidden'),
   // Join codes from the host's console (issue #12, item 3).
   'credentials.own': reason('forbidden', 'role', 'pointId'),
 } as const;

@@ -55,6 +55,18 @@ export const LoggedAction = z.discriminatedUnion('action', [
   entry('programme.gain', { pointId, gainDb: z.number() }),
   entry('programme.sharing', { allowed: z.boolean() }),
   entry('programme.stop_sharing', { pointIds: z.array(pointId) }),
+  // The recording and the live output (issue #14): never an address's stream key.
+  entry('recording.start', { recordingId: z.string() }),
+  entry('recording.stop', { recordingId: z.string() }),
+  /** A programme segment opened: the first of a recording, or the next after the recorder came back. */
+  entry('recording.segment', { recordingId: z.string(), segment: z.number(), fileId: z.string(), cause: z.enum(['start', 'restart']) }),
+  entry('recording.auto_start', { enabled: z.boolean() }),
+  entry('recording.output_add', { outputId: z.string(), label: z.string(), host: z.string() }),
+  entry('recording.output_set', { outputId: z.string(), enabled: z.boolean() }),
+  entry('recording.output_remove', { outputId: z.string() }),
+  entry('recording.press', { enabled: z.boolean() }),
+  entry('recording.file_delete', { fileId: z.string(), name: z.string() }),
+  entry('recording.clip', { fileId: z.string(), name: z.string(), fromMs: z.number(), toMs: z.number() }),
 ]);
 export type LoggedAction = z.infer<typeof LoggedAction>;
 export type ActionName = LoggedAction['action'];

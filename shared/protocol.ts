@@ -15,6 +15,7 @@ import { mediaRequests } from './requests/media.ts';
 import { programmeEvents, programmeRequests } from './requests/programme.ts';
 import { questionRequests } from './requests/questions.ts';
 import { recordRequests } from './requests/records.ts';
+import { recordingEvents, recordingRequests } from './requests/recording.ts';
 import { wallRequests } from './requests/wall.ts';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: WireError };
@@ -37,6 +38,7 @@ export const requests = {
   ...backchannelRequests,
   ...programmeRequests,
   ...wallRequests,
+  ...recordingRequests,
 } as const satisfies RequestTable;
 
 export type RequestName = keyof typeof requests;
@@ -113,6 +115,7 @@ export const events = {
   ...coreEvents,
   ...backchannelEvents,
   ...programmeEvents,
+  ...recordingEvents,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -2,7 +2,7 @@
 // role table, the domain's checks, the REST routes and the client's view gating all use these.
 // It imports nothing, so every other module of the protocol may import it.
 
-export const ALL_ROLES = ['host', 'cohost', 'technician', 'secretary', 'viewer'] as const;
+export const ALL_ROLES = ['host', 'cohost', 'technician', 'secretary', 'viewer', 'recorder'] as const;
 export type Role = (typeof ALL_ROLES)[number];
 /** Run the conference's content: moderate questions, see the monitoring wall, read the records. */
 export const MODERATORS = ['host', 'cohost'] as const satisfies readonly Role[];
@@ -23,6 +23,10 @@ export const RECORD_READERS = ['host', 'cohost', 'technician', 'secretary'] as c
 export const DOCUMENT_READERS = ALL_ROLES;
 /** Control the floor, the status, mutes, credentials, the agenda and documents. */
 export const CONTROLLERS = ['host'] as const satisfies readonly Role[];
+/** The hub's own recorder process (the programme mix, recording, live output): it joins at the central point. */
+export const RECORDERS = ['recorder'] as const satisfies readonly Role[];
+/** Roles a person can be given a join code for (the recorder's credential is the hub's own). */
+export const PERSON_ROLES = ['host', 'cohost', 'technician', 'secretary', 'viewer'] as const satisfies readonly Role[];
 /** Roles whose join code is redeemed by its first join (a viewer code serves many room displays). */
 export const SINGLE_USE_ROLES = ['host', 'cohost', 'technician', 'secretary'] as const satisfies readonly Role[];
 
@@ -40,7 +44,7 @@ export const isSingleUse = (role: Role): boolean => has(SINGLE_USE_ROLES, role);
  */
 export function roleBelongsAt(role: Role, point: { id: string; centralSide: boolean }, centralPointId: string): boolean {
   const central = point.id === centralPointId;
-  if (role === 'host') return central;
+  if (role === 'host' || role === 'recorder') return central;
   if (role === 'cohost') return point.centralSide;
   if (role === 'technician' || role === 'secretary') return !central && !point.centralSide;
   return true;
@@ -79,6 +83,12 @@ export const LIMITS = {
   joinCodeLength: 8,
   /** One back-channel message between the centre and a point's technician. */
   messageTextMax: 1000,
+  /** Live outputs (RTMP/RTMPS pushes) of one conference, and the length of an address and of its label. */
+  liveOutputsMax: 4,
+  liveOutputUrlMax: 1000,
+  liveOutputLabelMax: 100,
+  /** A clip's name, and its length at most (a chapter or a time range of the recording). */
+  clipNameMax: 200,
 } as const;
 
 /** The simulcast layers a point's camera sends (low for the wall, high for the stage). */

@@ -30,6 +30,7 @@ export const en: Record<Key, string> = {
   'role.technician': 'Technician',
   'role.secretary': 'Secretary',
   'role.viewer': 'Room display',
+  'role.recorder': 'Recorder',
   'conn.never': 'Never connected',
   'conn.connected': 'Connected',
   'conn.reconnecting': 'Reconnecting',

@@ -30,6 +30,7 @@ export const vi = {
   'role.technician': 'Kỹ thuật viên',
   'role.secretary': 'Thư ký',
   'role.viewer': 'Màn hình phòng họp',
+  'role.recorder': 'Bộ ghi hình',
   'conn.never': 'Chưa kết nối',
   'conn.connected': 'Đã kết nối',
   'conn.reconnecting': 'Đang kết nối lại',

@@ -54,6 +54,8 @@ export class Conference {
   readonly backchannel: Backchannel;
   readonly talkback: Talkback;
   readonly programme: Programme;
+  /** Parts kept by the hub (the recording) follow the status through these, after the change is stored and sent. */
+  readonly statusListeners = new Set<(status: ConferenceStatus) => void>();
   readonly #stores: ConferenceStores;
   readonly #logger: Logger;
   readonly #points = new Map<string, PointState>();
@@ -298,6 +300,7 @@ export class Conference {
       this.records.questions.setAside(actor);
       this.floor.setAside(actor);
     }
+    for (const listener of this.statusListeners) listener(status);
     if (status !== 'ended') return;
     // Ending is its own change; the floor's return to the centre is another, stored and logged as such.
     if (this.floor.holder) this.floor.revoke(actor);

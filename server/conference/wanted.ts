@@ -45,7 +45,8 @@ export function wantedBy(host: WantedHost, session: Session, standbyPoints = 0):
     if (!publisher || !producer || producer.closed) return;
     wanted.set(`${purpose}:${producer.id}`, { producer, router: publisher.peer.router, pointId, source, purpose });
   };
-  const self = session.pointId;
+  // The recorder sits at the central point but receives the programme like a hall's display.
+  const self = session.role === 'recorder' ? null : session.pointId;
   const centre = host.spec.centralPointId;
   if (self !== centre) for (const source of ['camera', 'microphone', 'screen'] as const) add(centre, source, 'programme');
   const holder = host.floorHolder();

@@ -239,6 +239,13 @@ export class PeerMedia extends SafeEmitter<PeerMediaEvents> {
     await this.#resume(consumer);
   }
 
+  /** A key frame of one of this session's video consumers, now (the recorder switching its mix to it). */
+  async requestKeyFrame(consumerId: string): Promise<void> {
+    const consumer = [...this.#consumers.values()].find((c) => c.id === consumerId);
+    if (!consumer) throw refuse('media.consumer_unknown', {}, 'no such consumer on this session');
+    if (consumer.kind === 'video' && !consumer.closed) await consumer.requestKeyFrame();
+  }
+
   /**
    * Moves the consumer under `from` to `to` (a new purpose: standby ↔ stage); returns it, or undefined when
    * there is none or `to` is taken. applyPurpose then resumes or pauses it.

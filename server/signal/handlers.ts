@@ -9,7 +9,9 @@ import type { Session } from '../conference/session.ts';
 import { backchannelHandlers } from './handlers/backchannel.ts';
 import { programmeHandlers } from './handlers/programme.ts';
 import { credentialHandlers } from './handlers/credentials.ts';
+import { recordingHandlers } from './handlers/recording.ts';
 import { wallHandlers } from './handlers/wall.ts';
+import type { RecordingService } from '../recording/service.ts';
 
 export interface HandlerContext {
   conference: Conference;
@@ -17,6 +19,8 @@ export interface HandlerContext {
   credentials: CredentialIssuer;
   /** The hub's TURN servers: each WebRTC transport gets fresh credentials for the session's point. */
   turn: TurnSettings;
+  /** The recording of every conference on this hub. */
+  recording: RecordingService;
 }
 
 type Params<K extends RequestName> = z.output<(typeof requests)[K]['params']>;
@@ -51,6 +55,10 @@ const core: HandlersOf<typeof coreRequests> = {
   },
   'media.resumeConsumer': async ({ conference, session }, p) => {
     await conference.media.resumeConsumer(session, p.consumerId);
+    return {};
+  },
+  'media.requestKeyFrame': async ({ session }, p) => {
+    await session.peer.requestKeyFrame(p.consumerId);
     return {};
   },
   'media.restartIce': async ({ session }, p) => ({ iceParameters: await session.peer.restartIce(p.transportId) }),
@@ -93,4 +101,11 @@ const core: HandlersOf<typeof coreRequests> = {
   'records.snapshot': ({ conference, session }) => conference.records.snapshot(session),
 };
 
-export const handlers: Handlers = { ...core, ...credentialHandlers, ...wallHandlers, ...backchannelHandlers, ...programmeHandlers };
+export const handlers: Handlers = {
+  ...core,
+  ...credentialHandlers,
+  ...wallHandlers,
+  ...backchannelHandlers,
+  ...programmeHandlers,
+  ...recordingHandlers,
+};

@@ -14,6 +14,7 @@ import {
 } from '../../shared/protocol.ts';
 import type { CredentialIssuer } from '../auth/credentials.ts';
 import type { TurnSettings } from '../auth/turn.ts';
+import type { RecordingService } from '../recording/service.ts';
 import type { ConferenceRegistry } from '../conference/registry.ts';
 import type { Session, SessionSink } from '../conference/session.ts';
 import { HubError, refuse, toWireError } from '../errors.ts';
@@ -57,7 +58,7 @@ function sinkFor(socket: Socket): SessionSink {
 
 export function createSocketServer(
   httpServer: HttpServer,
-  deps: { registry: ConferenceRegistry; credentials: CredentialIssuer; logger: Logger },
+  deps: { registry: ConferenceRegistry; credentials: CredentialIssuer; recording: RecordingService; logger: Logger },
   options: SocketServerOptions,
 ): HubSocketServer {
   const allowed = options.allowedOrigins;
@@ -140,7 +141,7 @@ export function createSocketServer(
       session.logger.info({ reason }, 'socket disconnected');
       conference.leave(session);
     });
-    register(socket, { conference, session, credentials: deps.credentials, turn: options.turn });
+    register(socket, { conference, session, credentials: deps.credentials, turn: options.turn, recording: deps.recording });
     socket.emit('session.welcome', welcome);
   });
 

@@ -167,6 +167,45 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (conference_id, point_id)
   );
   `,
+  // The recording and the live output (issue #14): the host's choices, the pushes (with their stream keys),
+  // and every file made (programme segments, clips, tracks) with its size, duration and SHA-256.
+  `
+  CREATE TABLE recording (
+    conference_id TEXT PRIMARY KEY REFERENCES conferences(id) ON DELETE CASCADE,
+    recording_id TEXT,
+    started_at INTEGER,
+    segment INTEGER NOT NULL DEFAULT 0,
+    auto_start INTEGER NOT NULL DEFAULT 0,
+    press_key TEXT
+  );
+  CREATE TABLE live_outputs (
+    id TEXT PRIMARY KEY,
+    conference_id TEXT NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,
+    label TEXT NOT NULL,
+    url TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE recording_files (
+    id TEXT PRIMARY KEY,
+    conference_id TEXT NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,
+    recording_id TEXT,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    segment INTEGER NOT NULL,
+    point_id TEXT,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    duration_ms INTEGER,
+    bytes INTEGER NOT NULL DEFAULT 0,
+    sha256 TEXT,
+    source_file_id TEXT,
+    from_ms INTEGER,
+    to_ms INTEGER
+  );
+  CREATE INDEX recording_files_conference ON recording_files (conference_id, started_at);
+  `,
 ];
 
 export class Database {

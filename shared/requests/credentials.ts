@@ -2,8 +2,11 @@
 // revoke, list each credential's state (never a code or a token), and the day's codes for every point.
 import { z } from 'zod';
 import { Role } from '../domain.ts';
-import { CONTROLLERS, LIMITS } from '../rules.ts';
+import { CONTROLLERS, LIMITS, PERSON_ROLES } from '../rules.ts';
 import { type RequestTable, id } from './common.ts';
+
+/** The roles a person gets a code for (never the hub's own recorder). */
+export const PersonRole = z.enum(PERSON_ROLES);
 
 const ttlSeconds = z.number().int().min(LIMITS.tokenTtlSecondsMin).max(LIMITS.tokenTtlSecondsMax).default(LIMITS.tokenTtlSecondsDefault);
 
@@ -20,25 +23,25 @@ export type CredentialRecord = z.infer<typeof CredentialRecord>;
 
 /** The roles of a bulk issue: each once. */
 export const IssueRoles = z
-  .array(Role)
+  .array(PersonRole)
   .min(1)
   .max(5)
   .refine((r) => new Set(r).size === r.length, 'a role appears twice');
 
 export const credentialRequests = {
   'credentials.issue': {
-    params: z.object({ pointId: id, role: Role, ttlSeconds }).strict(),
+    params: z.object({ pointId: id, role: PersonRole, ttlSeconds }).strict(),
     result: z.object({ token: z.string(), code: z.string(), expiresAt: z.number() }),
     roles: CONTROLLERS,
   },
   /** Revokes every earlier code and token of the point and role, and issues a fresh code, in one transaction. */
   'credentials.reissue': {
-    params: z.object({ pointId: id, role: Role, ttlSeconds }).strict(),
+    params: z.object({ pointId: id, role: PersonRole, ttlSeconds }).strict(),
     result: z.object({ code: z.string(), expiresAt: z.number(), revoked: z.number().int() }),
     roles: CONTROLLERS,
   },
   'credentials.revoke': {
-    params: z.object({ pointId: id, role: Role }).strict(),
+    params: z.object({ pointId: id, role: PersonRole }).strict(),
     result: z.object({ revoked: z.number().int() }),
     roles: CONTROLLERS,
   },

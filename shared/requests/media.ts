@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { MediaSource } from '../domain.ts';
 import { DtlsParameters, IceParameters, MediaKind, RtpCapabilities, RtpParameters, SrtpParameters, TransportInfo } from '../media.ts';
-import { ALL_ROLES, LEVEL_REPORTERS, PUBLISHERS } from '../rules.ts';
+import { ALL_ROLES, LEVEL_REPORTERS, PUBLISHERS, RECORDERS } from '../rules.ts';
 import { type RequestTable, id, empty } from './common.ts';
 
 export const mediaRequests = {
@@ -48,6 +48,12 @@ export const mediaRequests = {
     params: z.object({ volume: z.number().min(-127).max(0) }).strict(),
     result: empty,
     roles: LEVEL_REPORTERS,
+  },
+  /** A key frame of one of this session's video consumers (the recorder, switching its mix to that picture). */
+  'media.requestKeyFrame': {
+    params: z.object({ consumerId: id }).strict(),
+    result: empty,
+    roles: RECORDERS,
   },
   'media.resumeConsumer': {
     params: z.object({ consumerId: id }).strict(),

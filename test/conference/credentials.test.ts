@@ -93,7 +93,7 @@ describe('credentials from the console', () => {
   it('issues the day’s codes for every point and chosen role in one action; each joins', async () => {
     const conference = hub.conferences.get(CONF);
     if (!conference) throw new Error('no demo conference');
-    const roles: Role[] = ['technician', 'secretary', 'viewer'];
+    const roles: ('technician' | 'secretary' | 'viewer')[] = ['technician', 'secretary', 'viewer'];
     const { credentials } = await host.call('credentials.issueAll', { roles, ttlSeconds: 3600 });
     const expected = conference.spec.points.flatMap((p) =>
       roles.filter((r) => roleBelongsAt(r, p, conference.spec.centralPointId)).map((role) => ({ pointId: p.id, role })),

@@ -109,6 +109,17 @@ const SAMPLE: { [K in RequestName]: unknown } = {
   'backchannel.markRead': { pointId: MTTQ_POINT_FOR_ROLE.technician },
   'talkback.listen': { pointId: null },
   'talkback.talk': { pointId: null },
+  'media.requestKeyFrame': { consumerId: 'nope' },
+  'recording.view': {},
+  'recording.stop': {},
+  'recording.start': {},
+  'recording.setAutoStart': { enabled: false },
+  'recording.addOutput': { url: 'rtmp://127.0.0.1:1/live/nope', label: 'Đài PT-TH' },
+  'recording.setOutput': { outputId: 'nope', enabled: false },
+  'recording.removeOutput': { outputId: 'nope' },
+  'recording.setPress': { enabled: false },
+  'recording.deleteFile': { fileId: 'nope' },
+  'recorder.report': { state: 'starting', segment: 0, writtenMs: 0, fps: 0, hls: false, outputs: [] },
 };
 
 describe('every request × every role', () => {

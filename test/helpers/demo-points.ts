@@ -10,4 +10,5 @@ export const MTTQ_POINT_FOR_ROLE: Readonly<Record<Role, string>> = {
   technician: 'ha-noi',
   secretary: 'ha-noi',
   viewer: 'ha-noi',
+  recorder: 'trung-uong',
 };

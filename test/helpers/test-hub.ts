@@ -17,6 +17,9 @@ export async function startHub(env: Record<string, string> = {}): Promise<{ hub:
     DIEMCAU_WORKERS: '1',
     DIEMCAU_DATA_DIR: tempDataDir(),
     DIEMCAU_LOG_LEVEL: 'silent',
+    // No recorder process unless a test asks for one (DIEMCAU_RECORDING: '1').
+    DIEMCAU_RECORDING: '0',
+    DIEMCAU_RECORDING_MIN_FREE_MB: '64',
     ...env,
   });
   const hub = await createHub(config, pino({ level: 'silent' }));
