@@ -1,6 +1,7 @@
 // A headless conference point for tests and benchmarks: a hub client (one socket.io connection), a plain
-// SRTP transport to send on (Opus + three-layer VP8 simulcast from a steady generator) and one to receive
-// on (every pushed consumer resumed and counted). Built so that a dozen of them run on a 2-core machine:
+// SRTP transport to send on (Opus + three-layer VP8 simulcast from a steady generator, or real Opus and
+// single-layer VP8 from ffmpeg with `publish({ media: 'ffmpeg' })`) and one to receive on (every pushed
+// consumer resumed and counted). Built so that a dozen of them run on a 2-core machine:
 // senders share one ticker and stop by themselves after a bounded time, and close() stops all.
 //
 // Like the browser client, a point rebuilds its media by itself when the hub says `media.restart` (its
@@ -13,6 +14,7 @@ import type { RtpCapabilities, RtpParameters } from '../../../shared/media.ts';
 import type { HandshakeAuth } from '../../../shared/protocol.ts';
 import { HubClient, openHubSocket, RequestRefused, type HubClientOptions, type OpenedSocket } from '../hub-client.ts';
 import { newSrtpKey, SrtcpDecryptor } from '../srtp.ts';
+import { FfmpegSource } from './ffmpeg-source.ts';
 import { MediaReceiver, type ConsumerCounter, type ConsumerEvent, type ConsumerFilter } from './receiver.ts';
 import { MediaSender, type MediaSenderOptions } from './sender.ts';
 
@@ -48,6 +50,17 @@ export interface PublishOptions {
   /** See MediaSenderOptions.keyFrames and keyFrameIntervalMs (key frames when the hub asks, as an encoder's). */
   keyFrames?: MediaSenderOptions['keyFrames'];
   keyFrameIntervalMs?: number;
+  /**
+   * 'generator' (default): marked synthetic packets, three-layer VP8 simulcast. 'ffmpeg': real, decodable
+   * media from Debian's ffmpeg (see ffmpeg-source.ts): single-layer VP8 of a test picture with the point's
+   * id drawn on it, key frames every second, and an Opus tone; the options above do not apply.
+   */
+  media?: 'generator' | 'ffmpeg';
+  /** With media 'ffmpeg': picture size and rate, default 1280×720 at 25 fps; VP8 bitrate, default 1200 kbit/s. */
+  width?: number;
+  height?: number;
+  fps?: number;
+  videoKbps?: number;
 }
 
 function codecPayloadType(caps: RtpCapabilities, mimeType: string): number {
@@ -68,6 +81,10 @@ export class HeadlessPoint extends HubClient {
   readonly producers: Partial<Record<MediaSource, string>> = {};
   receiver: MediaReceiver | undefined;
   sender: MediaSender | undefined;
+  /** The ffmpeg source when publishing with media 'ffmpeg' (instead of `sender`). */
+  ffmpeg: FfmpegSource | undefined;
+  /** The key the hub encrypts this point's received media with (its receiving transport's srtpParameters). */
+  recvSrtpParameters: { cryptoSuite: string; keyBase64: string } | undefined;
   recvTransportId: string | undefined;
   sendTransportId: string | undefined;
   readonly #options: HeadlessPointOptions;
@@ -107,11 +124,13 @@ export class HeadlessPoint extends HubClient {
   }
 
   /**
-   * Opens a plain send transport and produces Opus (microphone) and three-layer VP8 simulcast (camera),
-   * then starts the steady sender.
+   * Opens a plain send transport and produces Opus (microphone) and VP8 (camera), then starts the steady
+   * sender (three-layer simulcast of marked packets) or, with `media: 'ffmpeg'`, an ffmpeg source (one layer
+   * of real media).
    */
   async publish(options: PublishOptions = { audio: true, video: true }): Promise<{ audio?: string; video?: string }> {
-    if (this.sender) throw new Error(`${this.label}: already publishing`);
+    if (this.sender || this.ffmpeg) throw new Error(`${this.label}: already publishing`);
+    const real = options.media === 'ffmpeg';
     this.#publishing = options;
     const caps = this.welcome.routerRtpCapabilities;
     const info = await this.call('media.createTransport', { direction: 'send', type: 'plain' });
@@ -122,9 +141,10 @@ export class HeadlessPoint extends HubClient {
     // RTCP from the hub (receiver reports, PLI, FIR): a sender that makes key frames on request needs them.
     const srtcp = new SrtcpDecryptor(info.srtpParameters);
     socket.on('message', (packet) => {
-      if (options.keyFrames !== 'on-request' || !this.sender) return;
+      const target = this.ffmpeg ?? (options.keyFrames === 'on-request' ? this.sender : undefined);
+      if (!target) return;
       try {
-        this.sender.handleRtcp(srtcp.unprotect(packet));
+        target.handleRtcp(srtcp.unprotect(packet));
       } catch {
         // Not SRTCP from the hub (or not authenticating): nothing to act on.
       }
@@ -138,6 +158,7 @@ export class HeadlessPoint extends HubClient {
     const result: { audio?: string; video?: string } = {};
     let audio: MediaSenderOptions['audio'];
     let video: MediaSenderOptions['video'];
+    let realVideo: { ssrc: number; payloadType: number } | undefined;
     if (options.audio) {
       audio = { ssrc: randomSsrc(), payloadType: codecPayloadType(caps, 'audio/opus') };
       const rtpParameters: RtpParameters = {
@@ -150,23 +171,46 @@ export class HeadlessPoint extends HubClient {
     }
     if (options.video) {
       const ssrcs = [randomSsrc(), randomSsrc(), randomSsrc()] as const;
-      video = { ssrcs, payloadType: codecPayloadType(caps, 'video/VP8') };
+      const payloadType = codecPayloadType(caps, 'video/VP8');
+      // One encoding with ffmpeg: mediasoup makes a simple consumer, which ignores the preferred layer.
+      if (real) realVideo = { ssrc: ssrcs[0], payloadType };
+      else video = { ssrcs, payloadType };
       const rtpParameters: RtpParameters = {
         codecs: [
           {
             mimeType: 'video/VP8',
-            payloadType: video.payloadType,
+            payloadType,
             clockRate: 90000,
             rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
           },
         ],
-        encodings: ssrcs.map((ssrc) => ({ ssrc, scalabilityMode: 'L1T1' })),
+        encodings: (real ? ssrcs.slice(0, 1) : ssrcs).map((ssrc) => ({ ssrc, scalabilityMode: 'L1T1' })),
         rtcp: { cname },
       };
       const { producerId } = await this.call('media.produce', { transportId: info.id, kind: 'video', source: 'camera', rtpParameters });
       this.producers.camera = result.video = producerId;
     }
     if (this.#closed) return result;
+    if (real) {
+      const source = new FfmpegSource({
+        socket,
+        remote: { ip: info.ip, port: info.port },
+        key,
+        label: this.pointId,
+        audio,
+        video: realVideo,
+        width: options.width,
+        height: options.height,
+        fps: options.fps,
+        videoKbps: options.videoKbps,
+        maxDurationMs: this.#options.maxSendMs,
+      });
+      this.ffmpeg = source;
+      await source.start();
+      // Closed or rebuilt while the local sockets were bound.
+      if (this.#closed || this.ffmpeg !== source) source.stop();
+      return result;
+    }
     this.sender = new MediaSender({
       socket,
       remote: { ip: info.ip, port: info.port },
@@ -205,6 +249,7 @@ export class HeadlessPoint extends HubClient {
     if (info.type !== 'plain') throw new Error(`${this.label}: asked for a plain transport, got ${info.type}`);
     this.recvTransportId = info.id;
     receiver.setKey(info.srtpParameters);
+    this.recvSrtpParameters = info.srtpParameters;
     await this.call('media.connectTransport', {
       transportId: info.id,
       srtpParameters: newSrtpKey(),
@@ -224,6 +269,8 @@ export class HeadlessPoint extends HubClient {
     const generation = ++this.#generation;
     this.sender?.stop();
     this.sender = undefined;
+    this.ffmpeg?.stop();
+    this.ffmpeg = undefined;
     this.#sendSocket?.close();
     this.#sendSocket = undefined;
     this.sendTransportId = undefined;
@@ -239,6 +286,8 @@ export class HeadlessPoint extends HubClient {
         if (this.#publishing) {
           this.sender?.stop();
           this.sender = undefined;
+          this.ffmpeg?.stop();
+          this.ffmpeg = undefined;
           await this.publish(this.#publishing);
         }
         record.doneAt = Date.now();
@@ -266,6 +315,7 @@ export class HeadlessPoint extends HubClient {
     if (this.#closed) return;
     this.#closed = true;
     this.sender?.stop();
+    this.ffmpeg?.stop();
     this.receiver?.close();
     this.#sendSocket?.close();
     this.socket.removeAllListeners();
