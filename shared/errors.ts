@@ -148,6 +148,8 @@ export const REASONS = {
   'recording.clip_range': reason('invalid', 'detail'),
   'recording.no_recorder': reason('conflict'),
   'recording.press_off': reason('forbidden'),
+  'recording.live_not_yet': reason('not_found'),
+  'auth.ticket': reason('unauthenticated'),
   // Join codes from the host's console (issue #12, item 3).
   'credentials.own': reason('forbidden', 'role', 'pointId'),
 } as const;

@@ -126,4 +126,6 @@ export const enReasons: Record<Reason, string> = {
   'recording.clip_range': 'The clip’s range is not valid ({detail}).',
   'recording.no_recorder': 'The recorder is not running.',
   'recording.press_off': 'The press page is off.',
+  'recording.live_not_yet': 'The programme is not streamed yet.',
+  'auth.ticket': 'The download link has expired or is not valid: press download again.',
 };

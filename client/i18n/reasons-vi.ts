@@ -127,4 +127,6 @@ export const viReasons: Record<Reason, string> = {
   'recording.clip_range': 'Đoạn cắt không hợp lệ ({detail}).',
   'recording.no_recorder': 'Bộ ghi hình chưa chạy.',
   'recording.press_off': 'Trang báo chí đang tắt.',
+  'recording.live_not_yet': 'Chương trình chưa được phát (hoặc chưa sẵn sàng).',
+  'auth.ticket': 'Liên kết tải xuống đã hết hạn hoặc không hợp lệ: hãy bấm tải lại.',
 };

@@ -12,7 +12,7 @@ import type { MediaClient, RemoteTrack } from '../net/media.ts';
 import type { Store } from '../state.ts';
 import { renderBanner } from './banner.ts';
 import { h, setText } from './dom.ts';
-import { decideLayout, type LayoutDecision, type LayoutInput, type Picture } from './layout.ts';
+import { decideLayout, type LayoutDecision, type LayoutInput, type Picture } from '../../shared/stage-layout.ts';
 import { GainedAudio } from './playback.ts';
 import { type Shot, SwapVideo } from './swap-video.ts';
 import './layouts.css';

@@ -17,6 +17,8 @@ import { errorHandler, notFoundHandler } from './errors.ts';
 import { buildOpenApi } from './openapi.ts';
 import { corsGuard } from './origin.ts';
 import { recordRoutes } from './records.ts';
+import { recordingRoutes } from './recordings.ts';
+import type { RecordingService } from '../recording/service.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -24,6 +26,7 @@ export interface ApiDeps {
   credentials: CredentialIssuer;
   db: Database;
   records: RecordStore;
+  recording: RecordingService;
   logger: Logger;
   /** Largest document upload (default DOCUMENT_MAX_BYTES). */
   documentMaxBytes?: number;
@@ -54,6 +57,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(conferenceRoutes({ gate, conferences, store: new ConferenceStore(db), credentials }));
   router.use(documentRoutes({ gate, records, dataDir: config.dataDir, maxBytes: deps.documentMaxBytes ?? DOCUMENT_MAX_BYTES, logger }));
   router.use(recordRoutes({ gate, records }));
+  router.use(recordingRoutes({ gate, recording: deps.recording }));
   router.use(notFoundHandler);
   router.use(errorHandler(logger));
   return router;

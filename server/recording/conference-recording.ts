@@ -47,7 +47,9 @@ export interface RecordingDeps {
 
 type OutputRuntime = Pick<LiveOutputView, 'state' | 'attempt' | 'error' | 'since'>;
 
-const actorOfSession = (session: Session | null): Actor => (session ? { pointId: session.pointId, role: session.role } : null);
+/** Who acts: a session, a REST caller (its actor), or the hub itself (null). */
+export type By = Session | { actor: Actor } | null;
+const actorOfSession = (by: By): Actor => (by === null ? null : 'actor' in by ? by.actor : { pointId: by.pointId, role: by.role });
 const stamp = (at: number): string => new Date(at).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
 
 export class ConferenceRecording {
@@ -137,7 +139,7 @@ export class ConferenceRecording {
 
   // --- The host's choices -----------------------------------------------------------------------------
 
-  async start(session: Session | null): Promise<RecordingView> {
+  async start(session: By): Promise<RecordingView> {
     this.#assertNotEnded();
     if (this.#settings.recordingId !== null) return this.view();
     await this.#refreshDisk();
@@ -154,11 +156,11 @@ export class ConferenceRecording {
       this.#settings = next;
       this.#openSegment('start');
     });
-    session?.logger.info({ action: 'recording.start', recordingId }, 'control action');
+    this.#deps.logger.info({ action: 'recording.start', recordingId, actor: actorOfSession(session) }, 'control action');
     return this.#changed();
   }
 
-  stop(session: Session | null): RecordingView {
+  stop(session: By): RecordingView {
     const recordingId = this.#settings.recordingId;
     if (recordingId === null) return this.view();
     const open = this.#recordingFileOpen();
@@ -171,7 +173,7 @@ export class ConferenceRecording {
     });
     this.#settings = next;
     if (open) this.#close(open.id, at, false);
-    session?.logger.info({ action: 'recording.stop', recordingId }, 'control action');
+    this.#deps.logger.info({ action: 'recording.stop', recordingId, actor: actorOfSession(session) }, 'control action');
     return this.#changed();
   }
 
@@ -235,7 +237,7 @@ export class ConferenceRecording {
     return this.#changed();
   }
 
-  async deleteFile(session: Session, fileId: string): Promise<RecordingView> {
+  async deleteFile(session: By, fileId: string): Promise<RecordingView> {
     const file = this.file(fileId);
     if (!file) throw refuse('recording.file_unknown', { fileId }, `no file ${fileId}`);
     if (file.endedAt === null || this.#closing.has(fileId)) throw refuse('recording.file_open', { fileId }, 'the file is being written');

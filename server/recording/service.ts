@@ -61,6 +61,11 @@ export class RecordingService {
     return part;
   }
 
+  /** A conference of this hub by id (opened from the store on first use). */
+  conference(id: string): Conference | undefined {
+    return this.#registry.get(id);
+  }
+
   /** Once the hub listens: every conference whose recording, pushes or press page were on starts its recorder again. */
   async start(hubUrl: string): Promise<void> {
     this.#hubUrl = hubUrl;

@@ -7,6 +7,7 @@ import { type RequestTable, id } from './common.ts';
 
 /** The roles a person gets a code for (never the hub's own recorder). */
 export const PersonRole = z.enum(PERSON_ROLES);
+export type PersonRole = z.infer<typeof PersonRole>;
 
 const ttlSeconds = z.number().int().min(LIMITS.tokenTtlSecondsMin).max(LIMITS.tokenTtlSecondsMax).default(LIMITS.tokenTtlSecondsDefault);
 

@@ -4,7 +4,7 @@
 // keeps ready beneath it.
 import { describe, expect, it } from 'vitest';
 
-import { decideLayout, type LayoutDecision, type LayoutInput } from '../../client/ui/layout.ts';
+import { decideLayout, type LayoutDecision, type LayoutInput } from '../../shared/stage-layout.ts';
 import { LAYOUTS } from '../../shared/programme.ts';
 
 const LIVE: LayoutInput = {

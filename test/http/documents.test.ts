@@ -240,6 +240,7 @@ beforeAll(async () => {
       credentials: hub.credentials,
       db: hub.db,
       records: new RecordStore(hub.db),
+      recording: hub.recording,
       logger: pino({ level: 'silent' }),
       documentMaxBytes: 4096,
     }),

@@ -1,7 +1,9 @@
 // The host's join codes: for each point and each role that belongs there, whether its code is unused,
 // used (and when) or revoked; a new code in one click (the old code and the device using it end), shown
 // with its link and QR code; revoking; and the day's codes for every point, opened as a printable sheet.
-import type { Role } from '../../../shared/domain.ts';
+import type { PersonRole } from '../../../shared/requests/credentials.ts';
+
+type Role = PersonRole;
 import type { CredentialRecord } from '../../../shared/requests/credentials.ts';
 import { controls, roleBelongsAt } from '../../../shared/rules.ts';
 import type { AppContext } from '../../app.ts';

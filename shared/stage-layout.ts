@@ -11,8 +11,8 @@
 //   automatic     with no picture at all                  → the banner
 // Before the start only 'auto' shows the banner (an explicit layout is the host's deliberate choice, e.g. the
 // centre's welcome before the opening); after the end everything is the banner.
-import type { ConferenceStatus } from '../../shared/domain.ts';
-import type { Layout } from '../../shared/programme.ts';
+import type { ConferenceStatus } from './domain.ts';
+import type { Layout } from './programme.ts';
 
 /** A picture the stage can show: the centre's camera, the speaker's camera, its name card, the shared screen. */
 export type Picture = 'centre' | 'speaker' | 'card' | 'slides';
