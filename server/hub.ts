@@ -80,7 +80,7 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
   app.disable('x-powered-by');
   app.use(securityHeaders());
   app.use(healthRouter(workers));
-  app.use('/api', apiRouter({ config, conferences, credentials, db, records: stores.records, logger }));
+  app.use('/api', apiRouter({ config, conferences, credentials, db, records: stores.records, recording, logger }));
   app.use(express.static(clientDir, { index: 'index.html' }));
 
   const httpServer = tls ? createHttpsServer(tls, app) : createServer(app);

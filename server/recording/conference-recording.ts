@@ -93,6 +93,11 @@ export class ConferenceRecording {
     return join(this.#deps.root, this.#id, 'hls');
   }
 
+  /** The recorder's process id while one runs (operations, tests). */
+  get recorderPid(): number | undefined {
+    return this.#supervisor.pid;
+  }
+
   get pressKey(): string | null {
     return this.#settings.pressKey;
   }

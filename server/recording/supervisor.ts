@@ -57,6 +57,11 @@ export class RecorderSupervisor {
     return this.#child !== undefined;
   }
 
+  /** The recorder's process id while one runs. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   /** Deaths in a row (reset once a recorder stayed up for a while). */
   get deaths(): number {
     return this.#deaths;
