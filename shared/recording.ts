@@ -127,10 +127,45 @@ export const RecorderConfig = z.object({
 });
 export type RecorderConfig = z.infer<typeof RecorderConfig>;
 
+/**
+ * A chapter of the recording, from the event log: a point's speaking turn, an agenda item, a question answered
+ * live. Times are within its programme file (ms from the file's start); `endMs` null while it goes on.
+ */
+export const Chapter = z.object({
+  id: z.string(),
+  kind: z.enum(['turn', 'agenda', 'question']),
+  /** The point's name, the agenda item's title, or the question's asker and unit. */
+  title: z.string(),
+  pointId: z.string().nullable(),
+  fileId: z.string(),
+  startMs: z.number(),
+  endMs: z.number().nullable(),
+  /** Wall-clock times (ms since 1970). */
+  from: z.number(),
+  to: z.number().nullable(),
+});
+export type Chapter = z.infer<typeof Chapter>;
+
+/** A clip: a chapter, or a range of one programme file (ms). */
+export const ClipRequest = z.union([
+  z.object({ chapterId: z.string().min(1).max(200), name: z.string().trim().max(LIMITS.clipNameMax).optional() }).strict(),
+  z
+    .object({
+      fileId: z.string().min(1).max(64),
+      fromMs: z.number().int().min(0),
+      toMs: z.number().int().min(1),
+      name: z.string().trim().max(LIMITS.clipNameMax).optional(),
+    })
+    .strict(),
+]);
+export type ClipRequest = z.infer<typeof ClipRequest>;
+
 /** What the recorder reports, twice a second and on every change. */
 export const RecorderReport = z.object({
   state: z.enum(['starting', 'running']),
   segment: z.number().int().min(0),
+  /** When the current segment's writer started (its media time 0, wall clock), null when none. */
+  segmentStartedAt: z.number().nullable(),
   writtenMs: z.number().min(0),
   fps: z.number().min(0),
   hls: z.boolean(),

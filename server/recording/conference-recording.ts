@@ -4,27 +4,20 @@
 // and the recorder's orders → the process. The choices survive a restart of the hub: a recording that was on
 // goes on in a new segment, pushes that were on push again.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConferenceSpec, ConferenceStatus } from '../../shared/domain.ts';
 import type { Actor } from '../../shared/event-log.ts';
 import type { EventName, EventPayload } from '../../shared/protocol.ts';
-import {
-  maskLiveOutputUrl,
-  type LiveOutputView,
-  type RecorderConfig,
-  type RecorderReport,
-  type RecorderState,
-  type RecordingFileView,
-  type RecordingView,
-} from '../../shared/recording.ts';
-import { LIMITS } from '../../shared/rules.ts';
+import type { Chapter, ClipRequest, RecorderConfig, RecorderReport, RecorderState, RecordingView } from '../../shared/recording.ts';
 import type { Session } from '../conference/session.ts';
 import { refuse } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { RecordingSettings, RecordingStore, StoredFile, StoredOutput } from '../store/recording.ts';
+import type { RecordingSettings, RecordingStore, StoredFile } from '../store/recording.ts';
 import type { RecordStore } from '../store/records.ts';
-import { freeBytes, measureFile } from './files.ts';
+import { chaptersOf, spansOf } from './chapters.ts';
+import { freeBytes } from './files.ts';
+import { LiveOutputs } from './live-outputs.ts';
+import { RecordingFiles } from './recording-files.ts';
 import type { RecorderSupervisor } from './supervisor.ts';
 
 /** What the part needs from its conference and the hub. */
@@ -45,8 +38,6 @@ export interface RecordingDeps {
   supervisor: (part: ConferenceRecording) => RecorderSupervisor;
 }
 
-type OutputRuntime = Pick<LiveOutputView, 'state' | 'attempt' | 'error' | 'since'>;
-
 /** Who acts: a session, a REST caller (its actor), or the hub itself (null). */
 export type By = Session | { actor: Actor } | null;
 const actorOfSession = (by: By): Actor => (by === null ? null : 'actor' in by ? by.actor : { pointId: by.pointId, role: by.role });
@@ -57,14 +48,11 @@ export class ConferenceRecording {
   readonly #deps: RecordingDeps;
   readonly #supervisor: RecorderSupervisor;
   #settings: RecordingSettings;
-  #outputs: StoredOutput[];
-  #files: StoredFile[];
-  readonly #runtime = new Map<string, OutputRuntime>();
+  readonly #outputs: LiveOutputs;
+  readonly #files: RecordingFiles;
   #recorder: RecorderState = 'off';
   #written = { ms: 0, fps: 0, hls: false, segment: 0 };
   #freeBytes = 0;
-  /** Files closed at the hub that the recorder may still be finishing: measured once it stops writing them. */
-  readonly #closing = new Set<string>();
   #lastBroadcast = 0;
   #diskTimer: NodeJS.Timeout | undefined;
 
@@ -72,11 +60,19 @@ export class ConferenceRecording {
     this.#host = host;
     this.#deps = deps;
     this.#settings = deps.store.settings(host.spec.id);
-    this.#outputs = deps.store.outputs(host.spec.id);
-    this.#files = deps.store.files(host.spec.id);
+    this.#outputs = new LiveOutputs(host.spec.id, deps.store, deps.log);
     this.#supervisor = deps.supervisor(this);
-    // Files left open by a hub that stopped are closed now and measured.
-    for (const f of this.#files) if (f.endedAt === null) this.#close(f.id, Date.now());
+    this.#files = new RecordingFiles({
+      conferenceId: host.spec.id,
+      root: deps.root,
+      store: deps.store,
+      log: deps.log,
+      logger: deps.logger,
+      recorderRunning: () => this.#supervisor.running,
+      written: () => ({ segment: this.#written.segment, ms: this.#written.ms }),
+      changed: () => void this.#broadcast(),
+    });
+    this.#files.closeLeftOpen();
   }
 
   get #id(): string {
@@ -104,8 +100,13 @@ export class ConferenceRecording {
 
   /** A file of this conference by id, with its absolute path. */
   file(fileId: string): (StoredFile & { absolute: string }) | undefined {
-    const f = this.#files.find((x) => x.id === fileId);
-    return f ? { ...f, absolute: join(this.#deps.root, f.path) } : undefined;
+    return this.#files.get(fileId);
+  }
+
+  /** The chapters of every programme file, from the event log. */
+  chapters(): Chapter[] {
+    const id = this.#id;
+    return chaptersOf(spansOf(this.#deps.log.events(id), this.#host.spec, this.#deps.log.questions(id)), this.#files.all());
   }
 
   /** Starts the recorder if anything needs the mix (after a restart of the hub too); refreshes the disk figure. */
@@ -127,8 +128,8 @@ export class ConferenceRecording {
       press: { enabled: this.#settings.pressKey !== null, key: this.#settings.pressKey },
       hls: this.#written.hls,
       disk: { freeBytes: this.#freeBytes, minFreeBytes: this.#deps.minFreeBytes },
-      outputs: this.#outputs.map((o) => this.#outputView(o)),
-      files: this.#files.map((f) => this.#fileView(f)),
+      outputs: this.#outputs.view(),
+      files: this.#files.all().map((f) => this.#files.view(f)),
     };
   }
 
@@ -138,7 +139,7 @@ export class ConferenceRecording {
     return {
       record: open ? { segment: open.segment, path: open.path } : null,
       hls: this.#settings.pressKey !== null ? join(this.#id, 'hls') : null,
-      outputs: this.#outputs.map((o) => ({ id: o.id, url: o.url, enabled: o.enabled })),
+      outputs: this.#outputs.config(),
     };
   }
 
@@ -177,7 +178,7 @@ export class ConferenceRecording {
       this.#deps.log.log(this.#id, actorOfSession(session), 'recording.stop', { recordingId });
     });
     this.#settings = next;
-    if (open) this.#close(open.id, at, false);
+    if (open) this.#files.close(open.id, at, false);
     this.#deps.logger.info({ action: 'recording.stop', recordingId, actor: actorOfSession(session) }, 'control action');
     return this.#changed();
   }
@@ -192,41 +193,20 @@ export class ConferenceRecording {
     return this.#changed();
   }
 
-  addOutput(session: Session, url: string, label: string, enabled: boolean): RecordingView {
+  addOutput(by: By, url: string, label: string, enabled: boolean): RecordingView {
     this.#assertNotEnded();
-    if (this.#outputs.length >= LIMITS.liveOutputsMax) {
-      throw refuse('recording.outputs_full', { max: LIMITS.liveOutputsMax }, `at most ${LIMITS.liveOutputsMax} live outputs`);
-    }
-    if (this.#outputs.some((o) => o.url === url)) throw refuse('recording.output_duplicate', {}, 'this address is in the list already');
-    const output: StoredOutput = { id: randomUUID(), label, url, enabled, createdAt: Date.now() };
-    this.#deps.store.transaction(() => {
-      this.#deps.store.addOutput(this.#id, output);
-      const host = new URL(url).host;
-      this.#deps.log.log(this.#id, actorOfSession(session), 'recording.output_add', { outputId: output.id, label, host });
-    });
-    this.#outputs = [...this.#outputs, output];
+    this.#outputs.add(actorOfSession(by), url, label, enabled);
     return this.#changed();
   }
 
-  setOutput(session: Session, outputId: string, enabled: boolean): RecordingView {
-    this.#output(outputId);
+  setOutput(by: By, outputId: string, enabled: boolean): RecordingView {
     if (enabled) this.#assertNotEnded();
-    this.#deps.store.transaction(() => {
-      this.#deps.store.setOutput(outputId, enabled);
-      this.#deps.log.log(this.#id, actorOfSession(session), 'recording.output_set', { outputId, enabled });
-    });
-    this.#outputs = this.#outputs.map((o) => (o.id === outputId ? { ...o, enabled } : o));
+    this.#outputs.set(actorOfSession(by), outputId, enabled);
     return this.#changed();
   }
 
-  removeOutput(session: Session, outputId: string): RecordingView {
-    this.#output(outputId);
-    this.#deps.store.transaction(() => {
-      this.#deps.store.removeOutput(outputId);
-      this.#deps.log.log(this.#id, actorOfSession(session), 'recording.output_remove', { outputId });
-    });
-    this.#outputs = this.#outputs.filter((o) => o.id !== outputId);
-    this.#runtime.delete(outputId);
+  removeOutput(by: By, outputId: string): RecordingView {
+    this.#outputs.remove(actorOfSession(by), outputId);
     return this.#changed();
   }
 
@@ -242,16 +222,14 @@ export class ConferenceRecording {
     return this.#changed();
   }
 
-  async deleteFile(session: By, fileId: string): Promise<RecordingView> {
-    const file = this.file(fileId);
-    if (!file) throw refuse('recording.file_unknown', { fileId }, `no file ${fileId}`);
-    if (file.endedAt === null || this.#closing.has(fileId)) throw refuse('recording.file_open', { fileId }, 'the file is being written');
-    this.#deps.store.transaction(() => {
-      this.#deps.store.removeFile(fileId);
-      this.#deps.log.log(this.#id, actorOfSession(session), 'recording.file_delete', { fileId, name: file.name });
-    });
-    this.#files = this.#files.filter((f) => f.id !== fileId);
-    await unlink(file.absolute).catch(() => undefined);
+  async deleteFile(by: By, fileId: string): Promise<RecordingView> {
+    await this.#files.delete(actorOfSession(by), fileId);
+    return this.#changed();
+  }
+
+  /** Cuts a clip from a programme file (a chapter or a range); listed at once, ready once cut and measured. */
+  clip(by: By, request: ClipRequest): RecordingView {
+    this.#files.clip(actorOfSession(by), request, () => this.chapters());
     return this.#changed();
   }
 
@@ -259,25 +237,15 @@ export class ConferenceRecording {
 
   /** A report from the recorder: its state, what it writes, the pushes; answered with its orders. */
   report(report: RecorderReport): RecorderConfig {
-    const before = JSON.stringify([this.#recorder, this.#written.hls, [...this.#runtime.values()].map((r) => r.state)]);
+    const before = JSON.stringify([this.#recorder, this.#written.hls, this.#written.segment]);
     this.#recorder = report.state === 'running' ? 'running' : 'starting';
     this.#written = { ms: report.writtenMs, fps: report.fps, hls: report.hls, segment: report.segment };
-    for (const o of report.outputs) {
-      if (!this.#outputs.some((x) => x.id === o.id)) continue;
-      const was = this.#runtime.get(o.id);
-      this.#runtime.set(o.id, {
-        state: o.state,
-        attempt: o.attempt,
-        error: o.error,
-        since: was?.state === o.state ? was.since : Date.now(),
-      });
-    }
-    for (const fileId of this.#closing) {
-      const f = this.#files.find((x) => x.id === fileId);
-      if (f && f.segment !== report.segment) void this.#measure(fileId);
-    }
-    const after = JSON.stringify([this.#recorder, this.#written.hls, [...this.#runtime.values()].map((r) => r.state)]);
-    if (before !== after || Date.now() - this.#lastBroadcast >= 1000) this.#broadcast();
+    const pushes = this.#outputs.reported(report.outputs);
+    const open = this.#recordingFileOpen();
+    if (open && report.segmentStartedAt !== null && report.segment === open.segment) this.#files.started(open.id, report.segmentStartedAt);
+    this.#files.letGo(report.segment);
+    const after = JSON.stringify([this.#recorder, this.#written.hls, this.#written.segment]);
+    if (pushes || before !== after || Date.now() - this.#lastBroadcast >= 1000) this.#broadcast();
     return this.config();
   }
 
@@ -288,13 +256,13 @@ export class ConferenceRecording {
 
   /** The recorder ended: what it wrote is closed; a recording goes on in a new segment once it is back. */
   recorderExited(again: boolean): void {
-    for (const fileId of this.#closing) void this.#measure(fileId);
+    this.#files.letGo(null);
     this.#written = { ms: 0, fps: 0, hls: false, segment: 0 };
-    this.#runtime.clear();
+    this.#outputs.clear();
     this.#recorder = again ? (this.#supervisor.failing ? 'failed' : 'restarting') : 'off';
     const open = this.#recordingFileOpen();
     if (again && open) {
-      this.#close(open.id, Date.now());
+      this.#files.close(open.id, Date.now());
       this.#openSegment('restart');
     }
     this.#broadcast();
@@ -311,7 +279,7 @@ export class ConferenceRecording {
   async close(): Promise<void> {
     clearInterval(this.#diskTimer);
     await this.#supervisor.close();
-    await Promise.all([...this.#closing].map((id) => this.#measure(id)));
+    await this.#files.measureAll();
   }
 
   // --- Inside -----------------------------------------------------------------------------------------
@@ -320,15 +288,9 @@ export class ConferenceRecording {
     if (this.#host.status() === 'ended') throw refuse('recording.ended', {}, 'the conference has ended');
   }
 
-  #output(outputId: string): StoredOutput {
-    const output = this.#outputs.find((o) => o.id === outputId);
-    if (!output) throw refuse('recording.output_unknown', { outputId }, `no live output ${outputId}`);
-    return output;
-  }
-
   #recordingFileOpen(): StoredFile | undefined {
     const id = this.#settings.recordingId;
-    return id === null ? undefined : this.#files.find((f) => f.recordingId === id && f.kind === 'programme' && f.endedAt === null);
+    return id === null ? undefined : this.#files.all().find((f) => f.recordingId === id && f.kind === 'programme' && f.endedAt === null);
   }
 
   /** The next programme segment of the recording in progress: a file row, logged (inside the caller's transaction if any). */
@@ -345,33 +307,10 @@ export class ConferenceRecording {
     const settings = { ...this.#settings, segment };
     this.#deps.store.transaction(() => {
       this.#deps.store.saveSettings(this.#id, settings);
-      this.#deps.store.addFile(this.#id, file);
+      this.#files.add(file);
       this.#deps.log.log(this.#id, null, 'recording.segment', { recordingId, segment, fileId: file.id, cause });
     });
     this.#settings = settings;
-    this.#files = [...this.#files, file];
-  }
-
-  /** Marks a file closed (stored) and measures it once the recorder has let go of it. */
-  #close(fileId: string, at: number, store = true): void {
-    if (store) this.#deps.store.closeFile(fileId, at);
-    this.#files = this.#files.map((f) => (f.id === fileId ? { ...f, endedAt: f.endedAt ?? at } : f));
-    this.#closing.add(fileId);
-    if (!this.#supervisor.running) void this.#measure(fileId);
-  }
-
-  async #measure(fileId: string): Promise<void> {
-    if (!this.#closing.delete(fileId)) return;
-    const file = this.file(fileId);
-    if (!file) return;
-    try {
-      const m = await measureFile(file.absolute);
-      this.#deps.store.measured(fileId, m);
-      this.#files = this.#files.map((f) => (f.id === fileId ? { ...f, ...m } : f));
-    } catch (error) {
-      this.#deps.logger.warn({ err: error, fileId, path: file.path }, 'a recording file could not be measured');
-    }
-    this.#broadcast();
   }
 
   async #refreshDisk(): Promise<void> {
@@ -386,7 +325,7 @@ export class ConferenceRecording {
   /** Whether the programme mix is needed now: recording, a push switched on, or the press page. */
   #needsMix(): boolean {
     if (this.#host.status() === 'ended') return false;
-    return this.#settings.recordingId !== null || this.#settings.pressKey !== null || this.#outputs.some((o) => o.enabled);
+    return this.#settings.recordingId !== null || this.#settings.pressKey !== null || this.#outputs.anyEnabled();
   }
 
   #reconcile(): void {
@@ -417,24 +356,5 @@ export class ConferenceRecording {
 
   #send<K extends EventName>(event: K, payload: EventPayload<K>, to: (s: Session) => boolean): void {
     for (const session of this.#host.sessions()) if (to(session)) session.sink.emit(event, payload);
-  }
-
-  #outputView(o: StoredOutput): LiveOutputView {
-    const runtime = this.#runtime.get(o.id);
-    const state = o.enabled ? (runtime?.state ?? 'connecting') : 'off';
-    return { id: o.id, label: o.label, url: maskLiveOutputUrl(o.url), enabled: o.enabled, state, ...this.#runtimeFields(runtime) };
-  }
-
-  #runtimeFields(r: OutputRuntime | undefined): Pick<LiveOutputView, 'attempt' | 'error' | 'since'> {
-    return { attempt: r?.attempt ?? 0, error: r?.error ?? null, since: r?.since ?? null };
-  }
-
-  #fileView(f: StoredFile): RecordingFileView {
-    const open = f.endedAt === null;
-    return {
-      ...{ id: f.id, kind: f.kind, name: f.name, segment: f.segment, pointId: f.pointId, startedAt: f.startedAt, endedAt: f.endedAt },
-      durationMs: open && f.kind === 'programme' && f.segment === this.#written.segment ? this.#written.ms : f.durationMs,
-      ...{ bytes: f.bytes, sha256: f.sha256, open },
-    };
   }
 }

@@ -185,6 +185,11 @@ export class RecordingStore {
     );
   }
 
+  /** When the file's media time 0 is (the recorder's writer started then). */
+  setFileStart(fileId: string, at: number): void {
+    this.#db.run('UPDATE recording_files SET started_at = ? WHERE id = ?', at, fileId);
+  }
+
   /** The file is closed: when, and (once measured) its duration, size and hash. */
   closeFile(fileId: string, endedAt: number): void {
     this.#db.run('UPDATE recording_files SET ended_at = COALESCE(ended_at, ?) WHERE id = ?', endedAt, fileId);

@@ -2,7 +2,7 @@
 // conference, adds and switches live pushes (RTMP/RTMPS), turns the press page's public link on and off, and
 // deletes files; the hub's recorder process reports what it writes and sends.
 import { z } from 'zod';
-import { LiveOutputUrl, RecorderConfig, RecorderReport, RecordingView } from '../recording.ts';
+import { Chapter, ClipRequest, LiveOutputUrl, RecorderConfig, RecorderReport, RecordingView } from '../recording.ts';
 import { CONTROLLERS, LIMITS, MODERATORS, RECORDERS } from '../rules.ts';
 import { type RequestTable, id, empty } from './common.ts';
 
@@ -26,6 +26,10 @@ export const recordingRequests = {
   'recording.removeOutput': { params: z.object({ outputId: id }).strict(), result: RecordingView, roles: CONTROLLERS },
   /** The press page's public link (HLS, a few seconds behind): on with a fresh key, or off. */
   'recording.setPress': { params: z.object({ enabled: z.boolean() }).strict(), result: RecordingView, roles: CONTROLLERS },
+  /** The chapters of every programme file: speaking turns, agenda items, questions answered live. */
+  'recording.chapters': { params: empty, result: z.object({ chapters: z.array(Chapter) }), roles: MODERATORS },
+  /** Cuts a clip (a chapter or a range) from a programme file without re-encoding (key frames every 2 s). */
+  'recording.clip': { params: ClipRequest, result: RecordingView, roles: CONTROLLERS },
   'recording.deleteFile': { params: z.object({ fileId: id }).strict(), result: RecordingView, roles: CONTROLLERS },
   /** The recorder's state, twice a second and on change; answered with its orders (also sent as `recorder.config`). */
   'recorder.report': { params: RecorderReport.strict(), result: RecorderConfig, roles: RECORDERS },

@@ -119,7 +119,9 @@ const SAMPLE: { [K in RequestName]: unknown } = {
   'recording.removeOutput': { outputId: 'nope' },
   'recording.setPress': { enabled: false },
   'recording.deleteFile': { fileId: 'nope' },
-  'recorder.report': { state: 'starting', segment: 0, writtenMs: 0, fps: 0, hls: false, outputs: [] },
+  'recording.chapters': {},
+  'recording.clip': { fileId: 'nope', fromMs: 0, toMs: 1000 },
+  'recorder.report': { state: 'starting', segment: 0, segmentStartedAt: null, writtenMs: 0, fps: 0, hls: false, outputs: [] },
 };
 
 describe('every request × every role', () => {

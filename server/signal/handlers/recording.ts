@@ -22,5 +22,7 @@ export const recordingHandlers: { [K in keyof Table]: RecordingHandler<K> } = {
   'recording.removeOutput': ({ conference, session, recording }, p) => recording.of(conference).removeOutput(session, p.outputId),
   'recording.setPress': ({ conference, session, recording }, p) => recording.of(conference).setPress(session, p.enabled),
   'recording.deleteFile': ({ conference, session, recording }, p) => recording.of(conference).deleteFile(session, p.fileId),
+  'recording.chapters': ({ conference, recording }) => ({ chapters: recording.of(conference).chapters() }),
+  'recording.clip': ({ conference, session, recording }, p) => recording.of(conference).clip(session, p),
   'recorder.report': ({ conference, recording }, p) => recording.of(conference).report(p),
 };
