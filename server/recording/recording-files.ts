@@ -138,7 +138,7 @@ export class RecordingFiles {
       range = { ...request, label: '' };
     }
     const source = this.get(range.fileId);
-    if (!source || source.kind !== 'programme') throw refuse('recording.file_unknown', { fileId: range.fileId }, 'no such programme file');
+    if (source?.kind !== 'programme') throw refuse('recording.file_unknown', { fileId: range.fileId }, 'no such programme file');
     if (source.endedAt === null || source.durationMs === null) {
       throw refuse('recording.file_open', { fileId: source.id }, 'the file is still being written or measured');
     }
