@@ -19,7 +19,7 @@ with_test=0
 
 # --- 1. Debian packages -------------------------------------------------------------------------------
 apt_packages=()
-if ((with_test)); then apt_packages+=(ffmpeg chromium firefox-esr iproute2 gcc libc6-dev coturn xvfb); fi
+if ((with_test)); then apt_packages+=(ffmpeg chromium firefox-esr iproute2 gcc libc6-dev coturn xvfb nginx-light libnginx-mod-rtmp fonts-dejavu-core); fi
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
@@ -28,6 +28,11 @@ if ((${#missing[@]})); then
   fi
   log "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # No service starts at install (nginx would take port 80; the RTMP tests start their own): policy-rc.d says no.
+  policy=/usr/sbin/policy-rc.d
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get install -y -qq "${missing[@]}" >&2 || { apt-get update -qq >&2 && apt-get install -y -qq "${missing[@]}" >&2; }
 fi
 
