@@ -12,6 +12,7 @@ import { wallWords } from './i18n/wall.ts';
 import { flowsWords } from './i18n/flows.ts';
 import { layoutWords } from './i18n/layouts.ts';
 import { programmeWords } from './i18n/programme.ts';
+import { recordingWords } from './i18n/recording.ts';
 
 /** Every area's words: the core ones, then one spread per feature's own words (client/i18n/<area>.ts). */
 const vi = {
@@ -23,6 +24,7 @@ const vi = {
   ...flowsWords.vi,
   ...layoutWords.vi,
   ...programmeWords.vi,
+  ...recordingWords.vi,
 };
 const en: Record<Key, string> = {
   ...coreEn,
@@ -33,6 +35,7 @@ const en: Record<Key, string> = {
   ...flowsWords.en,
   ...layoutWords.en,
   ...programmeWords.en,
+  ...recordingWords.en,
 };
 export type Key = keyof typeof vi;
 export type Lang = 'vi' | 'en';

@@ -1,6 +1,8 @@
-// The browser client: one Vite app (host console, point console, room display) built into dist/client,
-// which the hub serves on its own port. `vite --config client/vite.config.ts` serves it for development
-// and forwards socket.io and the REST routes to a hub on localhost:8080.
+// The browser client: one Vite app with two pages, built into dist/client, which the hub serves on its own
+// port: index.html (host console, point console, room display) and press.html (the programme's HLS for the
+// press). `vite --config client/vite.config.ts` serves both for development and forwards socket.io and the
+// REST routes to a hub on localhost:8080.
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const hub = process.env.DIEMCAU_HUB_URL ?? 'http://localhost:8080';
@@ -13,6 +15,12 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
+    rolldownOptions: {
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        press: fileURLToPath(new URL('./press.html', import.meta.url)),
+      },
+    },
   },
   server: {
     fs: { allow: ['..'] },

@@ -21,6 +21,7 @@ import { FloorPanel } from './floor.ts';
 import { GainsPanel } from './programme/gains.ts';
 import { ProgrammePanel } from './programme/panel.ts';
 import { QuestionsPanel } from './questions.ts';
+import { RecordingPanel } from './recording/panel.ts';
 import { ReportMenu } from './report.ts';
 import { Wall } from './wall.ts';
 import { WallSummary } from './wall/summary.ts';
@@ -65,6 +66,7 @@ export class HostConsole implements View {
         { key: 'tab.messages', name: 'messages', panel: new HostBackchannel(ctx).el },
         ...(isHost ? [{ key: 'programme.gainsTab' as const, name: 'gains', panel: new GainsPanel(ctx).el }] : []),
         ...(isHost ? [{ key: 'codes.tab' as const, name: 'codes', panel: new CodesPanel(ctx).el }] : []),
+        { key: 'rec.tab', name: 'recording', panel: new RecordingPanel(ctx).el },
         { key: 'check.tab', name: 'check', panel: new CheckPanel(ctx).el },
       ],
       'host-tabs',

@@ -1,0 +1,44 @@
+// How the recording tab writes figures: durations as h:mm:ss, sizes in MB or GB (the language's decimal
+// mark), a start time with its date when it is not today, a shortened SHA-256, and a live output's failure.
+import { formatNumber, t, timeOfDay, type Key } from '../../../i18n.ts';
+
+const MB = 2 ** 20;
+const GB = 2 ** 30;
+
+/** 3723000 → "1:02:03" (always with hours: a recording's length reads the same at any size). */
+export function hms(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+  return `${h}:${m}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** Bytes as "152,3 MB" or "4,2 GB" (whole megabytes under 10 MB read "0,4 MB" too). */
+export function size(bytes: number): string {
+  return bytes >= GB ? `${formatNumber(bytes / GB)} GB` : `${formatNumber(bytes / MB)} MB`;
+}
+
+/** "08:05", or "08:05 12/05" when not today. */
+export function startTime(epochMs: number, now = Date.now()): string {
+  const d = new Date(epochMs);
+  const today = new Date(now).toDateString() === d.toDateString();
+  return today ? timeOfDay(epochMs) : `${timeOfDay(epochMs)} ${d.getDate()}/${String(d.getMonth() + 1).padStart(2, '0')}`;
+}
+
+/** "3fa4b2c1…9b1c". */
+export const shortSha = (sha: string): string => `${sha.slice(0, 8)}…${sha.slice(-4)}`;
+
+const OUTPUT_ERRORS: Record<string, Key> = {
+  connect: 'rec.err.connect',
+  refused: 'rec.err.refused',
+  exited: 'rec.err.exited',
+  timeout: 'rec.err.timeout',
+  tls: 'rec.err.tls',
+  dns: 'rec.err.dns',
+};
+
+/** A live output's last failure in words: a known code's sentence, any other code named as it is. */
+export function outputError(code: string): string {
+  const key = OUTPUT_ERRORS[code];
+  return key ? t(key) : t('rec.err.other', { code });
+}

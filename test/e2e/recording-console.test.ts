@@ -1,0 +1,253 @@
+// The console's recording tab and the press page in Chromium, against a hub without a recorder process
+// (DIEMCAU_RECORDING=0; where a running recorder matters, the test reports for it through the hub's own
+// `report`, as the recorder would): the host adds a live output with a bad address (the problem next to the
+// field, nothing sent to the hub), then a good one (listed with its stream key hidden); switches the press
+// link on (the link and a QR code that decodes to it); records twice with a real MP4 written where the hub
+// expects the part (length, size and SHA-256 listed; the download through a ticket gives the same bytes; the
+// delete asks first); the press page says "chưa phát" for the right key and "liên kết đã tắt" for a wrong one.
+// A second hub that needs more free disk than there is refuses the start, in Vietnamese, under the button.
+// With DIEMCAU_DOC_SHOTS=1: docs/screenshots/host-recording-1920.png and host-recording-1366.png.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import jsqrModule from 'jsqr';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hub } from '../../server/hub.ts';
+import { ensureClientBuilt, launch } from '../helpers/browser.ts';
+import { startHub } from '../helpers/test-hub.ts';
+
+const jsQR = ((jsqrModule as unknown as { default?: typeof jsqrModule }).default ?? jsqrModule) as unknown as (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+) => { data: string } | null;
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CONF = 'dong-nai-tap-huan-bau-cu';
+const CENTRE = 'tinh-dong-nai';
+const SHOTS = process.env['DIEMCAU_SHOTS'] ?? '/tmp/shots';
+const FULL_HD = { width: 1920, height: 1080 };
+const LAPTOP = { width: 1366, height: 768 };
+
+let browser: Browser;
+let hub: Hub;
+let url: string;
+let tight: { hub: Hub; url: string };
+const errors: string[] = [];
+const dialogs: string[] = [];
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  ensureClientBuilt();
+  [{ hub, url }, tight] = await Promise.all([startHub(), startHub({ DIEMCAU_RECORDING_MIN_FREE_MB: '99999999' })]);
+  browser = await launch();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await hub?.close('test over');
+  await tight?.hub.close('test over');
+}, 60_000);
+
+async function open(base: string, path: string, label: string, viewport = FULL_HD, before?: (page: Page) => void): Promise<Page> {
+  const context = await browser.newContext({ viewport, permissions: ['camera', 'microphone'], acceptDownloads: true });
+  await context.addInitScript(`document.addEventListener('securitypolicyviolation', (e) => {
+    (window.__csp ??= []).push(e.violatedDirective + ' ' + e.blockedURI);
+  });`);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`${label}: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.accept();
+  });
+  before?.(page);
+  await page.goto(`${base}${path}`);
+  pages.push(page);
+  return page;
+}
+
+async function until(page: Page, expression: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms: ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const text = async (page: Page, selector: string): Promise<string> => ((await page.textContent(selector)) ?? '').trim();
+
+/** The host console of `base`'s hub with the recording tab open and its view loaded. */
+async function hostConsole(target: Hub, base: string, viewport = FULL_HD, before?: (page: Page) => void): Promise<Page> {
+  const { code } = await target.credentials.issue({ conferenceId: CONF, pointId: CENTRE, role: 'host' }, 3600);
+  const page = await open(base, `/?code=${code}`, 'host', viewport, before);
+  await page.waitForSelector('[data-view="host"]');
+  await page.click('[data-tab="recording"]');
+  await page.waitForSelector('.recording[data-recorder]');
+  return page;
+}
+
+const part = (target: Hub) => {
+  const conference = target.conferences.get(CONF);
+  if (!conference) throw new Error('no demo conference');
+  return target.recording.of(conference);
+};
+
+describe('the recording tab of the host console', () => {
+  let host: Page;
+  /** Every request the console sent over socket.io, by name. */
+  const sent: string[] = [];
+
+  it('checks a live output’s address in the browser, then adds a good one with its stream key hidden', async () => {
+    host = await hostConsole(hub, url, FULL_HD, (page) =>
+      page.on('websocket', (ws) =>
+        ws.on('framesent', ({ payload }) => {
+          const name = /^\d*\["([\w.]+)"/.exec(String(payload))?.[1];
+          if (name) sent.push(name);
+        }),
+      ),
+    );
+
+    await host.fill('input[name="output-label"]', 'Đài PT-TH Đồng Nai');
+    await host.fill('input[name="output-url"]', 'http://stream.example.vn/live/khoa-bi-mat');
+    await host.click('.rec-add button[type="submit"]');
+    await host.waitForSelector('#rec-output-url-error:not([hidden])');
+    expect(await text(host, '#rec-output-url-error')).toBe('Địa chỉ phải bắt đầu bằng rtmp:// hoặc rtmps://.');
+    expect(await host.getAttribute('input[name="output-url"]', 'aria-invalid')).toBe('true');
+    await host.fill('input[name="output-url"]', 'rtmp://stream.example.vn');
+    await host.click('.rec-add button[type="submit"]');
+    await until(host, `document.querySelector('#rec-output-url-error')?.dataset.problem === 'path'`);
+    expect(await text(host, '#rec-output-url-error')).toContain('thiếu tên ứng dụng và khoá luồng');
+    expect(sent).not.toContain('recording.addOutput');
+    expect(part(hub).view().outputs).toEqual([]);
+
+    await host.fill('input[name="output-url"]', 'rtmp://stream.example.vn:1935/live/khoa-bi-mat-123');
+    await host.click('.rec-add button[type="submit"]');
+    await host.waitForSelector('.rec-output');
+    expect(sent).toContain('recording.addOutput');
+    expect(await host.isHidden('#rec-output-url-error')).toBe(true);
+    expect(await text(host, '.rec-output-label')).toBe('Đài PT-TH Đồng Nai');
+    expect(await text(host, '.rec-output-url')).toBe('rtmp://stream.example.vn:1935/live/••••');
+    expect(await text(host, '.rec-chip')).toBe('đang kết nối');
+    expect(await host.textContent('body')).not.toContain('khoa-bi-mat-123');
+    expect(await host.inputValue('input[name="output-url"]')).toBe('');
+    expect(await host.evaluate("document.querySelector('.rec-add-box').open")).toBe(false);
+  }, 60_000);
+
+  it('switches the press link on: the link with its key, and a QR code that decodes to it', async () => {
+    await host.click('input[name="press-enabled"]');
+    await host.waitForSelector('[data-press="link"]');
+    const key = part(hub).view().press.key;
+    expect(key).toBeTruthy();
+    const link = `${url}/press.html?c=${CONF}&k=${key}`;
+    expect(await text(host, '[data-press="link"]')).toBe(link);
+    expect(await text(host, '.rec-press')).toContain('Tắt rồi bật lại sẽ tạo liên kết mới');
+    await until(host, `(document.querySelector('.rec-press-qr canvas')?.width ?? 0) > 0`);
+    const image = (await host.evaluate(`(() => {
+      const c = document.querySelector('.rec-press-qr canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      return { width: d.width, height: d.height, pixels: Array.from(d.data) };
+    })()`)) as { width: number; height: number; pixels: number[] };
+    expect(jsQR(Uint8ClampedArray.from(image.pixels), image.width, image.height)?.data).toBe(link);
+  }, 30_000);
+
+  it('shows the press page "chưa phát" for the right key and "liên kết đã tắt" for a wrong one', async () => {
+    const key = part(hub).view().press.key ?? '';
+    const right = await open(url, `/press.html?c=${CONF}&k=${key}`, 'press', LAPTOP);
+    await until(right, `document.body.dataset.state === 'idle'`);
+    expect(await text(right, '.press-state')).toBe('Chưa phát');
+    expect(await text(right, '.press-overlay')).toContain('Chương trình chưa được phát');
+    expect(await text(right, '.press-title')).toBe('Trực tiếp hội nghị');
+    expect(await text(right, '[data-action="sound"]')).toBe('Bật tiếng');
+    const wrong = await open(url, `/press.html?c=${CONF}&k=khong-dung`, 'press wrong key', LAPTOP);
+    await until(wrong, `document.body.dataset.state === 'off'`);
+    expect(await text(wrong, '.press-state')).toBe('Liên kết đã tắt');
+    mkdirSync(SHOTS, { recursive: true });
+    await right.screenshot({ path: join(SHOTS, 'press-idle-1366.png') });
+    await wrong.screenshot({ path: join(SHOTS, 'press-off-1366.png') });
+    const form = await open(url, '/press.html', 'press code form', LAPTOP);
+    await form.waitForSelector('form.press-join input[name="code"]');
+    expect(await text(form, 'form.press-join')).toContain('Mã xem');
+  }, 40_000);
+
+  it('records twice: REC with its time, the files with length, size and SHA-256, a download and a delete', async () => {
+    await host.click('[data-action="record"]');
+    await host.waitForSelector('.recording[data-recording="true"] .rec-live:not([hidden])');
+    expect(await text(host, '[data-action="record"]')).toBe('■ Dừng ghi');
+    const first = part(hub)
+      .view()
+      .files.find((f) => f.open);
+    const absolute = first ? part(hub).file(first.id)?.absolute : undefined;
+    if (!first || !absolute) throw new Error('no open part');
+    mkdirSync(dirname(absolute), { recursive: true });
+    const args = ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25', '-t', '3', '-pix_fmt', 'yuv420p', '-y', absolute];
+    execFileSync('ffmpeg', args);
+    await until(host, `/0:00:0\\d/.test(document.querySelector('.rec-elapsed')?.textContent ?? '')`);
+    await host.click('[data-action="record"]');
+    await until(host, `document.querySelector('.recording')?.dataset.recording === 'false'`);
+    expect(dialogs.at(-1)).toContain('Dừng ghi hình?');
+    const row = `.rec-file[data-file-id="${first.id}"]`;
+    await until(host, `!!document.querySelector('${row} .rec-sha')`, 20_000);
+    const sha = createHash('sha256').update(readFileSync(absolute)).digest('hex');
+    expect(await host.getAttribute(`${row} .rec-sha`, 'title')).toBe(sha);
+    expect(await text(host, `${row} .rec-sha`)).toBe(`${sha.slice(0, 8)}…${sha.slice(-4)}`);
+    expect(await text(host, `${row} td:nth-child(2)`)).toBe('0:00:03');
+    expect(await text(host, `${row} td:nth-child(3)`)).toMatch(/^\d+,\d MB$/);
+
+    const [download] = await Promise.all([host.waitForEvent('download'), host.click(`${row} [data-action="download"]`)]);
+    expect(download.suggestedFilename()).toBe(first.name);
+    const saved = await download.path();
+    expect(createHash('sha256').update(readFileSync(saved)).digest('hex')).toBe(sha);
+
+    // A second recording, running as the recorder would report it, with the push live: the documentation's picture.
+    await host.click('[data-action="record"]');
+    await host.waitForSelector('.rec-file[data-open="true"]');
+    const output = part(hub).view().outputs[0];
+    if (!output) throw new Error('no output');
+    const report = { state: 'running', segment: 1, segmentStartedAt: Date.now() - 2_000, writtenMs: 2_000, fps: 25, hls: true } as const;
+    part(hub).report({ ...report, outputs: [{ id: output.id, state: 'live', attempt: 0, error: null }] });
+    await until(host, `document.querySelector('.rec-chip')?.textContent === 'đang phát'`);
+    expect(await text(host, '.rec-recorder')).toBe('Bộ ghi hình: đang chạy');
+    expect(await text(host, '.rec-meta')).toBe('Phần 1 · 25 khung hình/giây');
+    expect(await host.getAttribute('[data-tab="recording"]', 'data-rec')).toBe('true');
+    expect(await host.isDisabled('.rec-file[data-open="true"] [data-action="delete-file"]')).toBe(true);
+    expect(await text(host, '.rec-file[data-open="true"] td:nth-child(2)')).toBe('đang ghi 0:00:02');
+    part(hub).report({ ...report, outputs: [{ id: output.id, state: 'retrying', attempt: 3, error: 'refused' }] });
+    await until(host, `document.querySelector('.rec-chip')?.textContent === 'thử lại lần 3'`);
+    expect(await text(host, '.rec-output-error')).toBe('Lỗi: máy chủ nhận từ chối (kiểm tra lại khoá luồng)');
+    part(hub).report({ ...report, outputs: [{ id: output.id, state: 'live', attempt: 0, error: null }] });
+    await until(host, `document.querySelector('.rec-chip')?.textContent === 'đang phát'`);
+    if (process.env['DIEMCAU_DOC_SHOTS']) {
+      await host.screenshot({ path: join(ROOT, 'docs/screenshots/host-recording-1920.png') });
+      await host.setViewportSize(LAPTOP);
+      await host.screenshot({ path: join(ROOT, 'docs/screenshots/host-recording-1366.png') });
+      await host.setViewportSize(FULL_HD);
+    }
+
+    await host.click(`${row} [data-action="delete-file"]`);
+    await host.waitForSelector(row, { state: 'detached' });
+    expect(dialogs.at(-1)).toContain(`Xoá hẳn tệp "${first.name}"`);
+    expect(part(hub).file(first.id)).toBeUndefined();
+  }, 90_000);
+
+  it('says in Vietnamese why a hub short of disk refuses to start, under the record button', async () => {
+    const page = await hostConsole(tight.hub, tight.url, LAPTOP);
+    await page.waitForSelector('.rec-disk[data-level="out"]');
+    expect(await text(page, '.rec-disk')).toContain('Không đủ chỗ để ghi');
+    await page.click('[data-action="record"]');
+    await page.waitForSelector('.rec-error:not([hidden])');
+    expect(await page.getAttribute('.rec-error', 'data-reason')).toBe('recording.disk_low');
+    const said = await text(page, '.rec-error');
+    expect(said).toMatch(/^Không thực hiện được: Ổ đĩa còn trống [\d.]+ MB, cần ít nhất 99\.999\.999 MB để ghi hình\.$/);
+    expect(await page.getAttribute('.recording', 'data-recording')).toBe('false');
+  }, 40_000);
+
+  it('had no CSP violation nor page error', async () => {
+    const violations: string[] = [];
+    for (const page of pages) if (!page.isClosed()) violations.push(...((await page.evaluate('window.__csp ?? []')) as string[]));
+    expect(violations).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
