@@ -4,7 +4,9 @@
 // field, nothing sent to the hub), then a good one (listed with its stream key hidden); switches the press
 // link on (the link and a QR code that decodes to it); records twice with a real MP4 written where the hub
 // expects the part (length, size and SHA-256 listed; the download through a ticket gives the same bytes; the
-// delete asks first); the press page says "chưa phát" for the right key and "liên kết đã tắt" for a wrong one.
+// delete asks first); the press page says "chưa phát" for the right key and "liên kết đã tắt" for a wrong one,
+// refuses an unknown code in words and, with a room display code, shows the conference's title; a co-host sees
+// the tab with every control disabled.
 // A second hub that needs more free disk than there is refuses the start, in Vietnamese, under the button.
 // With DIEMCAU_DOC_SHOTS=1: docs/screenshots/host-recording-1920.png and host-recording-1366.png.
 import { execFileSync } from 'node:child_process';
@@ -170,6 +172,16 @@ describe('the recording tab of the host console', () => {
     const form = await open(url, '/press.html', 'press code form', LAPTOP);
     await form.waitForSelector('form.press-join input[name="code"]');
     expect(await text(form, 'form.press-join')).toContain('Mã xem');
+    await form.fill('input[name="code"]', 'ABCD-EFGH');
+    await form.click('form.press-join button[type="submit"]');
+    await form.waitForSelector('form.press-join .error:not([hidden])');
+    expect(await form.getAttribute('form.press-join .error', 'data-reason')).toBe('join.code_unknown');
+    // A room display code: the page joins once for a session token, then asks for the programme with it.
+    const viewer = await hub.credentials.issue({ conferenceId: CONF, pointId: 'xuan-loc', role: 'viewer' }, 3600);
+    await form.fill('input[name="code"]', viewer.code);
+    await form.click('form.press-join button[type="submit"]');
+    await until(form, `document.body.dataset.state === 'idle'`);
+    expect(await text(form, '.press-title')).toBe(hub.conferences.get(CONF)?.spec.title);
   }, 40_000);
 
   it('records twice: REC with its time, the files with length, size and SHA-256, a download and a delete', async () => {
@@ -242,6 +254,20 @@ describe('the recording tab of the host console', () => {
     const said = await text(page, '.rec-error');
     expect(said).toMatch(/^Không thực hiện được: Ổ đĩa còn trống [\d.]+ MB, cần ít nhất 99\.999\.999 MB để ghi hình\.$/);
     expect(await page.getAttribute('.recording', 'data-recording')).toBe('false');
+  }, 40_000);
+
+  it('shows a co-host the same tab with every control disabled', async () => {
+    const conferenceId = 'mttq-giam-sat-bau-cu-dot-1';
+    const { code } = await hub.credentials.issue({ conferenceId, pointId: 'ban-cong-tac-phia-nam', role: 'cohost' }, 3600);
+    const page = await open(url, `/?code=${code}`, 'cohost', LAPTOP);
+    await page.waitForSelector('[data-view="host"]');
+    await page.click('[data-tab="recording"]');
+    await page.waitForSelector('.recording[data-recorder]');
+    expect(await page.isDisabled('[data-action="record"]')).toBe(true);
+    expect(await page.isDisabled('input[name="auto-start"]')).toBe(true);
+    expect(await page.isDisabled('input[name="press-enabled"]')).toBe(true);
+    expect(await page.isHidden('.rec-add-box')).toBe(true);
+    expect(await text(page, '.rec-host-only')).toBe('Chỉ chủ trì điều khiển được ghi hình; đồng chủ trì chỉ xem.');
   }, 40_000);
 
   it('had no CSP violation nor page error', async () => {
