@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ConferenceSpec, ConferenceView, PointSpec, PointView } from '../../shared/domain.ts';
 import { WireError } from '../../shared/errors.ts';
+import { Chapter, ClipRequest, RecordingView } from '../../shared/recording.ts';
 import { DocumentView, QuestionView } from '../../shared/records.ts';
 import { ConferenceReport } from '../report/schema.ts';
 import { BulkIssueBody, ConferenceSummary, IssueBody, IssuedCredential } from './conferences.ts';
@@ -32,6 +33,9 @@ const COMPONENTS: Record<string, [z.ZodType, 'input' | 'output']> = {
   DocumentView: [DocumentView, 'output'],
   QuestionView: [QuestionView, 'output'],
   ConferenceReport: [ConferenceReport, 'output'],
+  RecordingView: [RecordingView, 'output'],
+  Chapter: [Chapter, 'output'],
+  ClipRequest: [ClipRequest, 'input'],
   Error: [z.object({ error: WireError }), 'output'],
 };
 
@@ -54,6 +58,7 @@ const COMMON_ERRORS = {
 };
 
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'conference id' };
+const fileParam = { name: 'fileId', in: 'path', required: true, schema: { type: 'string' }, description: 'recording file id' };
 
 function operation(summary: string, who: string, responses: Json, extra: Json = {}): Json {
   return { summary, description: `Allowed: ${who}.`, security: [{ bearer: [] }], ...extra, responses: { ...responses, ...COMMON_ERRORS } };
@@ -206,6 +211,7 @@ export function buildOpenApi(): Json {
           { parameters: [idParam] },
         ),
       },
+      ...recordingPaths(),
       '/report.css': {
         get: {
           summary: "The printable report's style sheet (the page loads it, so it also works opened from a blob)",
@@ -218,6 +224,112 @@ export function buildOpenApi(): Json {
           summary: 'This document',
           security: [],
           responses: { '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } },
+        },
+      },
+    },
+  };
+}
+
+/** The recording: its view and chapters, clips, download tickets and downloads, deleting, the press page's HLS. */
+function recordingPaths(): Json {
+  const fileOrRange = error('conflict: the file is still being written or measured (recording.file_open)');
+  return {
+    '/conferences/{id}/recordings': {
+      get: operation(
+        'The recording: state, live pushes, files (duration, size, SHA-256), disk',
+        'admin, host, cohost',
+        ok('the recording', ref('RecordingView')),
+        { parameters: [idParam] },
+      ),
+    },
+    '/conferences/{id}/recordings/chapters': {
+      get: operation(
+        'The chapters of every programme file: speaking turns, agenda items, questions answered live (ms within the file)',
+        'admin, host, cohost',
+        ok('the chapters', list('chapters', 'Chapter')),
+        { parameters: [idParam] },
+      ),
+    },
+    '/conferences/{id}/recordings/clips': {
+      post: operation(
+        'Cut a clip (a chapter, or a range of a programme file) without re-encoding; it starts at the key frame at or ' +
+          'before the start (at most 2 s early). Listed at once as open; closed with its duration and SHA-256 once cut',
+        'admin, host',
+        { ...ok('accepted: the recording with the clip listed', ref('RecordingView'), '202'), '409': fileOrRange },
+        {
+          parameters: [idParam],
+          requestBody: {
+            required: true,
+            description: 'Refused with `recording.clip_range` (no such chapter, or an empty range) or `recording.file_unknown`.',
+            content: json(ref('ClipRequest')),
+          },
+        },
+      ),
+    },
+    '/conferences/{id}/recordings/{fileId}/ticket': {
+      post: operation(
+        'A download link for one file, good for 10 minutes (a browser downloads it without the credential)',
+        'admin, host, cohost',
+        ok('the link', {
+          type: 'object',
+          properties: { url: { type: 'string' }, expiresAt: { type: 'number' } },
+          required: ['url', 'expiresAt'],
+        }),
+        { parameters: [idParam, fileParam] },
+      ),
+    },
+    '/conferences/{id}/recordings/{fileId}': {
+      get: {
+        summary: 'Download a file with its ticket (Range requests allowed)',
+        description: 'Allowed: whoever holds a ticket from POST .../ticket. A missing, wrong or expired ticket: 401 `auth.ticket`.',
+        security: [],
+        parameters: [idParam, fileParam, { name: 'ticket', in: 'query', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description: 'the file, as an attachment',
+            content: { 'video/mp4': { schema: { type: 'string', contentMediaType: 'video/mp4' } } },
+          },
+          '206': { description: 'the range asked for' },
+          '401': error('auth.ticket'),
+        },
+      },
+      delete: operation(
+        'Delete a file that is not being written',
+        'admin, host',
+        { ...ok('the recording without the file', ref('RecordingView')), '409': fileOrRange },
+        { parameters: [idParam, fileParam] },
+      ),
+    },
+    '/conferences/{id}/live/{key}/{file}': {
+      get: {
+        summary: "The programme's HLS for the press page: playlist and segments",
+        description:
+          "Allowed: anyone with the public link's key while the host has it on; with the key `-`, any credential of the conference " +
+          '(Bearer). A key that is off or not this one: 403 `recording.press_off`; not streamed yet: 404 `recording.live_not_yet`.',
+        security: [{}, { bearer: [] }],
+        parameters: [
+          idParam,
+          {
+            name: 'key',
+            in: 'path',
+            required: true,
+            schema: { type: 'string' },
+            description: "the press link's key, or - with a credential",
+          },
+          { name: 'file', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}\\.(m3u8|ts|m4s|mp4)$' } },
+        ],
+        responses: {
+          '200': {
+            description: 'the playlist or a segment',
+            content: {
+              'application/vnd.apple.mpegurl': { schema: { type: 'string' } },
+              'video/mp2t': { schema: { type: 'string' } },
+              'video/iso.segment': { schema: { type: 'string' } },
+              'video/mp4': { schema: { type: 'string' } },
+            },
+          },
+          '403': error('recording.press_off'),
+          '404': error('recording.live_not_yet'),
         },
       },
     },

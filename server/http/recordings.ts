@@ -1,14 +1,17 @@
-// The recording over REST: its view (moderators), downloading a file with a short-lived ticket that the
-// console gets with its session (so a browser can download gigabytes without holding them in memory),
-// deleting one (the host or the admin key), and the programme's HLS for the press page: through the public
-// link's key while the host has it on, or with any credential of the conference.
+// The recording over REST: its view and its chapters (moderators), cutting a clip of a chapter or a range
+// (the host or the admin key), downloading a file with a short-lived ticket that the console gets with its
+// session (so a browser can download gigabytes without holding them in memory), deleting one (the host or
+// the admin key), and the programme's HLS for the press page: through the public link's key while the host
+// has it on, or with any credential of the conference.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { resolve, sep } from 'node:path';
 import { Router, type Request } from 'express';
+import { ClipRequest } from '../../shared/recording.ts';
 import { ALL_ROLES, CONTROLLERS, MODERATORS } from '../../shared/rules.ts';
 import { refuse } from '../errors.ts';
 import type { RecordingService } from '../recording/service.ts';
 import type { Gate } from './auth.ts';
+import { parseOr } from './errors.ts';
 
 /** A download ticket lasts this long. */
 const TICKET_TTL_MS = 10 * 60_000;
@@ -29,6 +32,19 @@ export function recordingRoutes({ gate, recording }: { gate: Gate; recording: Re
   router.get('/conferences/:id/recordings', async (req, res) => {
     const { conference } = await gate.conference(req, req.params.id, MODERATORS);
     res.json(recording.of(conference).view());
+  });
+
+  // Before /recordings/:fileId, which would take "chapters" for a file id.
+  router.get('/conferences/:id/recordings/chapters', async (req, res) => {
+    const { conference } = await gate.conference(req, req.params.id, MODERATORS);
+    res.json({ chapters: recording.of(conference).chapters() });
+  });
+
+  // Accepted: the clip is listed at once (open) and cut in the background; the view shows when it is ready.
+  router.post('/conferences/:id/recordings/clips', async (req, res) => {
+    const { conference, actor } = await gate.conference(req, req.params.id, CONTROLLERS);
+    const request = parseOr(ClipRequest, req.body, 'clip');
+    res.status(202).json(recording.of(conference).clip({ actor }, request));
   });
 
   router.post('/conferences/:id/recordings/:fileId/ticket', async (req, res) => {
