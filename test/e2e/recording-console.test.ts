@@ -226,7 +226,7 @@ describe('the recording tab of the host console', () => {
     expect(await host.getAttribute('[data-tab="recording"]', 'data-rec')).toBe('true');
     expect(await host.isDisabled('.rec-file[data-open="true"] [data-action="delete-file"]')).toBe(true);
     expect(await text(host, '.rec-file[data-open="true"] td:nth-child(2)')).toBe('đang ghi 0:00:02');
-    part(hub).report({ ...report, outputs: [{ id: output.id, state: 'retrying', attempt: 3, error: 'refused' }] });
+    part(hub).report({ ...report, outputs: [{ id: output.id, state: 'retrying', attempt: 3, error: 'REJECTED' }] });
     await until(host, `document.querySelector('.rec-chip')?.textContent === 'thử lại lần 3'`);
     expect(await text(host, '.rec-output-error')).toBe('Lỗi: máy chủ nhận từ chối (kiểm tra lại khoá luồng)');
     part(hub).report({ ...report, outputs: [{ id: output.id, state: 'live', attempt: 0, error: null }] });

@@ -28,17 +28,22 @@ export function startTime(epochMs: number, now = Date.now()): string {
 /** "3fa4b2c1…9b1c". */
 export const shortSha = (sha: string): string => `${sha.slice(0, 8)}…${sha.slice(-4)}`;
 
+/** The recorder's failure codes for a push (server/recorder/ffmpeg.ts `errorCode`, and STALLED). */
 const OUTPUT_ERRORS: Record<string, Key> = {
-  connect: 'rec.err.connect',
-  refused: 'rec.err.refused',
-  exited: 'rec.err.exited',
-  timeout: 'rec.err.timeout',
-  tls: 'rec.err.tls',
-  dns: 'rec.err.dns',
+  ECONNREFUSED: 'rec.err.connect',
+  ECONNRESET: 'rec.err.dropped',
+  EPIPE: 'rec.err.dropped',
+  ETIMEDOUT: 'rec.err.timeout',
+  ENOTFOUND: 'rec.err.dns',
+  ENETUNREACH: 'rec.err.network',
+  TLS: 'rec.err.tls',
+  REJECTED: 'rec.err.refused',
+  STALLED: 'rec.err.stalled',
+  EIO: 'rec.err.exited',
 };
 
 /** A live output's last failure in words: a known code's sentence, any other code named as it is. */
 export function outputError(code: string): string {
-  const key = OUTPUT_ERRORS[code];
+  const key = OUTPUT_ERRORS[code] ?? (/^(EXIT_|SIG)/.test(code) ? 'rec.err.exited' : undefined);
   return key ? t(key) : t('rec.err.other', { code });
 }
