@@ -1,9 +1,11 @@
 // The operator's command line. It opens the hub's database (same data folder, SQLite WAL, so it works
 // while the hub runs) without starting any media worker:
 //   node server/cli.ts create <spec.json> | points <id> [--codes [--host]] [--ttl-hours N] | code <id> <pointId> [--role R]
-//   | revoke <id> <pointId> --role R | report <id> [--html] | admin-key
+//   | revoke <id> <pointId> --role R | report <id> [--html] | recordings <id> | clip <id> <fileId> --from T --to T [--name N]
+//   | admin-key
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import type { PointSpec, Role } from '../shared/domain.ts';
 import { PersonRole as RoleSchema } from '../shared/requests/credentials.ts';
@@ -11,10 +13,15 @@ import { CredentialIssuer } from './auth/credentials.ts';
 import { HubError } from './errors.ts';
 import { rotateAdminKey } from './http/admin-key.ts';
 import { parseConferenceSpec } from './conference/spec.ts';
+import { chaptersOf, spansOf } from './recording/chapters.ts';
+import { RecordingFiles } from './recording/recording-files.ts';
+import { recordingsRoot } from './recording/service.ts';
 import { renderReportHtml } from './report/html.ts';
+import { mediaClock } from './report/recording.ts';
 import { buildReport } from './report/report.ts';
 import { ConferenceStore, type StoredConference } from './store/conferences.ts';
 import { Database } from './store/db.ts';
+import { RecordingStore, type StoredFile } from './store/recording.ts';
 import { RecordStore } from './store/records.ts';
 
 const USAGE = `diemcau operator commands
@@ -36,6 +43,14 @@ const USAGE = `diemcau operator commands
                                           revoke every code and token of that point and role (a lost
                                           or stolen PC); issue a new code after
   report <conferenceId> [--html]          the conference report as JSON, or as a printable HTML page
+  recordings <conferenceId>               the recording's files (kind, segment, start, duration, size,
+                                          SHA-256) and its chapters (turns, agenda items, questions
+                                          answered live) with their place in the programme files
+  clip <conferenceId> <fileId> --from T --to T [--name N]
+                                          cut a clip of a closed programme file without re-encoding
+                                          (T: hh:mm:ss, mm:ss or seconds into the file); it starts at the
+                                          key frame at or before --from (at most 2 s early). The hub need
+                                          not run; a running hub lists the clip once it restarts
   admin-key                               create or rotate the admin key for the REST API (shown once)
 
 Uses the hub's configuration (DIEMCAU_DATA_DIR, DIEMCAU_CONFIG, ...); safe to run while the hub runs.`;
@@ -60,6 +75,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Pr
         'ttl-hours': { type: 'string' },
         html: { type: 'boolean', default: false },
         role: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        name: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -112,8 +130,22 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Pr
       }
       case 'report': {
         const stored = load(open(), one(args, 'report <conferenceId>'));
-        const report = buildReport({ spec: stored.spec, status: stored.status, store: new RecordStore(open()) });
+        const stores = { store: new RecordStore(open()), recording: new RecordingStore(open()) };
+        const report = buildReport({ spec: stored.spec, status: stored.status, ...stores });
         io.out(values.html ? renderReportHtml(report) : `${JSON.stringify(report, null, 2)}\n`);
+        return 0;
+      }
+      case 'recordings':
+        io.out(recordings(open(), load(open(), one(args, 'recordings <conferenceId>'))));
+        return 0;
+      case 'clip': {
+        if (args.length !== 2 || values.from === undefined || values.to === undefined) {
+          throw new UsageError('usage: clip <conferenceId> <fileId> --from T --to T [--name N]');
+        }
+        const [id, fileId] = args as [string, string];
+        const range = { fileId, fromMs: position(values.from, '--from'), toMs: position(values.to, '--to') };
+        const request = values.name === undefined ? range : { ...range, name: values.name };
+        io.out(await clip(open(), recordingsRoot(config), load(open(), id).spec.id, request));
         return 0;
       }
       case 'admin-key':
@@ -243,6 +275,73 @@ async function issueOne(
   const issued = await new CredentialIssuer(db, secret).issue({ conferenceId: id, pointId, role }, ttlHours * 3600);
   const use = role === 'viewer' ? 'reusable until it expires' : 'good for one join';
   return `${issued.code}\n${p.name} (${pointId}), ${role}: ${use}, valid until ${new Date(issued.expiresAt).toISOString()}\n`;
+}
+
+/** A time into a file: hh:mm:ss, mm:ss or seconds, each with an optional fraction ("1:02:03.5", "75"). */
+function position(text: string, option: string): number {
+  const match = /^(?:(?:(\d{1,3}):)?(\d{1,2}):)?(\d{1,6}(?:\.\d{1,3})?)$/.exec(text.trim());
+  const [h, m, sec] = [match?.[1], match?.[2], match?.[3]];
+  const seconds = Number(sec);
+  if (!match || (m !== undefined && seconds >= 60) || Number(m ?? 0) >= 60) {
+    throw new UsageError(`${option} must be hh:mm:ss, mm:ss or seconds (e.g. 1:02:03, 75.5)`);
+  }
+  return Math.round((Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + seconds) * 1000);
+}
+
+const iso = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString());
+const length = (ms: number | null): string => (ms === null ? '-' : mediaClock(ms));
+
+function fileRows(files: readonly StoredFile[]): string {
+  return formatTable(
+    ['id', 'kind', 'segment', 'start', 'duration', 'bytes', 'sha256', 'name'],
+    files.map((f) => [f.id, f.kind, String(f.segment), iso(f.startedAt), length(f.durationMs), String(f.bytes), f.sha256 ?? '-', f.name]),
+  );
+}
+
+function recordings(db: Database, { spec }: StoredConference): string {
+  const files = new RecordingStore(db).files(spec.id);
+  const log = new RecordStore(db);
+  const programme = files.filter((f) => f.kind === 'programme');
+  const numberOf = new Map(programme.map((f, i) => [f.id, i + 1]));
+  const chapters = chaptersOf(spansOf(log.events(spec.id), spec, log.questions(spec.id)), files);
+  const chapterRows = chapters.map((c) => [
+    ...[c.id, c.kind, `file ${numberOf.get(c.fileId) ?? '?'}`, mediaClock(c.startMs), c.endMs === null ? '…' : mediaClock(c.endMs)],
+    c.title,
+  ]);
+  return (
+    `Files (${files.length}):\n${files.length ? fileRows(files) : 'none\n'}` +
+    `\nChapters (${chapters.length}; "file N" is the Nth programme file above):\n` +
+    (chapters.length ? formatTable(['id', 'kind', 'in', 'from', 'to', 'title'], chapterRows) : 'none\n')
+  );
+}
+
+/**
+ * Cuts a clip as the hub does (same checks, name and event-log row, actor null: the operator), waits for the
+ * cut and its measures, and prints the clip's row.
+ */
+async function clip(
+  db: Database,
+  root: string,
+  conferenceId: string,
+  request: { fileId: string; fromMs: number; toMs: number; name?: string },
+): Promise<string> {
+  const store = new RecordingStore(db);
+  let failure = '';
+  const logger = pino(
+    { level: 'warn' },
+    { write: (line: string) => (failure = (JSON.parse(line) as { err?: { message?: string } }).err?.message ?? '') },
+  );
+  let finished = (): void => undefined;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  const files = new RecordingFiles({
+    ...{ conferenceId, root, store, log: new RecordStore(db), logger },
+    ...{ recorderRunning: () => false, written: () => ({ segment: 0, ms: 0 }), changed: () => finished() },
+  });
+  const made = files.clip(null, request, () => []);
+  await done;
+  const cut = store.file(made.id);
+  if (!cut) throw new CliError(`the clip could not be cut: ${failure}`);
+  return fileRows([cut]);
 }
 
 function formatTable(header: string[], rows: string[][]): string {

@@ -7,6 +7,7 @@ import type { CredentialIssuer } from '../auth/credentials.ts';
 import type { ConferenceRegistry } from '../conference/registry.ts';
 import type { Logger } from '../logger.ts';
 import { ConferenceStore } from '../store/conferences.ts';
+import { RecordingStore } from '../store/recording.ts';
 import type { Database } from '../store/db.ts';
 import type { RecordStore } from '../store/records.ts';
 import { Gate } from './auth.ts';
@@ -56,7 +57,7 @@ export function apiRouter(deps: ApiDeps): Router {
   });
   router.use(conferenceRoutes({ gate, conferences, store: new ConferenceStore(db), credentials }));
   router.use(documentRoutes({ gate, records, dataDir: config.dataDir, maxBytes: deps.documentMaxBytes ?? DOCUMENT_MAX_BYTES, logger }));
-  router.use(recordRoutes({ gate, records }));
+  router.use(recordRoutes({ gate, records, recording: new RecordingStore(db) }));
   router.use(recordingRoutes({ gate, recording: deps.recording }));
   router.use(notFoundHandler);
   router.use(errorHandler(logger));

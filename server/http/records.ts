@@ -8,6 +8,7 @@ import type { Conference } from '../conference/conference.ts';
 import { refuse } from '../errors.ts';
 import { renderReportHtml, REPORT_CSP, STYLE } from '../report/html.ts';
 import { buildReport } from '../report/report.ts';
+import type { RecordingStore } from '../store/recording.ts';
 import type { RecordStore } from '../store/records.ts';
 import type { Gate } from './auth.ts';
 import { toCsv } from './csv.ts';
@@ -42,7 +43,7 @@ const CSV_HEADER = [
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export function recordRoutes({ gate, records }: { gate: Gate; records: RecordStore }): Router {
+export function recordRoutes({ gate, records, recording }: { gate: Gate; records: RecordStore; recording: RecordingStore }): Router {
   const router = Router();
 
   router.get('/conferences/:id/questions', async (req, res) => {
@@ -97,19 +98,19 @@ export function recordRoutes({ gate, records }: { gate: Gate; records: RecordSto
 
   router.get('/conferences/:id/report', async (req, res) => {
     const { conference } = await gate.conference(req, req.params.id, MODERATORS);
-    res.json(report(conference, records));
+    res.json(report(conference, records, recording));
   });
 
   router.get('/conferences/:id/report.html', async (req, res) => {
     const { conference } = await gate.conference(req, req.params.id, MODERATORS);
-    sendHtml(res, renderReportHtml(report(conference, records)));
+    sendHtml(res, renderReportHtml(report(conference, records, recording)));
   });
 
   return router;
 }
 
-const report = (conference: Conference, store: RecordStore): ReturnType<typeof buildReport> =>
-  buildReport({ spec: conference.spec, status: conference.status, store });
+const report = (conference: Conference, store: RecordStore, recording: RecordingStore): ReturnType<typeof buildReport> =>
+  buildReport({ spec: conference.spec, status: conference.status, store, recording });
 
 function sendHtml(res: Response, html: string): void {
   res

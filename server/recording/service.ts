@@ -12,6 +12,10 @@ import type { RecordStore } from '../store/records.ts';
 import { ConferenceRecording } from './conference-recording.ts';
 import { RecorderSupervisor } from './supervisor.ts';
 
+/** The recordings folder: `recording.dir` under the data folder unless it is absolute (the hub and the CLI). */
+export const recordingsRoot = (config: Pick<Config, 'dataDir' | 'recording'>): string =>
+  isAbsolute(config.recording.dir) ? config.recording.dir : join(config.dataDir, config.recording.dir);
+
 /** A recorder's credential lasts a day; the hub issues a fresh one when less than this is left. */
 const TOKEN_TTL_SECONDS = 86_400;
 const TOKEN_RENEW_MS = 3_600_000;
@@ -37,8 +41,7 @@ export class RecordingService {
     this.#credentials = deps.credentials;
     this.#stores = { recording: deps.recording, records: deps.records };
     this.#logger = logger.child({ part: 'recording' });
-    const dir = config.recording.dir;
-    this.root = isAbsolute(dir) ? dir : join(config.dataDir, dir);
+    this.root = recordingsRoot(config);
   }
 
   /** The recording part of `conference` (made on first use, following the conference's status). */

@@ -4,10 +4,12 @@
 import { createHash } from 'node:crypto';
 import { REHEARSAL_REASON } from '../../shared/records.ts';
 import type { ProgrammeChange } from './programme.ts';
+import { mediaClock, type RecordingEvent, type ReportRecording } from './recording.ts';
 import type { ConferenceReport } from './schema.ts';
 import {
   ANSWER_MODE,
   CONFERENCE_STATUS,
+  CHAPTER_KIND,
   CONNECTION,
   ENDED_BY,
   LAYOUT,
@@ -16,6 +18,8 @@ import {
   READINESS_STATE,
   REHEARSAL_DISMISSED,
   readinessReason,
+  recordingEvent,
+  SEGMENT_CAUSE,
 } from './words.ts';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -95,6 +99,52 @@ function programmeChange(c: ProgrammeChange): Cell[] {
     return ['Chia sẻ màn hình của điểm cầu (point sharing)', c.allowed ? 'Cho phép (allowed)' : 'Không cho phép (not allowed)'];
   }
   return ['Dừng chia sẻ màn hình (sharing stopped)', c.pointNames.join(', ')];
+}
+
+const inFile = (n: number | null): string => (n === null ? 'tệp đã xóa (file deleted)' : `tệp ${n} (file ${n})`);
+const span = (from: number | null, to: number | null): string => `${mediaClock(from ?? 0)} – ${to === null ? '…' : mediaClock(to)}`;
+
+function recordingEventDetail(e: RecordingEvent): string {
+  if (e.kind === 'segment') return `Phần ${e.segment ?? '?'} (segment ${e.segment ?? '?'}): ${SEGMENT_CAUSE[e.cause ?? 'start']}`;
+  if (e.kind === 'clip') return `${e.label}, ${span(e.fromMs, e.toMs)}`;
+  return e.label;
+}
+
+/** Section 12: the programme files, the chapters with their place in them, the clips, and the recording's events. */
+function recordingSectionHtml(rec: ReportRecording): string {
+  const length = (ms: number | null): string | null => (ms === null ? null : mediaClock(ms));
+  return [
+    `<h2>12. Ghi hình (recording)</h2>`,
+    table(
+      ['Tệp', 'Phần', 'Bắt đầu', 'Kết thúc', 'Thời lượng', 'Dung lượng (byte)', 'SHA-256', 'Tên tệp'],
+      rec.files.map((f) => [f.number, f.segment, when(f.startedAt), when(f.endedAt), length(f.durationMs), f.bytes, f.sha256, f.name]),
+      'Hội nghị không được ghi hình (not recorded).',
+    ),
+    `<p><strong>Các chương trong bản ghi (chapters)</strong></p>`,
+    table(
+      ['#', 'Loại', 'Nội dung', 'Vị trí trong bản ghi', 'Giờ'],
+      rec.chapters.map((c, i) => [
+        i + 1,
+        CHAPTER_KIND[c.kind],
+        c.title,
+        `${span(c.startMs, c.endMs)}, ${inFile(c.fileNumber)}`,
+        `${when(c.from)} – ${c.to === null ? '…' : when(c.to)}`,
+      ]),
+      'Không có chương nào (no chapters).',
+    ),
+    `<p><strong>Các đoạn cắt (clips)</strong></p>`,
+    table(
+      ['Tên tệp', 'Cắt từ', 'Thời lượng', 'Dung lượng (byte)', 'SHA-256'],
+      rec.clips.map((c) => [c.name, `${span(c.fromMs, c.toMs)}, ${inFile(c.sourceNumber)}`, length(c.durationMs), c.bytes, c.sha256]),
+      'Không có đoạn cắt (no clips).',
+    ),
+    `<p><strong>Diễn biến ghi hình (recording events)</strong></p>`,
+    table(
+      ['Lúc', 'Sự kiện', 'Chi tiết'],
+      rec.events.map((e) => [when(e.at), recordingEvent(e.kind, e.enabled), recordingEventDetail(e) || null]),
+      'Không có (none).',
+    ),
+  ].join('\n');
 }
 
 export function renderReportHtml(r: ConferenceReport): string {
@@ -223,6 +273,7 @@ export function renderReportHtml(r: ConferenceReport): string {
       r.programme.gains.map((g) => [g.pointName, g.gainDb > 0 ? `+${g.gainDb}` : g.gainDb]),
       '',
     ),
+    recordingSectionHtml(r.recording),
     r.unreadableEvents.length === 0
       ? ''
       : `<p class="muted">${r.unreadableEvents.length} mục nhật ký không đọc được, không tính trong báo cáo ` +

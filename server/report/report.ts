@@ -1,17 +1,22 @@
 // The conference report, built from what the store kept: the event log (floor grants and their ends, the
 // agenda, roll calls, status changes), questions, attendance, readiness, connection history and documents,
 // read against the conference spec (point names, levels, parents). Pure reading: works in the hub and the
-// CLI. It keeps codes (states, statuses, levels, reasons); the HTML page puts them in words.
+// CLI. It keeps codes (states, statuses, levels, reasons); the HTML page puts them in words. The recording's
+// files come from the recording store on the same database.
 import type { ConferenceSpec, ConferenceStatus, ConnectionState, PointLevel, PointSpec } from '../../shared/domain.ts';
 import { questionStats } from '../conference/records/questions.ts';
+import type { RecordingStore } from '../store/recording.ts';
 import type { EventRecord, RecordStore } from '../store/records.ts';
 import { programmeSection } from './programme.ts';
+import { recordingSection } from './recording.ts';
 import type { ConferenceReport, FloorSegment, LevelReadiness, ReportQuestion } from './schema.ts';
 
 export interface ReportInput {
   spec: ConferenceSpec;
   status: ConferenceStatus;
   store: RecordStore;
+  /** The recording's files (programme segments, clips); without it the recording section lists no file. */
+  recording?: RecordingStore | undefined;
   /** The report's clock, for what is still running. */
   now?: number;
 }
@@ -19,7 +24,7 @@ export interface ReportInput {
 const LEVELS: PointLevel[] = ['central', 'province', 'district', 'commune'];
 const seconds = (from: number, to: number): number => Math.max(0, Math.round((to - from) / 100) / 10);
 
-export function buildReport({ spec, status, store, now = Date.now() }: ReportInput): ConferenceReport {
+export function buildReport({ spec, status, store, recording, now = Date.now() }: ReportInput): ConferenceReport {
   const points = new Map<string, PointSpec>(spec.points.map((p) => [p.id, p]));
   const nameOf = (id: string): string => points.get(id)?.name ?? id;
   const log = store.eventLog(spec.id);
@@ -59,6 +64,10 @@ export function buildReport({ spec, status, store, now = Date.now() }: ReportInp
     connections: connectionSection(store, spec, until),
     documents: store.documents(spec.id),
     programme: programmeSection(log.events, nameOf),
+    recording: recordingSection({
+      ...{ spec, events: log.events, questions: store.questions(spec.id) },
+      ...{ files: recording?.files(spec.id) ?? [], now },
+    }),
     unreadableEvents: log.unreadable,
   };
 }

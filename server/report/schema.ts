@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConferenceStatus, ConnectionState, PointLevel } from '../../shared/domain.ts';
 import { DocumentView, QuestionStats, QuestionStatus, ReadinessReason, ReadinessView } from '../../shared/records.ts';
 import { ReportProgramme } from './programme.ts';
+import { ReportRecording } from './recording.ts';
 
 const time = z.number().describe('epoch milliseconds');
 
@@ -140,6 +141,8 @@ export const ConferenceReport = z.object({
   documents: z.array(DocumentView),
   /** Layouts shown to the halls, sharing, and the gains in effect at the end. */
   programme: ReportProgramme,
+  /** The programme recording: its files, the chapters with their place in them, clips, and what happened to it. */
+  recording: ReportRecording,
   /** Event-log rows the report could not read (none unless the database was changed by hand or by a newer hub). */
   unreadableEvents: z.array(z.object({ seq: z.number().int(), action: z.string() })),
 });

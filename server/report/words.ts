@@ -4,6 +4,8 @@
 import type { ConferenceStatus, ConnectionState, PointLevel } from '../../shared/domain.ts';
 import type { QuestionStatus, ReadinessReason, ReadinessView } from '../../shared/records.ts';
 import type { Layout } from '../../shared/programme.ts';
+import type { Chapter } from '../../shared/recording.ts';
+import type { RecordingEventKind } from './recording.ts';
 import type { FloorSegment } from './schema.ts';
 
 const both = (vi: string, en: string): string => `${vi} (${en})`;
@@ -94,4 +96,42 @@ export const LAYOUT: Record<Layout, string> = {
   slides: both('Trình chiếu kèm người nói', 'slides with speaker'),
   side_by_side: both('Hai hình song song', 'side by side'),
   banner: both('Maket kèm thông báo', 'banner with a message'),
+};
+
+export const CHAPTER_KIND: Record<Chapter['kind'], string> = {
+  turn: both('Lượt phát biểu', 'speaking turn'),
+  agenda: both('Mục chương trình', 'agenda item'),
+  question: both('Trả lời câu hỏi trực tiếp', 'question answered live'),
+};
+
+/** What happened to the recording; `on` for the switches (auto start, a push, the press link). */
+export function recordingEvent(kind: RecordingEventKind, on: boolean | null): string {
+  switch (kind) {
+    case 'start':
+      return both('Bắt đầu ghi hình', 'recording started');
+    case 'stop':
+      return both('Dừng ghi hình', 'recording stopped');
+    case 'segment':
+      return both('Mở phần ghi mới', 'new segment');
+    case 'auto_start':
+      return on ? both('Bật tự ghi khi hội nghị bắt đầu', 'auto start on') : both('Tắt tự ghi khi hội nghị bắt đầu', 'auto start off');
+    case 'output_add':
+      return both('Thêm luồng phát trực tiếp', 'live push added');
+    case 'output_set':
+      return on ? both('Bật luồng phát trực tiếp', 'live push on') : both('Tắt luồng phát trực tiếp', 'live push off');
+    case 'output_remove':
+      return both('Xóa luồng phát trực tiếp', 'live push removed');
+    case 'press':
+      return on ? both('Mở liên kết cho báo chí', 'press link on') : both('Đóng liên kết cho báo chí', 'press link off');
+    case 'file_delete':
+      return both('Xóa tệp', 'file deleted');
+    case 'clip':
+      return both('Cắt đoạn', 'clip cut');
+  }
+}
+
+/** Why a programme segment opened. */
+export const SEGMENT_CAUSE: Record<'start' | 'restart', string> = {
+  start: both('bắt đầu ghi', 'recording started'),
+  restart: both('bộ ghi khởi động lại sau sự cố', 'the recorder restarted after a failure'),
 };

@@ -293,6 +293,19 @@ describe("the press page's HLS", () => {
   });
 });
 
+it('the report over REST lists the recording: the programme file, its chapters, the clips and their events', async () => {
+  const answer = await call('GET', `/conferences/${CONF}/report`, { token: tokens.cohost });
+  expect(answer.status).toBe(200);
+  expect(answer.body.recording.files).toMatchObject([{ id: fileId, number: 1 }]);
+  expect(answer.body.recording.chapters).toHaveLength(2);
+  expect(answer.body.recording.clips.length).toBeGreaterThanOrEqual(1);
+  expect(answer.body.recording.events.map((e: { kind: string }) => e.kind)).toEqual(
+    expect.arrayContaining(['clip', 'file_delete', 'press']),
+  );
+  const html = await call('GET', `/conferences/${CONF}/report.html`, { token: tokens.host });
+  expect(html.body).toContain('12. Ghi hình (recording)');
+});
+
 it('the OpenAPI document lists the recording routes', () => {
   const doc = buildOpenApi() as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
   expect(Object.keys(doc.paths['/conferences/{id}/recordings/clips'] ?? {})).toEqual(['post']);
