@@ -161,12 +161,19 @@ export function videoGraph(o: GraphOptions): string[] {
   const lower = (x: string, colour: string, box: string) =>
     drawtext(o, { file: 'lower', size: FONT_SIZES.lower, bold: true, colour, x, y: 'h-53-text_h', box, border: 12 });
   return [
+    // The swap: which relay stream is the main picture. Two streamselects with one name, switched together by
+    // one `C` command (ffmpeg 5.1's streamselect cannot have two outputs), so a picture already on screen can
+    // become the main one without the relay moving it to another stream (which would wait for a key frame).
+    '[0:0]split[ma][mb0]',
+    '[0:1]split[sa][sb0]',
+    '[ma][sa]streamselect@swap=inputs=2:map=0[vmain]',
+    '[sb0][mb0]streamselect@swap=inputs=2:map=0[vsecond]',
     // main: 25 fps, fitted to the frame once; the smaller sizes from that.
-    `[0:0]fps=${FPS},${fitInto(WIDTH, HEIGHT)},format=yuv420p,split=4[mfull][mb][ms][mban]`,
+    `[vmain]fps=${FPS},${fitInto(WIDTH, HEIGHT)},format=yuv420p,split=4[mfull][mb][ms][mban]`,
     `[mb]scale=${g.besideMain.w}:${g.besideMain.h}:flags=bilinear,pad=${WIDTH}:${HEIGHT}:${at(g.besideMain)}:color=${bg},split=2[bb][bi]`,
     `[ms]scale=${g.splitMain.w}:${g.splitMain.h}:flags=bilinear,pad=${WIDTH}:${HEIGHT}:${at(g.splitMain)}:color=${bg}[bs]`,
     // second: fitted to the half once, the column size from that.
-    `[0:1]${fitInto(g.splitSecond.w, g.splitSecond.h)},format=yuv420p,split=2[shalf][s2]`,
+    `[vsecond]${fitInto(g.splitSecond.w, g.splitSecond.h)},format=yuv420p,split=2[shalf][s2]`,
     `[s2]scale=${g.besideSecond.w}:${g.besideSecond.h}:flags=bilinear,${outline},split=2[sb][si]`,
     // The picture compositions.
     `[mfull]${card(o, 'card-main', g.full, FONT_SIZES.cardFull)}[csingle]`,
@@ -221,6 +228,11 @@ export function audioGraph(): string[] {
 
 export function filterGraph(o: GraphOptions): string {
   return [...videoGraph(o), ...audioGraph()].join(';\n');
+}
+
+/** The stdin command line (for `C`: every filter of that name) that makes relay stream 1 the main picture (or 0). */
+export function swapCommand(swapped: boolean): string {
+  return `streamselect@swap -1 map ${swapped ? 1 : 0}`;
 }
 
 /** The stdin command lines (without the leading `c`) that switch to a composition. */

@@ -14,7 +14,7 @@ import { pino } from 'pino';
 import type { Logger } from '../logger.ts';
 import { SafeEmitter } from '../safe-emitter.ts';
 import { type ExitInfo, type FfmpegProcess, type Progress, spawnFfmpeg, stopFfmpeg } from './ffmpeg.ts';
-import { type Composition, compositionCommands, filterGraph, type TextFile, TEXT_FILES, wrap } from './mixer-graph.ts';
+import { type Composition, compositionCommands, filterGraph, swapCommand, type TextFile, TEXT_FILES, wrap } from './mixer-graph.ts';
 
 export type { Composition } from './mixer-graph.ts';
 
@@ -140,6 +140,7 @@ export class ProgrammeMixer extends SafeEmitter<MixerEvents> {
   #droppedBytes = 0;
   /** Command lines waiting for their turn, keyed by filter and command (a newer one replaces an older one). */
   readonly #queue = new Map<string, string>();
+  #swapped = false;
   #timer: ReturnType<typeof setInterval> | undefined;
   #firstFrame!: { resolve: (ms: number) => void; reject: (err: Error) => void };
   #gotFirstFrame = false;
@@ -241,6 +242,17 @@ export class ProgrammeMixer extends SafeEmitter<MixerEvents> {
     for (const line of compositionCommands(c)) if (!before.has(line)) this.#command(line);
   }
 
+  /** Whether relay stream 1 (`second`) is the main picture now, and stream 0 the second one. */
+  setSwap(swapped: boolean): void {
+    if (swapped === this.#swapped) return;
+    this.#swapped = swapped;
+    this.#command(swapCommand(swapped), 'C');
+  }
+
+  get swapped(): boolean {
+    return this.#swapped;
+  }
+
   setTexts(t: Partial<MixerTexts>): void {
     this.#texts = { ...this.#texts, ...t };
     if (this.#process) this.#writeTexts();
@@ -272,9 +284,10 @@ export class ProgrammeMixer extends SafeEmitter<MixerEvents> {
     }
   }
 
-  #command(line: string): void {
+  /** Queues a command: `c` for the first filter that takes it, `C` for every filter of that name. */
+  #command(line: string, key: 'c' | 'C' = 'c'): void {
     const [target = '', , command = ''] = line.split(' ');
-    this.#queue.set(`${target} ${command}`, line);
+    this.#queue.set(`${target} ${command}`, `${key}${line}`);
   }
 
   #sendNext(): void {
@@ -284,7 +297,7 @@ export class ProgrammeMixer extends SafeEmitter<MixerEvents> {
     const [key, line] = next.value;
     this.#queue.delete(key);
     this.#log.debug({ line }, 'mixer command');
-    p.stdin.write(`c${line}\n`);
+    p.stdin.write(`${line}\n`);
   }
 
   #onProgress(progress: Progress): void {

@@ -133,9 +133,12 @@ export class ProgrammeOutputs extends SafeEmitter<OutputsEvents> {
   }
 
   /** The recording being written: its path, start and writer's process id. */
-  get recording(): { path: string; startedAt: number; pid: number | undefined } | null {
+  get recording(): { path: string; startedAt: number; pid: number | undefined; writtenMs: number | null } | null {
     const f = this.#file;
-    return f ? { path: f.path, startedAt: f.startedAt, pid: f.sink.process.child.pid } : null;
+    if (!f) return null;
+    const written = f.sink.lastProgress?.outTimeMs;
+    const writtenMs = written !== undefined && Number.isFinite(written) ? written : null;
+    return { path: f.path, startedAt: f.startedAt, pid: f.sink.process.child.pid, writtenMs };
   }
 
   /** Starts the HLS playlist `index.m3u8` in `dir` (2 s segments, the last few kept). */
