@@ -18,8 +18,9 @@ with_test=0
 [[ "${1:-}" == "--test" ]] && with_test=1
 
 # --- 1. Debian packages -------------------------------------------------------------------------------
-apt_packages=()
-if ((with_test)); then apt_packages+=(ffmpeg chromium firefox-esr iproute2 gcc libc6-dev coturn xvfb nginx-light libnginx-mod-rtmp fonts-dejavu-core); fi
+# The recorder (programme mix, recording, live output) runs Debian's ffmpeg and draws its texts in DejaVu.
+apt_packages=(ffmpeg fonts-dejavu-core)
+if ((with_test)); then apt_packages+=(chromium firefox-esr iproute2 gcc libc6-dev coturn xvfb nginx-light libnginx-mod-rtmp); fi
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

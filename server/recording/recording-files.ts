@@ -168,7 +168,11 @@ export class RecordingFiles {
       await this.measure(clip.id);
     } catch (error) {
       this.#host.logger.error({ err: error, clip: clip.name }, 'a clip could not be cut');
-      this.#host.store.removeFile(clip.id);
+      // Its row goes, and the log says so (the hub removed it), so the report lists no clip that is not there.
+      this.#host.store.transaction(() => {
+        this.#host.store.removeFile(clip.id);
+        this.#host.log.log(this.#host.conferenceId, null, 'recording.file_delete', { fileId: clip.id, name: clip.name });
+      });
       this.#files = this.#files.filter((f) => f.id !== clip.id);
       this.#host.changed();
     }
