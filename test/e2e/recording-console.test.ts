@@ -6,7 +6,12 @@
 // expects the part (length, size and SHA-256 listed; the download through a ticket gives the same bytes; the
 // delete asks first); the press page says "chưa phát" for the right key and "liên kết đã tắt" for a wrong one,
 // refuses an unknown code in words and, with a room display code, shows the conference's title; a co-host sees
-// the tab with every control disabled.
+// the tab with every control disabled. Chapters and clips: with the conference live, a point asks for the floor
+// through the protocol and the host grants and revokes it in the console while a part is recorded (a real
+// 6 s fragmented MP4 put where the hub expects it): the turn is listed in the part, "đang diễn ra" until the
+// revoke; once the part is closed the host cuts it by the chapter and by a range (bad ranges said by their
+// fields, nothing sent), each clip listed "đang cắt…" then with its length, size, SHA-256 and source, cut by
+// the hub's ffmpeg and downloaded with the same bytes.
 // A second hub that needs more free disk than there is refuses the start, in Vietnamese, under the button.
 // With DIEMCAU_DOC_SHOTS=1: docs/screenshots/host-recording-1920.png and host-recording-1366.png.
 import { execFileSync } from 'node:child_process';
@@ -17,9 +22,12 @@ import { fileURLToPath } from 'node:url';
 import jsqrModule from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type HubClient } from '../../scripts/lib/hub-client.ts';
 import type { Hub } from '../../server/hub.ts';
 import { ensureClientBuilt, launch } from '../helpers/browser.ts';
+import { makeProgrammeFile, probe } from '../helpers/programme-file.ts';
 import { startHub } from '../helpers/test-hub.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const jsQR = ((jsqrModule as unknown as { default?: typeof jsqrModule }).default ?? jsqrModule) as unknown as (
   data: Uint8ClampedArray,
@@ -38,6 +46,7 @@ let browser: Browser;
 let hub: Hub;
 let url: string;
 let tight: { hub: Hub; url: string };
+const clients: HubClient[] = [];
 const errors: string[] = [];
 const dialogs: string[] = [];
 const pages: Page[] = [];
@@ -49,6 +58,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  for (const client of clients) client.close();
   await browser?.close();
   await hub?.close('test over');
   await tight?.hub.close('test over');
@@ -218,7 +228,12 @@ describe('the recording tab of the host console', () => {
     await host.waitForSelector('.rec-file[data-open="true"]');
     const output = part(hub).view().outputs[0];
     if (!output) throw new Error('no output');
-    const report = { state: 'running', segment: 1, segmentStartedAt: Date.now() - 2_000, writtenMs: 2_000, fps: 25, hls: true } as const;
+    // Its writer started when the part opened (not earlier: the newest recording stays listed first).
+    const segmentStartedAt = part(hub)
+      .view()
+      .files.find((f) => f.open)?.startedAt;
+    if (segmentStartedAt === undefined) throw new Error('no open part');
+    const report = { state: 'running', segment: 1, segmentStartedAt, writtenMs: 2_000, fps: 25, hls: true } as const;
     part(hub).report({ ...report, outputs: [{ id: output.id, state: 'live', attempt: 0, error: null }] });
     await until(host, `document.querySelector('.rec-chip')?.textContent === 'đang phát'`);
     expect(await text(host, '.rec-recorder')).toBe('Bộ ghi hình: đang chạy');
@@ -242,6 +257,160 @@ describe('the recording tab of the host console', () => {
     await host.waitForSelector(row, { state: 'detached' });
     expect(dialogs.at(-1)).toContain(`Xoá hẳn tệp "${first.name}"`);
     expect(part(hub).file(first.id)).toBeUndefined();
+  }, 90_000);
+
+  it('lists a speaking turn as a chapter of the part and cuts clips by chapter and by range, cut by the hub', async () => {
+    // The second recording of the test before ends; the conference goes live; Xuân Lộc's technician asks to speak.
+    await host.click('[data-action="record"]');
+    await until(host, `document.querySelector('.recording')?.dataset.recording === 'false'`);
+    await host.click('[data-action="start"]');
+    await waitFor(() => hub.conferences.get(CONF)?.view().status === 'live', 'the conference live');
+    const { token } = await hub.credentials.issue({ conferenceId: CONF, pointId: 'xuan-loc', role: 'technician' }, 3600);
+    const point = await connect(url, { token });
+    clients.push(point);
+    await point.call('floor.request', { note: '' });
+
+    // A third recording; its part is given a real programme file while the turn goes on.
+    await host.click('[data-action="record"]');
+    await until(host, `document.querySelector('.recording')?.dataset.recording === 'true'`);
+    const programme = part(hub)
+      .view()
+      .files.find((f) => f.open && f.kind === 'programme');
+    const absolute = programme ? part(hub).file(programme.id)?.absolute : undefined;
+    if (!programme || !absolute) throw new Error('no open part');
+    const tools = `.rec-part-tools[data-file-id="${programme.id}"]`;
+    await host.click('.floor-request[data-point-id="xuan-loc"] [data-action="grant"]');
+    await host.waitForSelector(`${tools} .rec-chapter[data-open="true"]`);
+    expect(await text(host, `${tools} .rec-chapter-kind`)).toBe('Lượt phát biểu');
+    expect(await text(host, `${tools} .rec-chapter-title`)).toBe('Điểm cầu huyện Xuân Lộc');
+    expect(await text(host, `${tools} .rec-chapter-time`)).toMatch(/^0:00:0\d – đang diễn ra$/);
+    expect(await text(host, `${tools} .rec-chapters-note`)).toContain('Phần này đang ghi');
+    expect(await host.isDisabled(`${tools} [data-action="clip-chapter"]`)).toBe(true);
+    expect(await host.isHidden(`${tools} .rec-clip-form`)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await host.click('.floor-panel [data-action="revoke"]');
+    await host.waitForSelector(`${tools} .rec-chapter[data-open="false"]`);
+    const [chapter] = part(hub)
+      .chapters()
+      .filter((c) => c.fileId === programme.id);
+    expect(chapter).toMatchObject({ kind: 'turn', pointId: 'xuan-loc', title: 'Điểm cầu huyện Xuân Lộc' });
+    await makeProgrammeFile(absolute, 6);
+    await host.click('[data-action="record"]');
+    await until(host, `document.querySelector('.recording')?.dataset.recording === 'false'`);
+    const row = `.rec-file[data-file-id="${programme.id}"]`;
+    await host.waitForSelector(`${row} .rec-sha`, { timeout: 20_000 });
+    expect(await text(host, `${row} td:nth-child(2)`)).toBe('0:00:06');
+    await host.waitForSelector(`${tools} .rec-chapters[data-ready="true"]`);
+    const closed = part(hub)
+      .chapters()
+      .find((c) => c.fileId === programme.id);
+    if (!closed?.endMs) throw new Error('the chapter did not close');
+    expect(closed.endMs - closed.startMs).toBeGreaterThan(1_000);
+    const hms = (ms: number): string => `0:00:0${Math.floor(ms / 1000)}`;
+    expect(await text(host, `${tools} .rec-chapter-time`)).toBe(`${hms(closed.startMs)} – ${hms(closed.endMs)}`);
+    expect(await host.isHidden(`${tools} .rec-chapters-note`)).toBe(true);
+
+    // Every text the clips' length cells show, to see "đang cắt…" however quick the cut is.
+    await host.evaluate(`(() => {
+      window.__lengths = [];
+      new MutationObserver(() => {
+        const cells = document.querySelectorAll('.rec-file[data-kind="clip"] td:nth-child(2)');
+        for (const cell of cells) window.__lengths.push(cell.textContent);
+      }).observe(document.querySelector('.rec-files'), { subtree: true, childList: true, characterData: true });
+    })()`);
+    const clipsBefore = sent.filter((name) => name === 'recording.clip').length;
+    await host.click(`${tools} [data-action="clip-chapter"]`);
+    await waitFor(
+      () =>
+        part(hub)
+          .view()
+          .files.some((f) => f.kind === 'clip'),
+      'the chapter clip listed',
+      5_000,
+    );
+    const first = part(hub)
+      .view()
+      .files.find((f) => f.kind === 'clip');
+    if (!first) throw new Error('no clip');
+    const [from, to] = [Math.floor(closed.startMs / 1000), Math.floor(closed.endMs / 1000)];
+    expect(first.name).toBe(`Điểm-cầu-huyện-Xuân-Lộc-00000${from}-00000${to}.mp4`);
+    await checkClip(first.id, `${hms(closed.startMs)} – ${hms(closed.endMs)}`, programme.startedAt);
+    expect(await host.evaluate('window.__lengths')).toContain('đang cắt…');
+
+    // The range form: each problem under its field, nothing sent; then a good range with a name.
+    const form = `.rec-clip-form[data-file-id="${programme.id}"]`;
+    await host.fill(`${form} input[name="clip-from"]`, 'abc');
+    await host.fill(`${form} input[name="clip-to"]`, '');
+    await host.click(`${form} button[type="submit"]`);
+    expect(await text(host, `${form} .rec-clip-from-error`)).toBe('Thời điểm bắt đầu viết dạng g:pp:gg (0:01:30) hoặc p:gg (1:30).');
+    expect(await text(host, `${form} .rec-clip-to-error`)).toBe('Hãy nhập thời điểm kết thúc.');
+    expect(await host.getAttribute(`${form} input[name="clip-from"]`, 'aria-invalid')).toBe('true');
+    await host.fill(`${form} input[name="clip-from"]`, '0:00:04');
+    await host.fill(`${form} input[name="clip-to"]`, '0:02');
+    await host.click(`${form} button[type="submit"]`);
+    expect(await host.isHidden(`${form} .rec-clip-from-error`)).toBe(true);
+    expect(await text(host, `${form} .rec-clip-to-error`)).toBe('Thời điểm kết thúc phải sau thời điểm bắt đầu.');
+    await host.fill(`${form} input[name="clip-to"]`, '0:00:09');
+    await host.click(`${form} button[type="submit"]`);
+    expect(await text(host, `${form} .rec-clip-to-error`)).toBe('Phần này chỉ dài 0:00:06; thời điểm kết thúc không được quá.');
+    expect(await host.getAttribute(`${form} .rec-clip-to-error`, 'data-problem')).toBe('past');
+    expect(sent.filter((name) => name === 'recording.clip').length).toBe(clipsBefore + 1);
+    expect(
+      part(hub)
+        .view()
+        .files.filter((f) => f.kind === 'clip'),
+    ).toHaveLength(1);
+
+    await host.fill(`${form} input[name="clip-from"]`, '0:02');
+    await host.fill(`${form} input[name="clip-to"]`, '0:00:05');
+    await host.fill(`${form} input[name="clip-name"]`, 'Phát biểu tổng kết');
+    await host.click(`${form} button[type="submit"]`);
+    await waitFor(
+      () =>
+        part(hub)
+          .view()
+          .files.some((f) => f.kind === 'clip' && f.name.startsWith('Phát')),
+      'the range clip listed',
+      5_000,
+    );
+    const second = part(hub)
+      .view()
+      .files.find((f) => f.kind === 'clip' && f.name.startsWith('Phát'));
+    if (!second) throw new Error('no range clip');
+    expect(second.name).toBe('Phát-biểu-tổng-kết-000002-000005.mp4');
+    await checkClip(second.id, '0:00:02 – 0:00:05', programme.startedAt);
+    expect(await host.isHidden(`${form} .rec-clip-to-error`)).toBe(true);
+    expect(await host.inputValue(`${form} input[name="clip-name"]`)).toBe('');
+    expect(sent.filter((name) => name === 'recording.clip').length).toBe(clipsBefore + 2);
+    expect(await host.isHidden(`${tools} .rec-clip-error`)).toBe(true);
+    expect(await text(host, '.rec-files tbody:last-child .rec-group')).toBe('Đoạn cắt');
+    mkdirSync(SHOTS, { recursive: true });
+    await host.screenshot({ path: join(SHOTS, 'host-recording-clips-1920.png'), fullPage: true });
+    await host.setViewportSize(LAPTOP);
+    await host.screenshot({ path: join(SHOTS, 'host-recording-clips-1366.png'), fullPage: true });
+    await host.setViewportSize(FULL_HD);
+
+    /** The clip's row once cut: length, size, SHA-256 and source; the download has its bytes; ffprobe reads it. */
+    async function checkClip(id: string, range: string, partStart: number): Promise<void> {
+      const clipRow = `.rec-file[data-file-id="${id}"]`;
+      await host.waitForSelector(`${clipRow} .rec-sha`, { timeout: 20_000 });
+      const file = part(hub).file(id);
+      if (!file) throw new Error('no clip file');
+      const sha = createHash('sha256').update(readFileSync(file.absolute)).digest('hex');
+      expect(await host.getAttribute(`${clipRow} .rec-sha`, 'title')).toBe(sha);
+      expect(await text(host, `${clipRow} td:nth-child(2)`)).toMatch(/^0:00:0[1-6]$/);
+      expect(await text(host, `${clipRow} td:nth-child(3)`)).toMatch(/^\d+,\d MB$/);
+      const d = new Date(partStart);
+      const time = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+      expect(await text(host, `${clipRow} .rec-clip-source`)).toBe(`Cắt từ phần 1 (${time}), ${range}`);
+      const [download] = await Promise.all([host.waitForEvent('download'), host.click(`${clipRow} [data-action="download"]`)]);
+      expect(download.suggestedFilename()).toBe(file.name);
+      const saved = await download.path();
+      expect(createHash('sha256').update(readFileSync(saved)).digest('hex')).toBe(sha);
+      const probed = await probe(saved);
+      expect(probed.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
+      expect(probed.durationMs).toBeGreaterThan(900);
+    }
   }, 90_000);
 
   it('says in Vietnamese why a hub short of disk refuses to start, under the record button', async () => {

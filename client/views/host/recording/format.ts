@@ -47,3 +47,15 @@ export function outputError(code: string): string {
   const key = OUTPUT_ERRORS[code] ?? (/^(EXIT_|SIG)/.test(code) ? 'rec.err.exited' : undefined);
   return key ? t(key) : t('rec.err.other', { code });
 }
+
+/**
+ * A time typed in the clip form, "h:mm:ss" or "m:ss" (minutes and seconds under 60 after a colon), in ms;
+ * null when it is not one. "0:01:30" and "1:30" are both 90 000.
+ */
+export function parseClock(text: string): number | null {
+  const m = /^\s*(?:(\d{1,3}):)?(\d{1,3}):(\d{1,2})\s*$/.exec(text);
+  if (!m) return null;
+  const [hours, minutes, seconds] = [Number(m[1] ?? 0), Number(m[2]), Number(m[3])];
+  if (seconds >= 60 || (m[1] !== undefined && (minutes >= 60 || (m[2]?.length ?? 0) !== 2)) || (m[3]?.length ?? 0) !== 2) return null;
+  return ((hours * 60 + minutes) * 60 + seconds) * 1000;
+}

@@ -4,7 +4,7 @@
 // and the files (their own sections). The host acts; a co-host sees the same, every control disabled.
 // The view comes from `recording.view` on every welcome and `recording.updated` after; the tab itself shows
 // a red dot while the programme is recorded, whichever tab is open.
-import type { RecordingView } from '../../../../shared/recording.ts';
+import type { ClipRequest, RecordingView } from '../../../../shared/recording.ts';
 import { controls } from '../../../../shared/rules.ts';
 import type { AppContext } from '../../../app.ts';
 import { describeError, reasonCode } from '../../../i18n/describe.ts';
@@ -45,7 +45,13 @@ export class RecordingPanel {
     });
     this.#outputs = new OutputsSection(ctx, (work) => this.#send(work));
     this.#press = new PressSection(ctx, (work) => this.#send(work));
-    this.#files = new FilesSection(ctx, (work) => this.#send(work));
+    // A clip's refusal is said by the part it was asked from (chapters.ts), not under the record button.
+    const clip = async (request: ClipRequest): Promise<RecordingView> => {
+      const view = await signal.request('recording.clip', request);
+      this.apply(view);
+      return view;
+    };
+    this.#files = new FilesSection(ctx, (work) => this.#send(work), clip);
     this.#error.hidden = true;
     this.#rec.hidden = true;
     this.#rec.append(h('span', { class: 'rec-dot', attrs: { 'aria-hidden': 'true' } }, '●'), ` ${t('rec.rec')} `, this.#elapsed);
