@@ -3,6 +3,7 @@
 // addresses (a TV station, a streaming platform), the press page's public link, the files made, and the
 // disk. Conference state for the moderators; the recorder gets its own orders (`recorder.config`).
 import { z } from 'zod';
+import { MediaSource } from './domain.ts';
 import { LIMITS } from './rules.ts';
 
 /**
@@ -90,6 +91,10 @@ export const RecordingFileView = z.object({
   sha256: z.string().nullable(),
   /** Being written now. */
   open: z.boolean(),
+  /** A clip: the programme file it was cut from and the range in it (ms); null otherwise. */
+  sourceFileId: z.string().nullable(),
+  fromMs: z.number().nullable(),
+  toMs: z.number().nullable(),
 });
 export type RecordingFileView = z.infer<typeof RecordingFileView>;
 
@@ -169,6 +174,19 @@ export const RecorderReport = z.object({
   writtenMs: z.number().min(0),
   fps: z.number().min(0),
   hls: z.boolean(),
+  /** The track archive's open files: one per stage stream and turn, kept as it came. */
+  tracks: z
+    .array(
+      z.object({
+        id: z.string().max(64),
+        pointId: z.string().max(64),
+        source: MediaSource,
+        path: z.string().max(500),
+        startedAt: z.number(),
+      }),
+    )
+    .max(32)
+    .optional(),
   outputs: z
     .array(
       z.object({

@@ -18,6 +18,7 @@ import { ProgrammeOutputs } from './outputs.ts';
 import { StageRelay } from './relay.ts';
 import { decideScene, type SceneConsumer } from './scene.ts';
 import { ProgrammeSwitcher } from './switcher.ts';
+import { TrackArchive, type TrackSource } from './tracks.ts';
 import { freePortPairs, stageSdp } from './sdp.ts';
 
 const REPORT_EVERY_MS = 500;
@@ -33,9 +34,7 @@ export interface RecorderOptions {
   onStopped?: (why: string) => void;
 }
 
-interface Consumed extends SceneConsumer {
-  kind: 'audio' | 'video';
-}
+type Consumed = SceneConsumer & TrackSource;
 
 export class Recorder {
   readonly #o: RecorderOptions;
@@ -48,6 +47,7 @@ export class Recorder {
   #conference: ConferenceView | undefined;
   readonly #consumers = new Map<string, Consumed>();
   #switcher: ProgrammeSwitcher | undefined;
+  #tracks: TrackArchive | undefined;
   #config: RecorderConfig = { record: null, hls: null, outputs: [] };
   /** The segment being written; `mediaZeroAt`: the wall-clock time of its media time 0, once the writer shows it. */
   #writing: { segment: number; path: string; startedAt: number; mediaZeroAt: number | null } | null = null;
@@ -81,13 +81,16 @@ export class Recorder {
       if (output === 'hls') this.#hls = null;
       this.#apply(this.#config);
     });
+    const requestKeyFrame = (consumerId: string): void => {
+      this.#link?.request('media.requestKeyFrame', { consumerId }).catch(() => undefined);
+    };
+    this.#tracks = new TrackArchive(this.#o.dir, requestKeyFrame, this.#log);
     // Placeholder key: the relay is re-keyed with the hub's once the transport exists.
     this.#relay = new StageRelay({
       srtp: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: randomBytes(30).toString('base64') },
       targets,
-      requestKeyFrame: (consumerId) => {
-        this.#link?.request('media.requestKeyFrame', { consumerId }).catch(() => undefined);
-      },
+      requestKeyFrame,
+      tap: (consumerId, rtp) => this.#tracks?.feed(consumerId, rtp),
       log: this.#log,
     });
     await this.#relay.start();
@@ -105,8 +108,12 @@ export class Recorder {
     this.#stopping ??= (async () => {
       clearInterval(this.#reportTimer);
       this.#switcher?.close();
+      // The files end where the stop came: outputs and tracks first, while the stage still comes in.
+      await Promise.all([
+        this.#outputs?.close().catch((error: unknown) => this.#log.warn({ err: error }, 'outputs did not close cleanly')),
+        this.#tracks?.closeAll(),
+      ]);
       this.#link?.close();
-      await this.#outputs?.close().catch((error: unknown) => this.#log.warn({ err: error }, 'outputs did not close cleanly'));
       await this.#mixer?.stop().catch(() => undefined);
       await this.#relay?.close().catch(() => undefined);
       if (this.#workDir) await rm(this.#workDir, { recursive: true, force: true });
@@ -134,7 +141,10 @@ export class Recorder {
       const link = this.#link;
       const relay = this.#relay;
       if (!link || !relay || this.#stopping) return;
-      for (const id of this.#consumers.keys()) relay.removeConsumer(id);
+      for (const id of this.#consumers.keys()) {
+        relay.removeConsumer(id);
+        void this.#tracks?.close(id);
+      }
       this.#consumers.clear();
       this.#applyScene();
       try {
@@ -161,6 +171,7 @@ export class Recorder {
         const { consumerId } = payload as EventPayload<'media.consumerClosed'>;
         this.#consumers.delete(consumerId);
         this.#relay?.removeConsumer(consumerId);
+        void this.#tracks?.close(consumerId);
         break;
       }
       case 'media.restart':
@@ -197,10 +208,13 @@ export class Recorder {
 
   async #consume(c: EventPayload<'media.consumer'>): Promise<void> {
     const ssrc = c.rtpParameters.encodings?.[0]?.ssrc;
-    const payloadType = c.rtpParameters.codecs[0]?.payloadType;
-    if (ssrc === undefined || payloadType === undefined) return void this.#log.warn({ consumerId: c.consumerId }, 'consumer without ssrc');
+    const codec = c.rtpParameters.codecs[0];
+    if (ssrc === undefined || !codec) return void this.#log.warn({ consumerId: c.consumerId }, 'consumer without ssrc');
+    const { payloadType, mimeType, clockRate, channels } = codec;
     this.#relay?.addConsumer({ consumerId: c.consumerId, kind: c.kind, ssrc, payloadType });
-    this.#consumers.set(c.consumerId, { consumerId: c.consumerId, pointId: c.pointId, source: c.source as MediaSource, kind: c.kind });
+    const consumed = { consumerId: c.consumerId, pointId: c.pointId, source: c.source as MediaSource, kind: c.kind };
+    this.#consumers.set(c.consumerId, { ...consumed, payloadType, mimeType, clockRate, channels });
+    this.#archive();
     this.#applyScene();
     await this.#link?.request('media.resumeConsumer', { consumerId: c.consumerId }).catch((error: unknown) => {
       this.#log.warn({ err: error, consumerId: c.consumerId }, 'resume refused');
@@ -212,6 +226,16 @@ export class Recorder {
     const conference = this.#conference;
     if (!conference || !this.#switcher) return;
     this.#switcher.show(decideScene(conference, [...this.#consumers.values()]));
+  }
+
+  /** While the programme is recorded, every stage stream also goes to the track archive, as it came. */
+  #archive(): void {
+    const record = this.#config.record;
+    const tracks = this.#tracks;
+    if (!tracks || this.#stopping) return;
+    if (!record) return void tracks.closeAll();
+    const folder = join(dirname(record.path), 'tracks');
+    for (const c of this.#consumers.values()) if (!tracks.has(c.consumerId)) void tracks.open(folder, c);
   }
 
   // --- Orders and reports ---------------------------------------------------------------------------
@@ -233,6 +257,7 @@ export class Recorder {
       writtenMs: this.#writing ? (written ?? 0) : 0,
       fps: Math.round((progress?.fps ?? 0) * 10) / 10,
       hls: this.#hls !== null,
+      tracks: this.#tracks?.list() ?? [],
       outputs: (this.#outputs?.rtmpStates() ?? []).map((s) => ({ id: s.id, state: s.state, attempt: s.attempt, error: s.error ?? null })),
     };
     try {
@@ -276,6 +301,7 @@ export class Recorder {
         this.#hls = config.hls;
       }
     }
+    this.#archive();
     const wanted = new Set(config.outputs.map((o) => o.id));
     for (const id of [...this.#rtmp]) {
       if (wanted.has(id)) continue;

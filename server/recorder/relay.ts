@@ -15,10 +15,31 @@
 // source's short jitter queue, or a silence frame.
 import type { Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import { bindUdp, isRtcp, JitterQueue, keyFrameRequests, parseRtp, type RtpHeader, senderReport, seqAfter, writeRtp } from './rtp.ts';
+import { bindUdp, isRtcp, keyFrameRequests, parseRtp, type RtpHeader, senderReport, seqAfter, writeRtp } from './rtp.ts';
 import { SrtpDecryptor } from './srtp.ts';
+import {
+  AUDIO_FRAME_MS,
+  audioState,
+  type AudioState,
+  type ConsumerState,
+  FILLER_FRAME_MS,
+  HOLD_MS,
+  LATE_TICK_MS,
+  PLI_THROTTLE_MS,
+  random32,
+  SR_INTERVAL_MS,
+  STALL_MS,
+  SWITCH_REQUEST_MS,
+  TARGET_HOST,
+  videoState,
+  type VideoState,
+  type ConsumerInfo,
+  OPUS_SILENCE,
+} from './relay-state.ts';
+export { type ConsumerInfo, OPUS_SILENCE } from './relay-state.ts';
+
 import { parseVp8, plainDescriptor, vp8FillerFrame, vp8Packets } from './vp8.ts';
-import { AUDIO_OUTPUTS, AUDIO_PT, type AudioOutput, type PortPair, type StageTargets, VIDEO_PT, type VideoOutput } from './sdp.ts';
+import { AUDIO_OUTPUTS, AUDIO_PT, type AudioOutput, type StageTargets, VIDEO_PT, type VideoOutput } from './sdp.ts';
 
 export type { AudioOutput, PortPair, StageTargets, VideoOutput } from './sdp.ts';
 export interface RelayLog {
@@ -35,57 +56,9 @@ export interface RelayOptions {
   /** Address of the socket the hub sends to; 127.0.0.1 unless given. */
   listenIp?: string;
   log?: RelayLog;
+  /** Every authenticated RTP packet of a known consumer, decrypted, as it came (the track archive). */
+  tap?: (consumerId: string, rtp: Buffer) => void;
 }
-export interface ConsumerInfo {
-  consumerId: string;
-  kind: 'audio' | 'video';
-  ssrc: number;
-  payloadType: number;
-}
-
-const TARGET_HOST = '127.0.0.1';
-const AUDIO_FRAME_MS = 20;
-const FILLER_FRAME_MS = 40;
-const STALL_MS = 500;
-const SWITCH_REQUEST_MS = 250;
-const PLI_THROTTLE_MS = 300;
-const SR_INTERVAL_MS = 500;
-/** Frames queued before an audio source is played (after a switch or an underrun), and the most kept. */
-const AUDIO_PRIME = 2;
-const AUDIO_QUEUE_MAX = 6;
-/**
- * One 20 ms Opus frame of silence: TOC 0xf8 (CELT-only, fullband, 20 ms, mono, one frame) and a two-byte
- * frame that decodes to all-zero samples; ffmpeg decodes it as silence on a 48 kHz stereo stream.
- */
-export const OPUS_SILENCE = Buffer.from([0xf8, 0xff, 0xfe]);
-
-const random32 = () => Math.floor(Math.random() * 2 ** 32);
-const random16 = () => Math.floor(Math.random() * 2 ** 16);
-const none = null as string | null;
-const unset = undefined as number | undefined;
-const counters = () => ({ ssrc: random32(), seq: random16(), packets: 0, octets: 0, frames: 0, switches: 0 });
-
-/** A video output: `wanted` is the routed source, `active` the one forwarded now (null: the filler). */
-const videoState = (target: PortPair) => ({
-  ...counters(),
-  ...{ target, wanted: none, active: none, losses: 0, fillerFrames: 0, keyFrameRequests: 0 },
-  /** The active source lost a packet: nothing of it is forwarded until its next key frame. */
-  awaitingKey: false,
-  ...{ lastInSeq: unset, seqOffset: 0, lastTs: -1, frameInTs: unset, frameOutTs: 0, prevInTs: unset, prevOutTs: 0 },
-  ...{ lastForwardAt: 0, lastRequestAt: -Infinity, lastPliAt: -Infinity, nextFillerAt: 0 },
-});
-const audioState = (target: PortPair) => ({
-  ...counters(),
-  ...{ target, source: none, queue: new JitterQueue(AUDIO_PRIME, AUDIO_QUEUE_MAX), silenceFrames: 0 },
-});
-type VideoState = ReturnType<typeof videoState>;
-type AudioState = ReturnType<typeof audioState>;
-interface ConsumerState extends ConsumerInfo {
-  packetsIn: number;
-  authFailures: number;
-  lastPacketAt: number | undefined;
-}
-
 /** Per output: packets, frames, filler or silence frames, switches, source; per consumer: packets, auth failures, last packet. */
 export type RelayStats = ReturnType<StageRelay['stats']>;
 
@@ -237,6 +210,7 @@ export class StageRelay {
     const now = performance.now();
     c.packetsIn++;
     c.lastPacketAt = now;
+    this.#options.tap?.(c.consumerId, plain);
     const payload = plain.subarray(header.payloadOffset, header.payloadEnd);
     if (c.kind === 'audio') {
       const outs = Object.values(this.#audio).filter((o) => o.source === c.consumerId);
@@ -309,14 +283,20 @@ export class StageRelay {
     this.#out?.send(packet, out.target.rtpPort, TARGET_HOST);
   }
 
+  #lastTickAt = 0;
+
   #tick(): void {
     const now = performance.now();
     while (this.#t0 + this.#audioTick * AUDIO_FRAME_MS <= now) {
       for (const out of Object.values(this.#audio)) this.#playAudio(out);
       this.#audioTick++;
     }
+    // A tick that comes late (this process was starved) runs before the packets waiting in the socket are
+    // read: no source is judged stalled then. A source held after a loss keeps its last frame up to HOLD_MS.
+    const late = now - this.#lastTickAt > LATE_TICK_MS;
+    this.#lastTickAt = now;
     for (const out of Object.values(this.#video)) {
-      if (out.active !== null && now - out.lastForwardAt > STALL_MS) {
+      if (!late && out.active !== null && now - out.lastForwardAt > (out.awaitingKey ? HOLD_MS : STALL_MS)) {
         this.#options.log?.warn({ source: out.active }, 'recorder relay: video source stalled, filler until its next key frame');
         this.#toFiller(out, now);
       }

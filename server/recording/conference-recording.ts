@@ -138,7 +138,8 @@ export class ConferenceRecording {
     const open = this.#recordingFileOpen();
     return {
       record: open ? { segment: open.segment, path: open.path } : null,
-      hls: this.#settings.pressKey !== null ? join(this.#id, 'hls') : null,
+      // Whenever the programme is mixed, not only while the public link is on: a viewer code plays it too.
+      hls: join(this.#id, 'hls'),
       outputs: this.#outputs.config(),
     };
   }
@@ -243,7 +244,7 @@ export class ConferenceRecording {
     const pushes = this.#outputs.reported(report.outputs);
     const open = this.#recordingFileOpen();
     if (open && report.segmentStartedAt !== null && report.segment === open.segment) this.#files.started(open.id, report.segmentStartedAt);
-    this.#files.letGo(report.segment);
+    this.#files.sync({ segment: report.segment, tracks: report.tracks ?? [], recordingId: this.#settings.recordingId });
     const after = JSON.stringify([this.#recorder, this.#written.hls, this.#written.segment]);
     if (pushes || before !== after || Date.now() - this.#lastBroadcast >= 1000) this.#broadcast();
     return this.config();
@@ -256,7 +257,7 @@ export class ConferenceRecording {
 
   /** The recorder ended: what it wrote is closed; a recording goes on in a new segment once it is back. */
   recorderExited(again: boolean): void {
-    this.#files.letGo(null);
+    this.#files.sync(null);
     this.#written = { ms: 0, fps: 0, hls: false, segment: 0 };
     this.#outputs.clear();
     this.#recorder = again ? (this.#supervisor.failing ? 'failed' : 'restarting') : 'off';

@@ -6,13 +6,18 @@ import { randomUUID } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Actor } from '../../shared/event-log.ts';
-import type { Chapter, ClipRequest, RecordingFileView } from '../../shared/recording.ts';
+import type { Chapter, ClipRequest, RecorderReport, RecordingFileView } from '../../shared/recording.ts';
 import { refuse } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { RecordingStore, StoredFile } from '../store/recording.ts';
 import type { RecordStore } from '../store/records.ts';
 import { cutClip } from './clips.ts';
 import { measureFile } from './files.ts';
+
+/** A track the recorder reports open. */
+export type TrackReport = NonNullable<RecorderReport['tracks']>[number];
+/** Where a track may be: the conference's tracks folder, a plain file name. */
+const TRACK_PATH = /^[a-z0-9-]+\/tracks\/[A-Za-z0-9._-]{1,200}\.webm$/;
 
 export interface FilesHost {
   readonly conferenceId: string;
@@ -89,11 +94,37 @@ export class RecordingFiles {
     if (!this.#host.recorderRunning()) void this.measure(fileId);
   }
 
-  /** The recorder no longer writes `segment` (or nothing at all: null): what it let go of is measured. */
-  letGo(segment: number | null): void {
+  /**
+   * What the recorder writes now: programme segment `segment` (0: none) and the tracks `open`. Tracks it
+   * started are listed (rows added), tracks it no longer lists are closed; what it let go of is measured.
+   * `recorder` null: no recorder runs (everything it wrote is let go of).
+   */
+  sync(recorder: { segment: number; tracks: readonly TrackReport[]; recordingId: string | null } | null): void {
+    const open = new Set(recorder?.tracks.map((t) => t.id) ?? []);
+    for (const t of recorder?.tracks ?? []) {
+      if (this.#files.some((f) => f.id === t.id) || !TRACK_PATH.test(t.path) || !t.path.startsWith(`${this.#host.conferenceId}/tracks/`)) {
+        continue;
+      }
+      const name = t.path.slice(t.path.lastIndexOf('/') + 1);
+      this.add({
+        ...{ id: t.id, recordingId: recorder?.recordingId ?? null, kind: 'track', name, path: t.path, segment: 0, pointId: t.pointId },
+        ...{
+          startedAt: t.startedAt,
+          endedAt: null,
+          durationMs: null,
+          bytes: 0,
+          sha256: null,
+          sourceFileId: null,
+          fromMs: null,
+          toMs: null,
+        },
+      });
+    }
+    for (const f of this.#files) if (f.kind === 'track' && f.endedAt === null && !open.has(f.id)) this.close(f.id, Date.now());
     for (const fileId of this.#closing) {
       const f = this.#files.find((x) => x.id === fileId);
-      if (f && f.segment !== segment) void this.measure(fileId);
+      if (!f || recorder === null) void this.measure(fileId);
+      else if (f.kind === 'programme' ? f.segment !== recorder.segment : f.kind === 'track' && !open.has(f.id)) void this.measure(fileId);
     }
   }
 
@@ -184,7 +215,7 @@ export class RecordingFiles {
     return {
       ...{ id: f.id, kind: f.kind, name: f.name, segment: f.segment, pointId: f.pointId, startedAt: f.startedAt, endedAt: f.endedAt },
       durationMs: open && f.kind === 'programme' && f.segment === written.segment ? written.ms : f.durationMs,
-      ...{ bytes: f.bytes, sha256: f.sha256, open },
+      ...{ bytes: f.bytes, sha256: f.sha256, open, sourceFileId: f.sourceFileId, fromMs: f.fromMs, toMs: f.toMs },
     };
   }
 }
