@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
-import { FfmpegSource, parseVp8Descriptor, vp8KeyFrameSize } from '../../scripts/lib/headless/ffmpeg-source.ts';
+import {
+  FfmpegSource,
+  parseVp8Descriptor,
+  SYNC_PATTERN,
+  syncPatternGraph,
+  vp8KeyFrameSize,
+} from '../../scripts/lib/headless/ffmpeg-source.ts';
 import { vp8Payload } from '../../scripts/lib/headless/marks.ts';
 import { HeadlessPoint } from '../../scripts/lib/headless/point.ts';
 import { isRtcp } from '../../scripts/lib/rtp.ts';
@@ -147,6 +153,55 @@ describe('the VP8 checker (no hub)', () => {
     expect(source.keyFrameRequests).toBe(2);
     expect(source.rtcpReceived).toBe(2);
   });
+});
+
+describe('the sync pattern (no hub)', () => {
+  it('flashes two frames and starts an 80 ms beep at the same instants every 2 s, from one ffmpeg for both kinds', async () => {
+    const graph = syncPatternGraph({ width: 320, height: 180, fps: 25, label: 'sync' });
+    const lavfi = ['-hide_banner', '-nostats', '-nostdin', '-f', 'lavfi', '-i', graph, '-t', '4.5'];
+    const video = await run('ffmpeg', [
+      ...lavfi,
+      '-map',
+      '0:0',
+      '-vf',
+      'signalstats,metadata=mode=print:key=lavfi.signalstats.YAVG:file=-',
+      '-f',
+      'null',
+      '-',
+    ]);
+    const luma = [...video.stdout.matchAll(/YAVG=([\d.]+)/g)].map((m) => Number(m[1]));
+    const bright = luma.flatMap((y, n) => (y > 200 ? [n] : []));
+    expect(bright).toEqual([0, 1, 50, 51, 100, 101]);
+    expect(Math.max(...luma.filter((y) => y <= 200))).toBeLessThan(80);
+    const audio = await run('ffmpeg', [...lavfi, '-map', '0:1', '-af', 'silencedetect=n=-30dB:d=0.5', '-f', 'null', '-']);
+    const onsets = [...audio.stderr.matchAll(/silence_end: ([\d.]+)/g)].map((m) => Number(m[1]));
+    const ends = [...audio.stderr.matchAll(/silence_start: ([\d.]+)/g)].map((m) => Number(m[1]));
+    expect(onsets.map((t) => Math.round(t * 1000))).toEqual([2000, 4000]);
+    expect(ends.slice(0, 2).map((t) => Math.round(t * 1000))).toEqual([SYNC_PATTERN.beepMs, 2000 + SYNC_PATTERN.beepMs]);
+
+    const socket = createSocket('udp4');
+    const source = new FfmpegSource({
+      socket,
+      remote: { ip: '127.0.0.1', port: 9 },
+      key: newSrtpKey(),
+      label: 'sync',
+      audio: { ssrc: 41, payloadType: 100 },
+      video: { ssrc: 42, payloadType: 101 },
+      width: 320,
+      height: 180,
+      pattern: 'sync',
+    });
+    try {
+      await source.start();
+      await waitFor(() => source.sent.audio > 10 && source.keyFramesSent > 0, 'both kinds from the sync ffmpeg', 10_000);
+      expect(source.spawned).toBe(1);
+      await expect(source.setSize(640, 360)).rejects.toThrow(/keeps its size/);
+      expect(source.errors).toEqual([]);
+    } finally {
+      source.stop();
+      socket.close();
+    }
+  }, 30_000);
 });
 
 describe('a point publishing real media from ffmpeg through the hub', () => {

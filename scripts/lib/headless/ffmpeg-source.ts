@@ -8,6 +8,10 @@
 // by default) and the hub's PLI/FIR are only counted. One ffmpeg per kind, so a size change restarts the
 // video alone: the new ffmpeg starts beside the old one, and the switch happens on its first packet (the
 // start of a key frame), so the stream has no gap beyond one frame.
+//
+// `pattern: 'sync'` measures audio/video alignment instead: ONE ffmpeg makes both kinds from one lavfi graph
+// (one clock): a dark moving picture that flashes white for two frames every 2 s, and silence with an 80 ms
+// 2.5 kHz beep starting at the same instants (syncPatternGraph); the size is fixed for the run.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
@@ -42,6 +46,51 @@ export interface FfmpegSourceOptions {
   maxDurationMs?: number | undefined;
   /** ffmpeg binary; default `ffmpeg` from PATH. */
   ffmpegPath?: string | undefined;
+  /**
+   * 'tone' (default): testsrc2 with the label and a steady sine, one ffmpeg per kind. 'sync': the A/V sync
+   * pattern of syncPatternGraph from one ffmpeg for both kinds (setSize is refused).
+   */
+  pattern?: 'tone' | 'sync' | undefined;
+}
+
+/** The sync pattern: a flash of `flashFrames` white frames and a beep of `beepMs` at 2.5 kHz every `periodS`. */
+export const SYNC_PATTERN = { periodS: 2, flashFrames: 2, beepMs: 80, beepHz: 2500 } as const;
+
+/**
+ * The lavfi graph of the sync pattern, `[out0]` video and `[out1]` mono 48 kHz audio from one source clock:
+ * testsrc2 darkened to a quarter of its luma (still moving), the label drawn if the font is there, the whole
+ * frame white on frames n with n mod (periodS·fps) < flashFrames; the beep where t mod periodS < beepMs, a
+ * 0.5-amplitude sine, exact to the sample, silence between. Frame 0 and sample 0 are both t = 0, so in the
+ * source the flashes and the beep onsets coincide.
+ */
+export function syncPatternGraph(o: { width: number; height: number; fps: number; label?: string | undefined }): string {
+  const p = SYNC_PATTERN;
+  const every = Math.round(p.periodS * o.fps);
+  let video = `testsrc2=size=${o.width}x${o.height}:rate=${o.fps},lutyuv=y=val/4`;
+  if (o.label !== undefined && existsSync(DEFAULT_FONT)) {
+    const fontSize = Math.max(12, Math.round(o.height / 12));
+    video +=
+      `,drawtext=fontfile=${DEFAULT_FONT}:text='${drawable(`${o.label} sync`)}':fontsize=${fontSize}:fontcolor=gray` +
+      `:x=${fontSize}:y=h-${fontSize * 2}`;
+  }
+  video += `,drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(n,${every}),${p.flashFrames})'`;
+  const beep = `if(lt(mod(t,${p.periodS}),${p.beepMs / 1000}),0.5*sin(2*PI*${p.beepHz}*t),0)`;
+  return `${video}[out0];aevalsrc=exprs='${beep}':s=48000[out1]`;
+}
+
+/** ffmpeg's encoder options of the source: VP8 (realtime, one layer) and Opus, as the point sends them. */
+export function sourceEncoderArgs(
+  kind: SourceKind,
+  o: { fps?: number | undefined; videoKbps?: number | undefined; keyFrameIntervalS?: number | undefined },
+): string[] {
+  if (kind === 'audio') return ['-c:a', 'libopus', '-ac', '2', '-b:a', '64k', '-frame_duration', '20'];
+  const fps = o.fps ?? 25;
+  const gop = String(Math.max(1, Math.round(fps * (o.keyFrameIntervalS ?? 1))));
+  const kbps = o.videoKbps ?? 1200;
+  return [
+    ...['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`],
+    ...['-bufsize', `${kbps}k`, '-g', gop, '-keyint_min', gop, '-lag-in-frames', '0', '-auto-alt-ref', '0', '-error-resilient', '1'],
+  ];
 }
 
 /** What one ffmpeg process is producing. */
@@ -253,7 +302,8 @@ export class FfmpegSource {
       this.stop();
       return;
     }
-    for (const s of this.#streams) s.run = this.#spawn(s);
+    if (this.#options.pattern === 'sync') this.#spawnSync();
+    else for (const s of this.#streams) s.run = this.#spawn(s);
     this.#reportTimer = setInterval(() => this.#sendReports(), SR_INTERVAL_MS);
     this.#stopTimer = setTimeout(() => this.stop(), maxMs);
     this.#stopTimer.unref();
@@ -266,6 +316,7 @@ export class FfmpegSource {
   setSize(width: number, height: number, timeoutMs = 10_000): Promise<void> {
     const s = this.#streams.find((x) => x.kind === 'video');
     if (!s || !this.running) return Promise.reject(new Error('no running video to resize'));
+    if (this.#options.pattern === 'sync') return Promise.reject(new Error('the sync pattern keeps its size'));
     if (s.next) return Promise.reject(new Error('a size change is already under way'));
     this.#width = width;
     this.#height = height;
@@ -321,19 +372,11 @@ export class FfmpegSource {
 
   #spawn(s: OutStream): Run {
     const o = this.#options;
-    const port = s.local.address().port;
-    // RTCP to the same port: this module drops ffmpeg's RTCP and sends Sender Reports of its own.
-    const url = `rtp://127.0.0.1:${port}?rtcpport=${port}&pkt_size=1200`;
-    // ffmpeg stops by itself at the source's deadline even if this process dies without killing it.
-    const seconds = Math.max(1, Math.ceil((this.#stopAt - Date.now()) / 1000));
     const inSsrc = randomInt(0x1000, 0x7fffffff);
-    const common = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
-    const out = ['-t', String(seconds), '-payload_type', String(s.payloadType), '-ssrc', String(inSsrc), '-f', 'rtp', url];
     let args: string[];
     if (s.kind === 'audio') {
       const input = `sine=frequency=${this.#tone}:sample_rate=48000`;
-      args = [...common, '-re', '-f', 'lavfi', '-i', input, '-vn', '-c:a', 'libopus', '-ac', '2', '-b:a', '64k'];
-      args.push('-frame_duration', '20', ...out);
+      args = ['-re', '-f', 'lavfi', '-i', input, '-vn', ...sourceEncoderArgs('audio', o), ...this.#rtpOut(s, inSsrc)];
     } else {
       const fps = o.fps ?? 25;
       const size = `${this.#width}x${this.#height}`;
@@ -345,28 +388,67 @@ export class FfmpegSource {
           `,drawtext=fontfile=${DEFAULT_FONT}:text='${text}':fontsize=${fontSize}:fontcolor=white` +
           `:box=1:boxcolor=black@0.6:x=${fontSize}:y=h-${fontSize * 2}`;
       }
-      const gop = String(Math.max(1, Math.round(fps * (o.keyFrameIntervalS ?? 1))));
-      const kbps = o.videoKbps ?? 1200;
-      args = [...common, '-re', '-f', 'lavfi', '-i', graph, '-an', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8'];
-      args.push('-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`, '-g', gop, '-keyint_min', gop);
-      args.push('-lag-in-frames', '0', '-auto-alt-ref', '0', '-error-resilient', '1', ...out);
+      args = ['-re', '-f', 'lavfi', '-i', graph, '-an', ...sourceEncoderArgs('video', o), ...this.#rtpOut(s, inSsrc)];
     }
+    return this.#launch(args, [s], [inSsrc])[0] as Run;
+  }
+
+  /** The sync pattern: one ffmpeg, one lavfi input with both kinds, one RTP output per stream (its own SSRC). */
+  #spawnSync(): void {
+    const o = this.#options;
+    const graph = syncPatternGraph({ width: this.#width, height: this.#height, fps: o.fps ?? 25, label: o.label });
+    const args = ['-re', '-f', 'lavfi', '-i', graph];
+    const inSsrcs = this.#streams.map(() => randomInt(0x1000, 0x7fffffff));
+    this.#streams.forEach((s, i) => {
+      args.push('-map', `0:${s.kind === 'video' ? 0 : 1}`, ...sourceEncoderArgs(s.kind, o), ...this.#rtpOut(s, inSsrcs[i] as number));
+    });
+    const runs = this.#launch(args, this.#streams, inSsrcs);
+    this.#streams.forEach((s, i) => {
+      s.run = runs[i];
+    });
+  }
+
+  /** The RTP output options for a stream (ffmpeg stops by itself at the source's deadline). */
+  #rtpOut(s: OutStream, inSsrc: number): string[] {
+    const port = s.local.address().port;
+    // RTCP to the same port: this module drops ffmpeg's RTCP and sends Sender Reports of its own.
+    const url = `rtp://127.0.0.1:${port}?rtcpport=${port}&pkt_size=1200`;
+    // ffmpeg stops by itself at the source's deadline even if this process dies without killing it.
+    const seconds = Math.max(1, Math.ceil((this.#stopAt - Date.now()) / 1000));
+    return ['-t', String(seconds), '-payload_type', String(s.payloadType), '-ssrc', String(inSsrc), '-f', 'rtp', url];
+  }
+
+  /** Starts one ffmpeg feeding `streams` (one Run each, sharing the process). */
+  #launch(outArgs: string[], streams: readonly OutStream[], inSsrcs: readonly number[]): Run[] {
+    const o = this.#options;
+    const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', ...outArgs];
     const child = spawn(o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     track(child);
     this.spawned++;
-    const run: Run = { child, inSsrc, width: this.#width, height: this.#height, killed: false, stderr: '' };
+    const runs: Run[] = streams.map((_, i) => ({
+      child,
+      inSsrc: inSsrcs[i] as number,
+      width: this.#width,
+      height: this.#height,
+      killed: false,
+      stderr: '',
+    }));
+    const what = streams.map((s) => s.kind).join('+');
+    let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
-      run.stderr = (run.stderr + d.toString()).slice(-2000);
+      stderr = (stderr + d.toString()).slice(-2000);
+      for (const run of runs) run.stderr = stderr;
     });
+    const killed = () => runs.some((run) => run.killed);
     child.on('error', (error) => {
-      if (!run.killed) this.errors.push(`ffmpeg (${s.kind}): ${error.message}`);
+      if (!killed()) this.errors.push(`ffmpeg (${what}): ${error.message}`);
     });
     child.on('exit', (code, signal) => {
       // Its own -t deadline is a normal end; anything else before stop() is not.
-      if (run.killed || this.#stopped || Date.now() >= this.#stopAt - 1000) return;
-      this.errors.push(`ffmpeg (${s.kind}) exited ${code ?? signal}: ${run.stderr.trim()}`);
+      if (killed() || this.#stopped || Date.now() >= this.#stopAt - 1000) return;
+      this.errors.push(`ffmpeg (${what}) exited ${code ?? signal}: ${stderr.trim()}`);
     });
-    return run;
+    return runs;
   }
 
   #onLocal(s: OutStream, packet: Buffer): void {
