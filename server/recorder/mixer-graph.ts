@@ -212,7 +212,9 @@ export function videoGraph(o: GraphOptions): string[] {
         }),
       ].join(',') +
       '[cbanner]',
-    `[lowered][cbanner]streamselect@banner=inputs=2:map=${sel.banner},format=yuv420p[vout]`,
+    // Square pixels whatever the composition: the beside and split boxes are not exactly 16:9, and scale would
+    // otherwise carry the difference into the stream's aspect (a player showed 1283×720).
+    `[lowered][cbanner]streamselect@banner=inputs=2:map=${sel.banner},format=yuv420p,setsar=1[vout]`,
   ];
 }
 

@@ -2,8 +2,7 @@
 // (no re-encoding) into a fragmented MP4 recording, an HLS live playlist, or an RTMP(S) push (rtmp-push.ts).
 // The source is always read (flowing), so the mixer never waits: every output gets whole TS packets, and one
 // that is slow or dead has its packets dropped beyond a bounded buffer instead of holding the others back.
-import { statSync } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pino } from 'pino';
@@ -60,6 +59,20 @@ export function hlsArgs(dir: string, segmentSeconds: number, listSize: number): 
     ...['-hls_flags', 'delete_segments+independent_segments+temp_file', '-hls_delete_threshold', '2'],
     ...['-hls_segment_filename', join(dir, 'seg-%06d.ts'), '-y', join(dir, 'index.m3u8')],
   ];
+}
+
+/**
+ * Removes a playlist and its segments: a stopped stream is not served as if it were live (its playlist, ended,
+ * would play its last seconds again and again), and a new one does not begin with the old one's segments.
+ */
+function clearHls(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) if (/^(index\.m3u8|seg-\d+\.ts)(\.tmp)?$/.test(name)) rmSync(join(dir, name), { force: true });
 }
 
 interface Writer {
@@ -146,6 +159,7 @@ export class ProgrammeOutputs extends SafeEmitter<OutputsEvents> {
     if (this.#closed) throw new Error('the outputs are closed');
     if (this.#hls) throw new Error('HLS is already on');
     mkdirSync(dir, { recursive: true });
+    clearHls(dir);
     const o = this.#options;
     const sink = new TsSink(hlsArgs(dir, o.hlsSegmentSeconds ?? 2, o.hlsListSize ?? 4), o.hlsBufferBytes ?? 4 << 20);
     const hls = { sink, stopping: false, dir };
@@ -162,6 +176,7 @@ export class ProgrammeOutputs extends SafeEmitter<OutputsEvents> {
     hls.stopping = true;
     this.#hls = null;
     await hls.sink.stop();
+    clearHls(hls.dir);
   }
 
   /** Adds or changes a push: a new address restarts it; `enabled: false` stops it (state 'off'). */

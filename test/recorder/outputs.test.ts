@@ -95,7 +95,8 @@ describe('programme outputs', () => {
     expect(states.find((x) => x.id === 'dead' && x.state === 'retrying')?.error).toBe('ECONNREFUSED');
     await out.removeRtmp('dead');
     await out.stopHls();
-    expect(existsSync(join(hls, 'index.m3u8'))).toBe(true);
+    // A stopped stream is not left to be served as if live.
+    expect(existsSync(join(hls, 'index.m3u8'))).toBe(false);
   }, 40_000);
 
   it('pushes to nginx-rtmp, retries while the server is gone and goes live again on its return', async () => {
