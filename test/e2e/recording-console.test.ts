@@ -13,7 +13,7 @@
 // fields, nothing sent), each clip listed "đang cắt…" then with its length, size, SHA-256 and source, cut by
 // the hub's ffmpeg and downloaded with the same bytes.
 // A second hub that needs more free disk than there is refuses the start, in Vietnamese, under the button.
-// With DIEMCAU_DOC_SHOTS=1: docs/screenshots/host-recording-1920.png and host-recording-1366.png.
+// The console's doc screenshots are taken with a real recorder by test/e2e/live-output.test.ts.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -246,12 +246,6 @@ describe('the recording tab of the host console', () => {
     expect(await text(host, '.rec-output-error')).toBe('Lỗi: máy chủ nhận từ chối (kiểm tra lại khoá luồng)');
     part(hub).report({ ...report, outputs: [{ id: output.id, state: 'live', attempt: 0, error: null }] });
     await until(host, `document.querySelector('.rec-chip')?.textContent === 'đang phát'`);
-    if (process.env['DIEMCAU_DOC_SHOTS']) {
-      await host.screenshot({ path: join(ROOT, 'docs/screenshots/host-recording-1920.png') });
-      await host.setViewportSize(LAPTOP);
-      await host.screenshot({ path: join(ROOT, 'docs/screenshots/host-recording-1366.png') });
-      await host.setViewportSize(FULL_HD);
-    }
 
     await host.click(`${row} [data-action="delete-file"]`);
     await host.waitForSelector(row, { state: 'detached' });
