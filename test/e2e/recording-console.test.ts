@@ -35,7 +35,6 @@ const jsQR = ((jsqrModule as unknown as { default?: typeof jsqrModule }).default
   height: number,
 ) => { data: string } | null;
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONF = 'dong-nai-tap-huan-bau-cu';
 const CENTRE = 'tinh-dong-nai';
 const SHOTS = process.env['DIEMCAU_SHOTS'] ?? '/tmp/shots';
