@@ -300,6 +300,29 @@ function recordingPaths(): Json {
         { parameters: [idParam, fileParam] },
       ),
     },
+    '/conferences/{id}/live/{key}/about': {
+      get: {
+        summary: "What the press page shows over the picture for a public link: the conference's title and status",
+        description: "Allowed: anyone with the public link's key while the host has it on; otherwise 403 `recording.press_off`.",
+        security: [{}],
+        parameters: [idParam, { name: 'key', in: 'path', required: true, schema: { type: 'string' }, description: "the press link's key" }],
+        responses: {
+          '200': {
+            description: 'title and status',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['title', 'status'],
+                  properties: { title: { type: 'string' }, status: { type: 'string' } },
+                },
+              },
+            },
+          },
+          '403': { description: 'the press link is off or not this one' },
+        },
+      },
+    },
     '/conferences/{id}/live/{key}/{file}': {
       get: {
         summary: "The programme's HLS for the press page: playlist and segments",

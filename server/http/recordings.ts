@@ -73,6 +73,16 @@ export function recordingRoutes({ gate, recording }: { gate: Gate; recording: Re
     res.json(await recording.of(conference).deleteFile({ actor }, req.params.fileId));
   });
 
+  // What the press page shows above the picture for a public link: the conference's title and status.
+  router.get('/conferences/:id/live/:key/about', async (req, res) => {
+    const conference = recording.conference(req.params.id);
+    const part = conference ? recording.of(conference) : undefined;
+    if (!conference || !part || part.pressKey === null || !same(part.pressKey, req.params.key)) {
+      throw refuse('recording.press_off', {}, 'the press link is off or not this one');
+    }
+    res.json({ title: conference.spec.title, status: conference.status });
+  });
+
   router.get('/conferences/:id/live/:key/:file', async (req, res, next) => {
     const name = req.params.file;
     if (!HLS_FILE.test(name)) throw refuse('recording.press_off', {}, 'no such live file');

@@ -288,8 +288,12 @@ describe("the press page's HLS", () => {
     }
     const traversal = await call('GET', `${live}/../bi-mat.m3u8`);
     expect(traversal.body).not.toContain('not for the press');
+    const about = await call('GET', `${live}/about`);
+    expect(about.status).toBe(200);
+    expect(about.body).toEqual({ title: expect.stringContaining('Hội nghị'), status: expect.any(String) });
     await host.call('recording.setPress', { enabled: false });
     expect((await call('GET', `${live}/index.m3u8`)).status).toBe(403);
+    expect((await call('GET', `${live}/about`)).body.error.reason).toBe('recording.press_off');
   });
 });
 

@@ -198,7 +198,18 @@ onLanguage(() => {
 const conference = params.get('c');
 const key = params.get('k');
 if (conference && key) {
-  play({ playlist: `/api/conferences/${encodeURIComponent(conference)}/live/${encodeURIComponent(key)}/index.m3u8`, token: () => null });
+  const base = `/api/conferences/${encodeURIComponent(conference)}/live/${encodeURIComponent(key)}`;
+  play({ playlist: `${base}/index.m3u8`, token: () => null });
+  // The conference's title over the picture (the link works without it).
+  void fetch(`${base}/about`, { cache: 'no-store' })
+    .then((r) => (r.ok ? (r.json() as Promise<{ title?: unknown }>) : null))
+    .then((about) => {
+      if (typeof about?.title === 'string' && about.title) {
+        title = about.title;
+        drawTitle();
+      }
+    })
+    .catch(() => undefined);
 } else {
   showCodeForm();
   const code = params.get('code');
