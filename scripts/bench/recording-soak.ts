@@ -70,6 +70,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const REGION = { x: 1004 / 1280, y: 20 / 720, w: 256 / 1280, h: 144 / 720 };
 /** A flash is SYNC_PATTERN.flashFrames long in the source; up to this many frames (a held flash frame) still counts. */
 const MAX_FLASH_FRAMES = 12;
+/** A pair this far from the median offset is an outlier (counted, left out of the start, end and trend). */
+const OUTLIER_MS = 200;
 
 // ---------------------------------------------------------------------------------------------------------
 // Analysis of a file
@@ -251,12 +253,16 @@ interface Analysis {
   lumaFlash: number;
   beeps: number;
   beepMs: number;
+  periods: number;
   pairs: number;
+  outliers: number;
   offsetStartMs: number;
   offsetEndMs: number;
   offsetMedianMs: number;
   offsetMinMs: number;
   offsetMaxMs: number;
+  offsetP5Ms: number;
+  offsetP95Ms: number;
   offsetDriftMsPer10Min: number;
   videoClock: ReturnType<typeof clockDrift>;
   audioClock: ReturnType<typeof clockDrift>;
@@ -273,12 +279,17 @@ async function analyse(file: string): Promise<Analysis> {
     if (best !== undefined) pairs.push([f.at, (best - f.at) * 1000]);
   }
   const offsets = pairs.map(([, o]) => o);
-  const first = pairs[0]?.[0] ?? 0;
-  const last = pairs.at(-1)?.[0] ?? 0;
-  const inWindow = (from: number, to: number) => pairs.filter(([t]) => t >= from && t <= to).map(([, o]) => o);
+  const sorted = [...offsets].sort((x, y) => x - y);
+  const mid = median(offsets);
+  // Pairs more than OUTLIER_MS from the median (a flash or a beep displaced by a freeze or a gap, or paired
+  // with the wrong one) are counted, and left out of the start, end and trend.
+  const inliers = pairs.filter(([, o]) => Math.abs(o - mid) <= OUTLIER_MS);
+  const first = inliers[0]?.[0] ?? 0;
+  const last = inliers.at(-1)?.[0] ?? 0;
+  const inWindow = (from: number, to: number) => inliers.filter(([t]) => t >= from && t <= to).map(([, o]) => o);
   const trend = lineFit(
-    pairs.map(([t]) => t),
-    offsets,
+    inliers.map(([t]) => t),
+    inliers.map(([, o]) => o),
   );
   const flashFrames: Record<string, number> = {};
   for (const f of v.flashes) flashFrames[String(f.frames)] = (flashFrames[String(f.frames)] ?? 0) + 1;
@@ -292,12 +303,16 @@ async function analyse(file: string): Promise<Analysis> {
     lumaFlash: round(v.bright, 1),
     beeps: a.onsets.length,
     beepMs: round(median(a.lengthsMs.filter((x) => !Number.isNaN(x))), 1),
+    periods: Math.floor(durationS / SYNC_PATTERN.periodS),
     pairs: pairs.length,
+    outliers: pairs.length - inliers.length,
     offsetStartMs: round(median(inWindow(first, first + windowS)), 1),
     offsetEndMs: round(median(inWindow(last - windowS, last)), 1),
     offsetMedianMs: round(median(offsets), 1),
     offsetMinMs: round(Math.min(...offsets), 1),
     offsetMaxMs: round(Math.max(...offsets), 1),
+    offsetP5Ms: round(quantile(sorted, 0.05), 1),
+    offsetP95Ms: round(quantile(sorted, 0.95), 1),
     offsetDriftMsPer10Min: round(trend.b * 600, 2),
     videoClock: clockDrift(v.flashes.map((f) => f.at)),
     audioClock: clockDrift(a.onsets),
@@ -602,12 +617,15 @@ try {
   const row = (name: string, a: Analysis) => ({
     file: name,
     'length s': a.durationS,
+    periods: a.periods,
     flashes: a.flashes,
     beeps: a.beeps,
     pairs: a.pairs,
+    outliers: a.outliers,
     'A−V start ms': a.offsetStartMs,
     'A−V end ms': a.offsetEndMs,
-    'min..max ms': `${a.offsetMinMs}..${a.offsetMaxMs}`,
+    'median ms': a.offsetMedianMs,
+    'p5..p95 ms': `${a.offsetP5Ms}..${a.offsetP95Ms}`,
     'trend ms/10min': a.offsetDriftMsPer10Min,
     'video clock ppm': a.videoClock.ppm,
     'audio clock ppm': a.audioClock.ppm,
