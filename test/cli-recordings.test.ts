@@ -2,55 +2,25 @@
 // files (kind, segment, start, duration, size, SHA-256) and the chapters with their place in the programme
 // files; `clip` cuts a range of a programme file itself with Debian's ffmpeg, without re-encoding, stores
 // and logs it (no actor: the operator), measures it and prints it; bad input exits 1 with a message.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.ts';
 import { ConferenceSpec } from '../shared/domain.ts';
-import { runCli } from '../server/cli.ts';
 import { recordingsRoot } from '../server/recording/service.ts';
 import { ConferenceReport } from '../server/report/schema.ts';
 import { ConferenceStore } from '../server/store/conferences.ts';
-import { Database } from '../server/store/db.ts';
 import { RecordingStore } from '../server/store/recording.ts';
 import { tempDataDir } from '../scripts/lib/data-dir.ts';
+import { cliOn } from './helpers/cli.ts';
 import { makeProgrammeFile, probe, seedRecording } from './helpers/programme-file.ts';
 
-const cliFile = fileURLToPath(new URL('../server/cli.ts', import.meta.url));
 const dataDir = tempDataDir();
 const root = recordingsRoot(loadConfig({ DIEMCAU_DATA_DIR: dataDir }));
 const CONF = 'ghi-cli';
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', cliFile, ...args], {
-    env: { ...process.env, DIEMCAU_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { DIEMCAU_DATA_DIR: dataDir }, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
-
-async function withDb<T>(work: (db: Database) => T | Promise<T>): Promise<T> {
-  const db = new Database(dataDir);
-  try {
-    return await work(db);
-  } finally {
-    db.close();
-  }
-}
+const { cli, run, withDb } = cliOn(dataDir);
 
 const cells = (stdout: string, first: string): string[] =>
   stdout

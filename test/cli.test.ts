@@ -1,7 +1,6 @@
 // The operator CLI as operators run it: a child process on the hub's data folder. Create from a file,
 // list points and issue codes, print the report, rotate the admin key, refuse bad input with exit 1, and
 // work beside a running hub on the same database.
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,41 +12,13 @@ import { runCli } from '../server/cli.ts';
 import { createHub, type Hub } from '../server/hub.ts';
 import { isAdminKey } from '../server/http/admin-key.ts';
 import { ConferenceReport } from '../server/report/schema.ts';
-import { Database } from '../server/store/db.ts';
 import { tempDataDir } from '../scripts/lib/data-dir.ts';
+import { cliOn } from './helpers/cli.ts';
 
-const cliFile = fileURLToPath(new URL('../server/cli.ts', import.meta.url));
 const demoSpec = fileURLToPath(new URL('../config/demo/dong-nai-tap-huan-bau-cu.json', import.meta.url));
 const dataDir = tempDataDir();
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', cliFile, ...args], {
-    env: { ...process.env, DIEMCAU_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-/** The same commands in this process (faster), for the cases that need no real process. */
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { DIEMCAU_DATA_DIR: dataDir }, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
-
-async function withDb<T>(work: (db: Database) => T | Promise<T>): Promise<T> {
-  const db = new Database(dataDir);
-  try {
-    return await work(db);
-  } finally {
-    db.close();
-  }
-}
+const { cli, run, withDb } = cliOn(dataDir);
 
 describe('create', () => {
   it('validates and stores a conference from a file and prints its id; a second time is refused', async () => {
