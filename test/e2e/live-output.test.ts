@@ -19,18 +19,15 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../server/hub.ts';
 import type { LiveOutputView, RecordingView } from '../../shared/recording.ts';
-import { HeadlessPoint } from '../../scripts/lib/headless/point.ts';
+import type { HeadlessPoint } from '../../scripts/lib/headless/point.ts';
 import { RecordStore } from '../../server/store/records.ts';
 import { ensureClientBuilt, launch } from '../helpers/browser.ts';
 import { NginxRtmp } from '../helpers/nginx-rtmp.ts';
-import { startHub } from '../helpers/test-hub.ts';
+import { CENTRE, CONF, DISTRICT, RecordingHub } from '../helpers/recording-hub.ts';
 import { sleep } from '../helpers/wait.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CONF = 'dong-nai-tap-huan-bau-cu';
-const CENTRE = 'tinh-dong-nai';
-const DISTRICT = 'bien-hoa';
 const STREAM_KEY = 'dn-tv-khoa-bi-mat-7319';
 const FULL_HD = { width: 1920, height: 1080 };
 const SHOTS = !!process.env['DIEMCAU_DOC_SHOTS'];
@@ -39,32 +36,15 @@ let hub: Hub;
 let url: string;
 let browser: Browser;
 const nginx = new NginxRtmp();
-const points: HeadlessPoint[] = [];
+let rec: RecordingHub;
 let host: HeadlessPoint;
 const errors: string[] = [];
 /** Figures of this run, printed at the end. */
 const figures: Record<string, number | string> = {};
 
-async function joinAs(pointId: string, role: 'host' | 'technician'): Promise<HeadlessPoint> {
-  const { token } = await hub.credentials.issue({ conferenceId: CONF, pointId, role }, 600);
-  const point = await HeadlessPoint.join(url, token, { label: `${pointId}/${role}`, maxSendMs: 120_000 });
-  points.push(point);
-  await point.publish({ audio: true, video: true, media: 'ffmpeg', width: 640, height: 360, fps: 25 });
-  return point;
-}
-
-const view = (): Promise<RecordingView> => host.call('recording.view', {});
-
-async function waitForView(what: string, ok: (v: RecordingView) => boolean, timeoutMs = 20_000): Promise<RecordingView> {
-  let last: RecordingView | undefined;
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    last = await view();
-    if (ok(last)) return last;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}\n${nginx.log().slice(-2000)}`);
-}
+const view = (): Promise<RecordingView> => rec.view();
+const waitForView = (what: string, ok: (v: RecordingView) => boolean, timeoutMs = 20_000) =>
+  rec.waitForView(what, ok, timeoutMs, () => nginx.log().slice(-2000));
 
 /** The first `recording.updated` after `since` whose push is in a state that `ok` accepts; resolves with it and when. */
 async function pushUpdate(
@@ -144,17 +124,17 @@ const WATCH_BAND = `(() => {
 
 beforeAll(async () => {
   ensureClientBuilt();
-  ({ hub, url } = await startHub({ DIEMCAU_RECORDING: '1' }));
+  rec = await RecordingHub.start();
+  ({ hub, url } = rec);
   [browser] = await Promise.all([launch(), nginx.start()]);
-  host = await joinAs(CENTRE, 'host');
-  await joinAs(DISTRICT, 'technician');
+  host = await rec.join(CENTRE, 'host', { width: 640, height: 360 });
+  await rec.join(DISTRICT, 'technician', { width: 640, height: 360 });
   await host.call('conference.setStatus', { status: 'live' });
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  for (const p of points) await p.close();
-  await hub?.close('test over');
+  await rec?.close();
   await nginx.dispose();
   console.log('live output figures', figures);
 }, 30_000);

@@ -11,42 +11,17 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingView } from '../../shared/recording.ts';
 import type { Hub } from '../../server/hub.ts';
-import { HeadlessPoint } from '../../scripts/lib/headless/point.ts';
+import type { HeadlessPoint } from '../../scripts/lib/headless/point.ts';
 import { RecordStore } from '../../server/store/records.ts';
-import { startHub } from '../helpers/test-hub.ts';
+import { CENTRE, CONF, DISTRICT, RecordingHub } from '../helpers/recording-hub.ts';
 import { sleep, waitFor } from '../helpers/wait.ts';
 
 const run = promisify(execFile);
-const CONF = 'dong-nai-tap-huan-bau-cu';
-const CENTRE = 'tinh-dong-nai';
-const DISTRICT = 'bien-hoa';
 
+let rec: RecordingHub;
 let hub: Hub;
-let url: string;
-const points: HeadlessPoint[] = [];
 let host: HeadlessPoint;
-
-async function joinAs(pointId: string, role: 'host' | 'technician'): Promise<HeadlessPoint> {
-  const { token } = await hub.credentials.issue({ conferenceId: CONF, pointId, role }, 600);
-  const point = await HeadlessPoint.join(url, token, { label: `${pointId}/${role}`, maxSendMs: 120_000 });
-  points.push(point);
-  // Small pictures: two encoders and the 720p mix share 2 cores with the rest of the suite.
-  await point.publish({ audio: true, video: true, media: 'ffmpeg', width: 320, height: 180, fps: 25 });
-  return point;
-}
-
-const view = (): Promise<RecordingView> => host.call('recording.view', {});
-
-async function waitForView(what: string, ok: (v: RecordingView) => boolean, timeoutMs = 20_000): Promise<RecordingView> {
-  let last: RecordingView | undefined;
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    last = await view();
-    if (ok(last)) return last;
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
-}
+const waitForView = (what: string, ok: (v: RecordingView) => boolean, timeoutMs?: number) => rec.waitForView(what, ok, timeoutMs);
 
 interface Probe {
   streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number; r_frame_rate?: string; sample_rate?: string }>;
@@ -76,15 +51,16 @@ async function luma(file: string, atMs: number, region: { x: number; y: number; 
 }
 
 beforeAll(async () => {
-  ({ hub, url } = await startHub({ DIEMCAU_RECORDING: '1' }));
-  host = await joinAs(CENTRE, 'host');
-  await joinAs(DISTRICT, 'technician');
+  rec = await RecordingHub.start();
+  hub = rec.hub;
+  // Small pictures: two encoders and the 720p mix share 2 cores.
+  host = await rec.join(CENTRE, 'host', { width: 320, height: 180 });
+  await rec.join(DISTRICT, 'technician', { width: 320, height: 180 });
   await host.call('conference.setStatus', { status: 'live' });
 }, 60_000);
 
 afterAll(async () => {
-  for (const p of points) await p.close();
-  await hub?.close('test over');
+  await rec?.close();
 }, 30_000);
 
 describe('the programme recording', () => {
