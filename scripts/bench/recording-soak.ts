@@ -611,6 +611,12 @@ try {
     recording: { ...recording, offsets: undefined },
     recorderMinusBaseline,
     usage: { start: usageStart, end: usageEnd },
+    /** Every sample: seconds into the recording, RSS (MiB) of the recorder and of its mixer ffmpeg. */
+    rssSeries: samples.map((x) => [
+      round((x.at - s0.at) / 1000),
+      round((x.recorder?.rssBytes ?? 0) / 2 ** 20, 1),
+      round((x.children.find((c) => c.name === 'mixer')?.rssBytes ?? 0) / 2 ** 20, 1),
+    ]),
     offsets: recording.offsets,
     sourceErrors: errors,
   });
@@ -665,5 +671,9 @@ try {
 const file = writeResult(smoke ? 'recording-soak-smoke' : 'recording-soak', result);
 console.log('');
 console.log(
-  JSON.stringify({ ...result, offsets: `${(result.offsets as unknown[] | undefined)?.length ?? 0} pairs (in ${file})` }, null, 2),
+  JSON.stringify(
+    { ...result, rssSeries: '(in the file)', offsets: `${(result.offsets as unknown[] | undefined)?.length ?? 0} pairs (in ${file})` },
+    null,
+    2,
+  ),
 );
