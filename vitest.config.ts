@@ -1,10 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The heaviest media tests (a hub with its recorder process, ffmpeg points, Chromium) run alone after the rest:
- * beside another heavy file on 2 cores their test sources starve and the pictures they check go dark.
+ * The media tests that judge pictures and timing of live ffmpeg processes (the recorder end to end, its mixer,
+ * relay and outputs, the live output, the ffmpeg test source, the soak's smoke run) run one at a time after the
+ * rest: beside another heavy file on 2 cores their real-time sources starve and what they check goes dark.
  */
-const ALONE = ['test/recorder/recording.test.ts', 'test/e2e/live-output.test.ts', 'test/bench-recording.test.ts'];
+const ALONE = [
+  'test/recorder/recording.test.ts',
+  'test/recorder/mixer.test.ts',
+  'test/recorder/relay.test.ts',
+  'test/recorder/outputs.test.ts',
+  'test/e2e/live-output.test.ts',
+  'test/media/ffmpeg-source.test.ts',
+  'test/bench-recording.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -62,11 +62,16 @@ export function trackSdp(t: TrackSource, port: number): string {
   ].join('\r\n');
 }
 
-/** SIGINT: ffmpeg finishes the file even while it waits for packets (it reads no keyboard then); SIGKILL after 3 s. */
-async function finish(ffmpeg: FfmpegProcess): Promise<{ code: number | null }> {
-  ffmpeg.child.kill('SIGINT');
-  const timer = setTimeout(() => ffmpeg.child.kill('SIGKILL'), 3000);
+/**
+ * `q` (read between packets), then SIGINT, then SIGKILL after 1.5 s; a WebM
+ * cut short still plays (its duration is then read from its last packet).
+ */
+async function finish(ffmpeg: FfmpegProcess): Promise<{ code: number | null; stderr: string[] }> {
+  if (ffmpeg.stdin.writable) ffmpeg.stdin.write('q');
+  const interrupt = setTimeout(() => ffmpeg.child.kill('SIGINT'), 500);
+  const timer = setTimeout(() => ffmpeg.child.kill('SIGKILL'), 1500);
   const exit = await ffmpeg.exited;
+  clearTimeout(interrupt);
   clearTimeout(timer);
   return exit;
 }
@@ -111,7 +116,11 @@ export class TrackArchive {
       await writeFile(sdpFile, trackSdp(source, pair.rtpPort));
       const ffmpeg = spawnFfmpeg([
         ...['-hide_banner', '-nostats', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp'],
-        ...['-reorder_queue_size', '50', '-i', sdpFile, '-map', '0', '-c', 'copy', '-f', 'webm', '-y', absolute],
+        // A short probe: the SDP says the codec, and a long one (5 s by default) would keep a short turn unwritten.
+        ...['-analyzeduration', '500000', '-probesize', '32768', '-reorder_queue_size', '50', '-i', sdpFile],
+        // Clusters of at most 0.5 s, written at once: ffmpeg reading RTP ignores q and SIGINT once the packets
+        // stop (the turn is over), so a track usually ends killed; it keeps all but its last half second.
+        ...['-map', '0', '-c', 'copy', '-flush_packets', '1', '-cluster_time_limit', '500', '-f', 'webm', '-y', absolute],
       ]);
       this.#socket ??= await new Promise<Socket>((resolve) => {
         const socket = createSocket('udp4');
@@ -144,7 +153,7 @@ export class TrackArchive {
     this.#tracks.delete(consumerId);
     const exit = await finish(track.ffmpeg);
     await rm(track.workDir, { recursive: true, force: true });
-    this.#log.info({ path: track.info.path, code: exit.code }, 'track closed');
+    this.#log.info({ path: track.info.path, code: exit.code, stderr: exit.stderr.slice(-4) }, 'track closed');
   }
 
   async closeAll(): Promise<void> {

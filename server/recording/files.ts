@@ -12,22 +12,35 @@ export async function freeBytes(dir: string): Promise<number> {
   return s.bavail * s.bsize;
 }
 
-/** The file's duration in ms as ffprobe reads its container, or null when it cannot be read. */
-export function probeDurationMs(file: string, timeoutMs = 20_000): Promise<number | null> {
+/** Runs ffprobe and answers its standard output, or null when it fails or takes too long. */
+function ffprobe(args: string[], timeoutMs: number): Promise<string | null> {
   return new Promise((resolve) => {
-    const child = spawn('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=noprint_wrappers=1:nokey=1', file], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const child = spawn('ffprobe', ['-v', 'error', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', () => resolve(null));
     child.on('close', (code) => {
       clearTimeout(timer);
-      const seconds = Number.parseFloat(out.trim());
-      resolve(code === 0 && Number.isFinite(seconds) ? Math.round(seconds * 1000) : null);
+      resolve(code === 0 ? out : null);
     });
   });
+}
+
+/**
+ * The file's duration in ms as ffprobe reads its container, or, for a file cut short (a WebM whose writer was
+ * killed has no duration in its header), from its last packet; null when it cannot be read.
+ */
+export async function probeDurationMs(file: string, timeoutMs = 20_000): Promise<number | null> {
+  const format = await ffprobe(['-show_entries', 'format=duration', '-of', 'default=noprint_wrappers=1:nokey=1', file], timeoutMs);
+  const seconds = Number.parseFloat(format?.trim() ?? '');
+  if (Number.isFinite(seconds)) return Math.round(seconds * 1000);
+  const packets = await ffprobe(['-select_streams', '0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file], timeoutMs);
+  const times = (packets ?? '')
+    .split('\n')
+    .map((line) => Number.parseFloat(line))
+    .filter((t) => Number.isFinite(t));
+  return times.length > 0 ? Math.round(Math.max(...times) * 1000) : null;
 }
 
 /** Hex SHA-256 of the whole file, read in chunks. */

@@ -169,7 +169,8 @@ describe('the recording tab of the host console', () => {
     await until(right, `document.body.dataset.state === 'idle'`);
     expect(await text(right, '.press-state')).toBe('Chưa phát');
     expect(await text(right, '.press-overlay')).toContain('Chương trình chưa được phát');
-    expect(await text(right, '.press-title')).toBe('Trực tiếp hội nghị');
+    // The public link shows the conference's title (…/live/:key/about).
+    expect(await text(right, '.press-title')).toMatch(/^Hội nghị trực tuyến tập huấn/);
     expect(await text(right, '[data-action="sound"]')).toBe('Bật tiếng');
     const wrong = await open(url, `/press.html?c=${CONF}&k=khong-dung`, 'press wrong key', LAPTOP);
     await until(wrong, `document.body.dataset.state === 'off'`);
