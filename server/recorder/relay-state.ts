@@ -23,7 +23,8 @@ export const AUDIO_PRIME = 2;
 export const AUDIO_QUEUE_MAX = 6;
 /**
  * How long an audio frame waits in its queue on average (the primed frames and half a tick): the audio's
- * sender reports date its samples that much earlier (bench:soak measured audio 93 ms late without it).
+ * sender reports date its samples that much earlier. A first try at the audio lag bench:soak measures (+93 ms):
+ * a 10-minute run with it still finds +93 ms (docs/benchmarks.md), so the lag has another cause too.
  */
 export const AUDIO_QUEUE_DELAY_MS = AUDIO_PRIME * AUDIO_FRAME_MS + AUDIO_FRAME_MS / 2;
 /**
