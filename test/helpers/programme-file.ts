@@ -2,6 +2,7 @@
 // MP4, H.264 with a key frame every 2 s and AAC (testsrc2 and a sine tone), small so it is quick. Read back
 // with ffprobe, down to a hash of every packet (a cut without re-encoding keeps the packets as they were).
 // seedRecording puts such a file in a hub's recordings folder with its row and a few speaking turns.
+import { ConferenceSpec } from '../../shared/domain.ts';
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -103,4 +104,19 @@ export async function seedRecording(db: Database, root: string, conferenceId: st
   event(startedAt + 9_500, 'floor.grant', { pointId, seconds: 60 });
   event(startedAt + 20_000, 'floor.clear', { pointId, dropped: [] });
   return { file, startedAt };
+}
+
+/** A small conference for the recording's tests: a province hosting, a central-side point, a district. */
+export function smallConference(id: string, title: string): ConferenceSpec {
+  return ConferenceSpec.parse({
+    id,
+    title,
+    startsAt: '2026-05-01T08:00:00+07:00',
+    centralPointId: 'tinh',
+    points: [
+      { id: 'tinh', name: 'Điểm cầu tỉnh', level: 'province' },
+      { id: 'phia-nam', name: 'Ban phía Nam', level: 'province', parentId: 'tinh', centralSide: true },
+      { id: 'huyen', name: 'Điểm cầu huyện', level: 'district', parentId: 'tinh' },
+    ],
+  });
 }

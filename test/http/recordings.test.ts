@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConferenceSpec } from '../../shared/domain.ts';
 import type { RecordingView } from '../../shared/recording.ts';
 import { rotateAdminKey } from '../../server/http/admin-key.ts';
 import { buildOpenApi } from '../../server/http/openapi.ts';
@@ -15,22 +14,12 @@ import type { Hub } from '../../server/hub.ts';
 import { ConferenceStore } from '../../server/store/conferences.ts';
 import { connect, type HubClient } from '../../scripts/lib/hub-client.ts';
 import { tempDataDir } from '../../scripts/lib/data-dir.ts';
-import { makeProgrammeFile, seedRecording } from '../helpers/programme-file.ts';
+import { makeProgrammeFile, seedRecording, smallConference } from '../helpers/programme-file.ts';
 import { startHub } from '../helpers/test-hub.ts';
 import { sleep } from '../helpers/wait.ts';
 
 const CONF = 'ghi-hinh';
-const spec = ConferenceSpec.parse({
-  id: CONF,
-  title: 'Hội nghị ghi hình',
-  startsAt: '2026-05-01T08:00:00+07:00',
-  centralPointId: 'tinh',
-  points: [
-    { id: 'tinh', name: 'Điểm cầu tỉnh', level: 'province' },
-    { id: 'phia-nam', name: 'Ban phía Nam', level: 'province', parentId: 'tinh', centralSide: true },
-    { id: 'huyen', name: 'Điểm cầu huyện', level: 'district', parentId: 'tinh' },
-  ],
-});
+const spec = smallConference(CONF, 'Hội nghị ghi hình');
 
 let hub: Hub;
 let base: string;

@@ -8,14 +8,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConferenceSpec } from '../../shared/domain.ts';
 import type { RecordingView } from '../../shared/recording.ts';
 import type { Hub } from '../../server/hub.ts';
 import { cutClip } from '../../server/recording/clips.ts';
 import { ConferenceStore } from '../../server/store/conferences.ts';
 import { connect, type HubClient } from '../../scripts/lib/hub-client.ts';
 import { tempDataDir } from '../../scripts/lib/data-dir.ts';
-import { codecParams, makeProgrammeFile, probe, type Probed, seedRecording } from '../helpers/programme-file.ts';
+import { codecParams, makeProgrammeFile, probe, type Probed, seedRecording, smallConference } from '../helpers/programme-file.ts';
 import { startHub } from '../helpers/test-hub.ts';
 import { sleep } from '../helpers/wait.ts';
 
@@ -77,17 +76,7 @@ describe('cutClip', () => {
 });
 
 const CONF = 'cat-doan';
-const spec = ConferenceSpec.parse({
-  id: CONF,
-  title: 'Tập huấn cắt đoạn',
-  startsAt: '2026-05-01T08:00:00+07:00',
-  centralPointId: 'tinh',
-  points: [
-    { id: 'tinh', name: 'Điểm cầu tỉnh', level: 'province' },
-    { id: 'phia-nam', name: 'Ban phía Nam', level: 'province', parentId: 'tinh', centralSide: true },
-    { id: 'huyen', name: 'Điểm cầu huyện', level: 'district', parentId: 'tinh' },
-  ],
-});
+const spec = smallConference(CONF, 'Tập huấn cắt đoạn');
 
 describe('clips through the hub', () => {
   let hub: Hub;
