@@ -22,12 +22,6 @@ export const SR_INTERVAL_MS = 500;
 export const AUDIO_PRIME = 2;
 export const AUDIO_QUEUE_MAX = 6;
 /**
- * How long an audio frame waits in its queue on average (the primed frames and half a tick): the audio's
- * sender reports date its samples that much earlier. A first try at the audio lag bench:soak measures (+93 ms):
- * a 10-minute run with it still finds +93 ms (docs/benchmarks.md), so the lag has another cause too.
- */
-export const AUDIO_QUEUE_DELAY_MS = AUDIO_PRIME * AUDIO_FRAME_MS + AUDIO_FRAME_MS / 2;
-/**
  * One 20 ms Opus frame of silence: TOC 0xf8 (CELT-only, fullband, 20 ms, mono, one frame) and a two-byte
  * frame that decodes to all-zero samples; ffmpeg decodes it as silence on a 48 kHz stereo stream.
  */

@@ -19,7 +19,6 @@ import { bindUdp, isRtcp, keyFrameRequests, parseRtp, type RtpHeader, senderRepo
 import { SrtpDecryptor } from './srtp.ts';
 import {
   AUDIO_FRAME_MS,
-  AUDIO_QUEUE_DELAY_MS,
   audioState,
   type AudioState,
   type ConsumerState,
@@ -353,18 +352,12 @@ export class StageRelay {
   #sendReports(now: number): void {
     this.#nextSrAt = now + SR_INTERVAL_MS;
     const unixMs = performance.timeOrigin + now;
-    // Video is stamped when it arrives, audio when it is played from its jitter queue: the audio reports say
-    // that its samples are the queue's delay older than their playing time, so ffmpeg lines them up.
-    const outputs: Array<[VideoState | AudioState, number, number]> = [
-      ...Object.values(this.#video).map((o): [VideoState, number, number] => [o, this.#videoBase + Math.round((now - this.#t0) * 90), 0]),
-      ...Object.values(this.#audio).map((o): [AudioState, number, number] => [
-        o,
-        this.#audioBase + Math.round((now - this.#t0) * 48),
-        AUDIO_QUEUE_DELAY_MS,
-      ]),
+    const outputs: Array<[VideoState | AudioState, number]> = [
+      ...Object.values(this.#video).map((o): [VideoState, number] => [o, this.#videoBase + Math.round((now - this.#t0) * 90)]),
+      ...Object.values(this.#audio).map((o): [AudioState, number] => [o, this.#audioBase + Math.round((now - this.#t0) * 48)]),
     ];
-    for (const [out, rtpTimestamp, olderBy] of outputs) {
-      const sr = senderReport({ ssrc: out.ssrc, unixMs: unixMs - olderBy, rtpTimestamp, packets: out.packets, octets: out.octets });
+    for (const [out, rtpTimestamp] of outputs) {
+      const sr = senderReport({ ssrc: out.ssrc, unixMs, rtpTimestamp, packets: out.packets, octets: out.octets });
       this.#out?.send(sr, out.target.rtcpPort, TARGET_HOST);
     }
   }
