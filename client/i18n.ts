@@ -13,6 +13,8 @@ import { flowsWords } from './i18n/flows.ts';
 import { layoutWords } from './i18n/layouts.ts';
 import { programmeWords } from './i18n/programme.ts';
 import { recordingWords } from './i18n/recording.ts';
+import { organiserWords } from './i18n/organiser.ts';
+import { organiserPointsWords } from './i18n/organiser-points.ts';
 
 /** Every area's words: the core ones, then one spread per feature's own words (client/i18n/<area>.ts). */
 const vi = {
@@ -25,6 +27,8 @@ const vi = {
   ...layoutWords.vi,
   ...programmeWords.vi,
   ...recordingWords.vi,
+  ...organiserWords.vi,
+  ...organiserPointsWords.vi,
 };
 const en: Record<Key, string> = {
   ...coreEn,
@@ -36,6 +40,8 @@ const en: Record<Key, string> = {
   ...layoutWords.en,
   ...programmeWords.en,
   ...recordingWords.en,
+  ...organiserWords.en,
+  ...organiserPointsWords.en,
 };
 export type Key = keyof typeof vi;
 export type Lang = 'vi' | 'en';

@@ -40,6 +40,8 @@ export const ConferenceSpec = z.object({
   content: z.string().max(5000).default(''),
   organiser: z.string().max(300).default(''),
   startsAt: z.iso.datetime({ offset: true }),
+  /** When the points connect for the rehearsal (the connection tests), if one is planned. */
+  rehearsalAt: z.iso.datetime({ offset: true }).nullable().default(null),
   status: ConferenceStatus.default('scheduled'),
   banner: z.string().max(500).default(''),
   /** Default length of a grant of the floor. */
@@ -99,3 +101,14 @@ export const ConferenceView = z.object({
   programme: ProgrammeView,
 });
 export type ConferenceView = z.infer<typeof ConferenceView>;
+
+/** What an organiser may change while sessions are on (conference.updated): the welcome's header fields. */
+export const ConferenceHeader = ConferenceView.pick({
+  title: true,
+  organiser: true,
+  startsAt: true,
+  banner: true,
+  floorSeconds: true,
+  questionCategories: true,
+});
+export type ConferenceHeader = z.infer<typeof ConferenceHeader>;

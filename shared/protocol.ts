@@ -2,7 +2,7 @@
 // that server and client both compile against. Every client request carries an ack that receives a
 // Result envelope; the server validates every payload against `requests[name].params` at one boundary.
 import { z } from 'zod';
-import { ConferenceStatus, ConferenceView, FloorView, MediaSource, PointView, Role } from './domain.ts';
+import { ConferenceHeader, ConferenceStatus, ConferenceView, FloorView, MediaSource, PointView, Role } from './domain.ts';
 import { EndReason, type WireError } from './errors.ts';
 import { MediaKind, RtpCapabilities, RtpParameters } from './media.ts';
 import { AgendaView, AttendanceView, DocumentView, QuestionView, ReadinessView, RollCallView } from './records.ts';
@@ -69,6 +69,8 @@ export const coreEvents = {
   /** The hub ends this session (replaced by a newer connection, conference ended, ...); it disconnects next. */
   'session.ended': z.object({ reason: EndReason }),
   'conference.status': z.object({ status: ConferenceStatus }),
+  /** An organiser edited the conference while it was in use (title, banner, floor length, categories). */
+  'conference.updated': ConferenceHeader,
   'point.updated': PointView,
   'floor.updated': FloorView,
   'floor.warning': z.object({ pointId: z.string(), secondsLeft: z.number() }),

@@ -20,6 +20,11 @@ import { corsGuard } from './origin.ts';
 import { recordRoutes } from './records.ts';
 import { recordingRoutes } from './recordings.ts';
 import type { RecordingService } from '../recording/service.ts';
+import { AuditStore } from '../organisers/audit.ts';
+import { Organisers } from '../organisers/organisers.ts';
+import { editorRoutes } from './editor.ts';
+import { organiserRoutes } from './organiser.ts';
+import { preparationRoutes } from './preparation.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -33,13 +38,18 @@ export interface ApiDeps {
   documentMaxBytes?: number;
 }
 
-/** Largest JSON or CSV body: a full conference of 2000 points fits. */
+/** Largest JSON, CSV or .xlsx body: a full conference of 2000 points fits. */
 export const BODY_LIMIT = '4mb';
+/** An Excel workbook's media type, sent as the raw body of a points preview. */
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function apiRouter(deps: ApiDeps): Router {
   const { config, conferences, credentials, db, records } = deps;
   const logger = deps.logger.child({ component: 'api' });
-  const gate = new Gate(db, credentials, conferences);
+  const organisers = new Organisers(db);
+  const audit = new AuditStore(db);
+  const gate = new Gate(db, credentials, conferences, organisers);
+  const store = new ConferenceStore(db);
   let openapi: string | undefined;
 
   const router = Router();
@@ -50,12 +60,16 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(corsGuard(config.http.allowedOrigins));
   router.use(express.json({ limit: BODY_LIMIT }));
   router.use(express.text({ type: 'text/csv', limit: BODY_LIMIT }));
+  router.use(express.raw({ type: XLSX_TYPE, limit: BODY_LIMIT }));
 
   router.get('/openapi.json', (_req, res) => {
     openapi ??= JSON.stringify(buildOpenApi(), null, 2);
     res.type('application/json').send(openapi);
   });
-  router.use(conferenceRoutes({ gate, conferences, store: new ConferenceStore(db), credentials }));
+  router.use(organiserRoutes({ gate, organisers, audit }));
+  router.use(editorRoutes({ gate, conferences, store, audit }));
+  router.use(preparationRoutes({ gate, db, conferences, credentials, records, audit }));
+  router.use(conferenceRoutes({ gate, conferences, store, credentials, audit }));
   router.use(documentRoutes({ gate, records, dataDir: config.dataDir, maxBytes: deps.documentMaxBytes ?? DOCUMENT_MAX_BYTES, logger }));
   router.use(recordRoutes({ gate, records, recording: new RecordingStore(db) }));
   router.use(recordingRoutes({ gate, recording: deps.recording }));

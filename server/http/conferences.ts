@@ -10,6 +10,7 @@ import type { Conference } from '../conference/conference.ts';
 import type { ConferenceRegistry } from '../conference/registry.ts';
 import { refuse } from '../errors.ts';
 import type { ConferenceStore } from '../store/conferences.ts';
+import type { AuditLog } from '../organisers/audit.ts';
 import type { Gate } from './auth.ts';
 import { parseOr } from './errors.ts';
 import { parseConferenceSpec } from '../conference/spec.ts';
@@ -20,6 +21,7 @@ export interface ConferenceRoutesDeps {
   conferences: ConferenceRegistry;
   store: ConferenceStore;
   credentials: CredentialIssuer;
+  audit: AuditLog;
 }
 
 export const IssueBody = requests['credentials.issue'].params;

@@ -206,6 +206,39 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX recording_files_conference ON recording_files (conference_id, started_at);
   `,
+  // Organisers and the organiser page (issue #15): accounts (scrypt hashes, lockout), their audit log, the
+  // directory of points kept between conferences, and the documents' order.
+  `
+  CREATE TABLE organisers (
+    username TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    admin INTEGER NOT NULL DEFAULT 0,
+    disabled_at INTEGER,
+    failed_count INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER,
+    created_at INTEGER NOT NULL,
+    created_by TEXT,
+    last_signin_at INTEGER,
+    sessions_from INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE organiser_audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    details TEXT NOT NULL
+  );
+  CREATE TABLE directory_points (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    spec TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT NOT NULL
+  );
+  ALTER TABLE documents ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export class Database {
