@@ -24,7 +24,9 @@ export const Password = z.string().min(ORGANISER_LIMITS.passwordMin).max(ORGANIS
 export const DisplayName = z.string().trim().min(1).max(100);
 
 /** POST /organiser/session */
-export const SignInBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(ORGANISER_LIMITS.passwordMax) }).strict();
+export const SignInBody = z
+  .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(ORGANISER_LIMITS.passwordMax) })
+  .strict();
 
 export const OrganiserAccount = z.object({
   username: Username,
@@ -45,10 +47,17 @@ export const OrganiserSession = z.object({ token: z.string(), expiresAt: z.numbe
 export type OrganiserSession = z.infer<typeof OrganiserSession>;
 
 /** POST /organiser/accounts (administrators). */
-export const CreateAccountBody = z.object({ username: Username, displayName: DisplayName, password: Password, admin: z.boolean().default(false) }).strict();
+export const CreateAccountBody = z
+  .object({ username: Username, displayName: DisplayName, password: Password, admin: z.boolean().default(false) })
+  .strict();
 /** PATCH /organiser/accounts/:username (administrators; an administrator cannot disable or demote itself). */
 export const UpdateAccountBody = z
-  .object({ displayName: DisplayName.optional(), password: Password.optional(), admin: z.boolean().optional(), disabled: z.boolean().optional() })
+  .object({
+    displayName: DisplayName.optional(),
+    password: Password.optional(),
+    admin: z.boolean().optional(),
+    disabled: z.boolean().optional(),
+  })
   .strict();
 /** PUT /organiser/password: an organiser changes its own password. */
 export const ChangePasswordBody = z.object({ current: z.string().min(1).max(ORGANISER_LIMITS.passwordMax), password: Password }).strict();
@@ -87,8 +96,7 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 /** The list's grouping of statuses: draft and scheduled are both still to come. */
 export const ConferencePhase = z.enum(['upcoming', 'rehearsal', 'live', 'ended']);
 export type ConferencePhase = z.infer<typeof ConferencePhase>;
-export const phaseOf = (status: ConferenceStatus): ConferencePhase =>
-  status === 'draft' || status === 'scheduled' ? 'upcoming' : status;
+export const phaseOf = (status: ConferenceStatus): ConferencePhase => (status === 'draft' || status === 'scheduled' ? 'upcoming' : status);
 
 /** GET /conferences?q=&phase= (organisers and the admin key): newest start first. */
 export const ConferenceListQuery = z.object({ q: z.string().max(200).optional(), phase: ConferencePhase.optional() });
@@ -107,11 +115,22 @@ export const ConferenceListItem = z.object({
 export type ConferenceListItem = z.infer<typeof ConferenceListItem>;
 
 /** GET /templates: the shipped seed plans (and GET /templates/:id gives the ConferenceSpec to start from). */
-export const TemplateSummary = z.object({ id: z.string(), title: z.string(), organiser: z.string(), points: z.number().int(), agendaItems: z.number().int() });
+export const TemplateSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  organiser: z.string(),
+  points: z.number().int(),
+  agendaItems: z.number().int(),
+});
 export type TemplateSummary = z.infer<typeof TemplateSummary>;
 
 /** One problem of an imported row (1-based row of data, after the header), named by its field. */
-export const RowProblem = z.object({ row: z.number().int(), field: z.string(), reason: Reason, params: z.record(z.string(), z.union([z.string(), z.number()])) });
+export const RowProblem = z.object({
+  row: z.number().int(),
+  field: z.string(),
+  reason: Reason,
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
 export type RowProblem = z.infer<typeof RowProblem>;
 
 /**

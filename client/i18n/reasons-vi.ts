@@ -144,7 +144,8 @@ export const viReasons: Record<Reason, string> = {
   'edit.status': 'Không chuyển được trạng thái từ “{from}” sang “{to}” ở trang này.',
   'edit.in_use_central': 'Hội nghị đang diễn ra hoặc có điểm cầu đang kết nối: không đổi được điểm cầu trung tâm.',
   'edit.in_use_point_removed': 'Hội nghị đang diễn ra hoặc có điểm cầu đang kết nối: không xoá được điểm cầu {pointId}.',
-  'edit.in_use_point_moved': 'Hội nghị đang diễn ra hoặc có điểm cầu đang kết nối: không đổi được cấp hay đơn vị cấp trên của điểm cầu {pointId}.',
+  'edit.in_use_point_moved':
+    'Hội nghị đang diễn ra hoặc có điểm cầu đang kết nối: không đổi được cấp hay đơn vị cấp trên của điểm cầu {pointId}.',
   'edit.in_use_agenda_removed': 'Hội nghị đang diễn ra hoặc có điểm cầu đang kết nối: không xoá được mục chương trình {itemId}.',
   'edit.in_use_category_removed': 'Hội nghị đang diễn ra hoặc có điểm cầu đang kết nối: không xoá được lĩnh vực “{category}”.',
   'template.unknown': 'Không tìm thấy mẫu hội nghị {templateId}.',

@@ -81,7 +81,8 @@ export class Gate {
   /** The admin key or an organiser administrator: accounts and the audit log. */
   async organiserAdmin(req: Request): Promise<Principal> {
     const principal = await this.organiser(req);
-    if (principal.kind === 'organiser' && !principal.organiser.admin) throw refuse('organiser.admin_only', {}, 'this needs an administrator');
+    if (principal.kind === 'organiser' && !principal.organiser.admin)
+      throw refuse('organiser.admin_only', {}, 'this needs an administrator');
     return principal;
   }
 
