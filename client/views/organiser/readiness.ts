@@ -1,0 +1,7 @@
+// STUB (issue #15, being written by another helper): the editor's readiness tab.
+import { h } from '../../ui/dom.ts';
+import type { DraftHost, EditorTab } from './draft.ts';
+
+export function readinessTab(_host: DraftHost): EditorTab {
+  return { el: h('section', { class: 'org-tab' }) };
+}
