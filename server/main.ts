@@ -15,6 +15,15 @@ async function announceDemo(hub: Hub, port: number, tls: boolean, logger: Logger
   }
 }
 
+/** Where offices prepare conferences, and how to make the first organiser account when there is none. */
+function announceOrganiserPage(hub: Hub, port: number, tls: boolean, logger: Logger): void {
+  const url = `${tls ? 'https' : 'http'}://localhost:${port}/organiser.html`;
+  const { n } = hub.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM organisers') ?? { n: 0 };
+  if (n > 0) return void logger.info({ url, accounts: n }, 'organiser page');
+  const command = 'npm run cli -- organiser add <username> --name "<display name>" --admin';
+  logger.info({ url, command }, 'organiser page: no account yet, create the first one with the CLI');
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -32,6 +41,7 @@ async function main(): Promise<void> {
     hub = await createHub(config, logger);
     const { port } = await hub.listen();
     if (config.demo) await announceDemo(hub, port, Boolean(config.tls.cert), logger);
+    announceOrganiserPage(hub, port, Boolean(config.tls.cert), logger);
   } catch (error) {
     if (error instanceof WorkerUnavailableError) {
       logger.fatal(error.message);
