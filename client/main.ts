@@ -133,7 +133,8 @@ function showJoinForm(root: HTMLElement, refusal?: unknown): void {
       languageButton(),
     ),
   );
-  root.replaceChildren(h('main', { class: 'join-page' }, form));
+  const organiser = h('a', { class: 'join-organiser', attrs: { href: '/organiser.html' } }, tr('join.organiser', 'span'));
+  root.replaceChildren(h('main', { class: 'join-page' }, form, organiser));
   input.focus();
 }
 

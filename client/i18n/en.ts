@@ -7,6 +7,7 @@ export const en: Record<Key, string> = {
   'lang.switch': 'Chuyển sang tiếng Việt',
   'join.title': 'Join the online conference',
   'join.code': 'Join code',
+  'join.organiser': 'Organisers: prepare a conference (sign in) →',
   'join.hint': 'Enter the 8-character code issued by the central point, e.g. ABCD-EFGH.',
   'join.submit': 'Join',
   'join.refused': 'Could not join: {message}',

@@ -7,6 +7,7 @@ export const vi = {
   'lang.switch': 'Switch to English',
   'join.title': 'Tham gia hội nghị trực tuyến',
   'join.code': 'Mã tham gia',
+  'join.organiser': 'Ban tổ chức: chuẩn bị hội nghị (đăng nhập) →',
   'join.hint': 'Nhập mã 8 ký tự do điểm cầu trung tâm cấp, ví dụ ABCD-EFGH.',
   'join.submit': 'Tham gia',
   'join.refused': 'Không vào được hội nghị: {message}',
