@@ -2,7 +2,7 @@
 // while the hub runs) without starting any media worker:
 //   node server/cli.ts create <spec.json> | points <id> [--codes [--host]] [--ttl-hours N] | code <id> <pointId> [--role R]
 //   | revoke <id> <pointId> --role R | report <id> [--html] | recordings <id> | clip <id> <fileId> --from T --to T [--name N]
-//   | admin-key
+//   | admin-key | organiser add|list|disable|enable|password ... (cli-organiser.ts)
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from '../config/config.ts';
 import type { PointSpec, Role } from '../shared/domain.ts';
 import { PersonRole as RoleSchema } from '../shared/requests/credentials.ts';
 import { CredentialIssuer } from './auth/credentials.ts';
+import { ORGANISER_USAGE, organiserCommand } from './cli-organiser.ts';
 import { HubError } from './errors.ts';
 import { rotateAdminKey } from './http/admin-key.ts';
 import { parseConferenceSpec } from './conference/spec.ts';
@@ -52,6 +53,7 @@ const USAGE = `diemcau operator commands
                                           key frame at or before --from (at most 2 s early). The hub need
                                           not run; a running hub lists the clip once it restarts
   admin-key                               create or rotate the admin key for the REST API (shown once)
+${ORGANISER_USAGE}
 
 Uses the hub's configuration (DIEMCAU_DATA_DIR, DIEMCAU_CONFIG, ...); safe to run while the hub runs.`;
 
@@ -78,6 +80,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Pr
         from: { type: 'string' },
         to: { type: 'string' },
         name: { type: 'string' },
+        admin: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -153,6 +156,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Pr
         io.out(`${rotateAdminKey(open())}\n`);
         io.err('New admin key above: use it as "Authorization: Bearer <key>". Only its hash is stored; any older key stops working.\n');
         return 0;
+      case 'organiser':
+        return await organiserCommand(open(), args, { name: values.name, admin: values.admin }, env, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
