@@ -15,6 +15,7 @@ import {
 } from '../../shared/records.ts';
 import { readinessProblems } from '../conference/records/readiness-judge.ts';
 import type { Database } from './db.ts';
+import { listDocuments, orderDocuments, removeDocument, saveDocument } from './documents.ts';
 
 interface QuestionRow {
   id: string;
@@ -259,25 +260,21 @@ export class RecordStore {
   // --- Documents ---------------------------------------------------------------------------------------
 
   documents(conferenceId: string): DocumentView[] {
-    return this.#db
-      .all<{ id: string; name: string; mime_type: string; size: number; sha256: string; uploaded_at: number }>(
-        'SELECT * FROM documents WHERE conference_id = ? ORDER BY uploaded_at, id',
-        conferenceId,
-      )
-      .map((d) => ({ id: d.id, name: d.name, mimeType: d.mime_type, size: d.size, sha256: d.sha256, uploadedAt: d.uploaded_at }));
+    return listDocuments(this.#db, conferenceId);
   }
 
   saveDocument(conferenceId: string, d: DocumentView): void {
-    this.#db.run(
-      'INSERT INTO documents (id, conference_id, name, mime_type, size, sha256, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      d.id,
-      conferenceId,
-      d.name,
-      d.mimeType,
-      d.size,
-      d.sha256,
-      d.uploadedAt,
-    );
+    saveDocument(this.#db, conferenceId, d);
+  }
+
+  /** Puts the documents in the order of `ids` (all of them; the caller checks). */
+  orderDocuments(conferenceId: string, ids: readonly string[]): void {
+    orderDocuments(this.#db, conferenceId, ids);
+  }
+
+  /** Removes a document's row (its file is the caller's); false when there is none. */
+  removeDocument(conferenceId: string, id: string): boolean {
+    return removeDocument(this.#db, conferenceId, id);
   }
 
   // --- Event log ---------------------------------------------------------------------------------------
