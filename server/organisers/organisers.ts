@@ -109,7 +109,8 @@ export class Organisers implements OrganiserVerifier {
   }
 
   #endSessions(username: string): void {
-    this.#db.run('UPDATE organisers SET sessions_from = MAX(sessions_from, ?) WHERE username = ?', this.#now() + 1, username);
+    // Past every token issued so far, even in this same millisecond (fresh ones are dated at least sessions_from).
+    this.#db.run('UPDATE organisers SET sessions_from = MAX(sessions_from + 1, ?) WHERE username = ?', this.#now() + 1, username);
   }
 
   // --- Sign-in --------------------------------------------------------------------------------------------
