@@ -1,5 +1,7 @@
 // Documents of a conference: the host uploads (multipart field `file`), every credential of the conference
 // lists and downloads. Nothing is stored half-way: a refused or failed upload leaves no file and no row.
+// An upload by an organiser or the admin key goes to the organisers' audit log. The list is in the
+// organiser's order (preparation.ts reorders and removes).
 import { createReadStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,8 +12,9 @@ import type { DocumentView } from '../../shared/records.ts';
 import { CONTROLLERS, DOCUMENT_READERS } from '../../shared/rules.ts';
 import { refuse } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { AuditLog } from '../organisers/audit.ts';
 import type { RecordStore } from '../store/records.ts';
-import type { Gate } from './auth.ts';
+import { auditActor, type Gate } from './auth.ts';
 import {
   attachmentDisposition,
   detectDocumentKind,
@@ -27,9 +30,11 @@ export interface DocumentRoutesDeps {
   dataDir: string;
   maxBytes: number;
   logger: Logger;
+  /** The organisers' audit log (uploads by an organiser or the admin key). */
+  audit?: AuditLog;
 }
 
-export function documentRoutes({ gate, records, dataDir, maxBytes, logger }: DocumentRoutesDeps): Router {
+export function documentRoutes({ gate, records, dataDir, maxBytes, logger, audit }: DocumentRoutesDeps): Router {
   const router = Router();
   const upload = multer({
     storage: documentStorage((req) => documentDir(dataDir, String(req.params.id))),
@@ -38,7 +43,7 @@ export function documentRoutes({ gate, records, dataDir, maxBytes, logger }: Doc
   }).single('file');
 
   router.post('/conferences/:id/documents', async (req, res) => {
-    const { conference, actor } = await gate.conference(req, req.params.id, CONTROLLERS);
+    const { conference, actor, principal } = await gate.conference(req, req.params.id, CONTROLLERS);
     await new Promise<void>((resolve, reject) => upload(req, res, (error: unknown) => (error ? reject(error) : resolve())));
     const file = req.file as (Express.Multer.File & StoredUpload & { sha256: string }) | undefined;
     if (!file) throw refuse('document.no_file', {}, 'send the document as multipart/form-data in the field "file"');
@@ -56,6 +61,9 @@ export function documentRoutes({ gate, records, dataDir, maxBytes, logger }: Doc
       };
       await rename(file.path, final);
       conference.records.documents.add(actor, view);
+      if (principal.kind !== 'point') {
+        audit?.record(auditActor(principal), 'document.upload', conference.id, { documentId: view.id, name: view.name, size: view.size });
+      }
       logger.info({ conferenceId: conference.id, documentId: view.id, size: view.size, mime }, 'document uploaded');
       res.status(201).json(view);
     } catch (error) {
