@@ -14,6 +14,8 @@ const questionId = z.string();
 export const LoggedAction = z.discriminatedUnion('action', [
   entry('conference.status', { from: ConferenceStatus, to: ConferenceStatus }),
   entry('points.import', { count: z.number() }),
+  /** An organiser's edit (issue #15): the top-level fields that changed, the points added and removed. */
+  entry('conference.edited', { fields: z.array(z.string()), pointsAdded: z.array(pointId), pointsRemoved: z.array(pointId) }),
   entry('point.mute', { pointId, kind: z.enum(['audio', 'video']), muted: z.boolean() }),
   entry('floor.request', { note: z.string() }),
   entry('floor.cancel', {}),

@@ -65,6 +65,61 @@ export class ConferenceStore {
     });
   }
 
+  /**
+   * Replaces a conference's spec (an organiser's edit, server/conference/editing.ts), inside the caller's
+   * transaction when there is one: the conference's row, its points in the new order (kept ones updated in
+   * place with their mutes, new ones inserted) and the removed points with the live state that would point at
+   * nothing: their credentials revoked, their connections, tests, attendance, gains and read marks deleted, the
+   * floor and the agenda position cleared of them. Questions and messages stay, as records.
+   */
+  replace(spec: ConferenceSpec): void {
+    const { points, ...rest } = spec;
+    const id = spec.id;
+    const now = Date.now();
+    this.#db.transaction(() => {
+      this.#db.run('UPDATE conferences SET spec = ?, status = ?, updated_at = ? WHERE id = ?', JSON.stringify(rest), spec.status, now, id);
+      const current = this.#db.get<{ agenda_current: string | null }>('SELECT agenda_current FROM conferences WHERE id = ?', id);
+      if (current?.agenda_current && !spec.agenda.some((item) => item.id === current.agenda_current)) this.saveAgenda(id, null, null);
+      const kept = new Set(this.#db.all<{ id: string }>('SELECT id FROM points WHERE conference_id = ?', id).map((r) => r.id));
+      for (const [position, p] of points.entries()) {
+        if (!kept.delete(p.id)) this.#insertPoints(id, [p], position);
+        else
+          this.#db.run(
+            'UPDATE points SET spec = ?, position = ? WHERE conference_id = ? AND id = ?',
+            JSON.stringify(p),
+            position,
+            id,
+            p.id,
+          );
+      }
+      for (const pointId of kept) this.#forgetPoint(id, pointId, now);
+    });
+  }
+
+  #forgetPoint(id: string, pointId: string, now: number): void {
+    this.#db.run('UPDATE credentials SET revoked_at = ? WHERE conference_id = ? AND point_id = ? AND revoked_at IS NULL', now, id, pointId);
+    for (const table of ['points', 'connections', 'readiness', 'attendance', 'point_gains', 'message_reads']) {
+      const column = table === 'points' ? 'id' : 'point_id';
+      this.#db.run(`DELETE FROM ${table} WHERE conference_id = ? AND ${column} = ?`, id, pointId);
+    }
+    const calls = 'SELECT id FROM roll_calls WHERE conference_id = ?';
+    this.#db.run(`DELETE FROM roll_call_confirmations WHERE point_id = ? AND roll_call_id IN (${calls})`, pointId, id);
+    const floor = this.#db.get<{ holder: string | null; queue: string }>(
+      'SELECT holder, queue FROM floor_state WHERE conference_id = ?',
+      id,
+    );
+    if (!floor) return;
+    const queue = (JSON.parse(floor.queue) as Array<{ pointId: string }>).filter((r) => r.pointId !== pointId);
+    const holder = floor.holder === pointId ? null : floor.holder;
+    const endsAt = holder === floor.holder ? 'ends_at' : 'NULL';
+    this.#db.run(
+      `UPDATE floor_state SET holder = ?, ends_at = ${endsAt}, queue = ? WHERE conference_id = ?`,
+      holder,
+      JSON.stringify(queue),
+      id,
+    );
+  }
+
   #insertPoints(conferenceId: string, points: PointSpec[], from: number): void {
     for (const [i, p] of points.entries()) {
       this.#db.run(
