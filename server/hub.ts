@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { ConfigError, type Config } from '../config/config.ts';
 import { CredentialIssuer } from './auth/credentials.ts';
-import { ConferenceRegistry, loadSpecs } from './conference/registry.ts';
+import { ConferenceRegistry, DEMO_DIR as demoDir, loadSpecs } from './conference/registry.ts';
 import { apiRouter } from './http/api.ts';
 import { healthRouter } from './http/health.ts';
 import { securityHeaders } from './http/security.ts';
@@ -26,7 +26,6 @@ import { createSocketServer, type HubSocketServer } from './signal/socket-server
 
 /** The browser client as built by Vite (scripts/setup.sh builds it). */
 const clientDir = fileURLToPath(new URL('../dist/client/', import.meta.url));
-const demoDir = fileURLToPath(new URL('../config/demo/', import.meta.url));
 
 export interface Hub {
   readonly app: Express;

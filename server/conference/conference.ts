@@ -1,9 +1,8 @@
-// A conference: its points, the sessions connected to it, its status and its lifecycle. Three parts own the
-// rest, each seeing the conference through a narrow host interface: the floor (FloorControl), the media
-// rules (MediaRouting) and the records (ConferenceRecords). Every action takes the acting session and
-// checks, here where it happens, that this session may do it (the socket layer has already checked the
-// role against the protocol table). Every change goes one way: check → one transaction (state row and
-// event-log row) → apply in memory → broadcast → media work.
+// A conference: its points, the sessions connected to it, its status and its lifecycle. Three parts own the rest, each seeing the
+// conference through a narrow host interface: the floor (FloorControl), the media rules (MediaRouting) and the records (ConferenceRecords).
+// Every action takes the acting session and checks, here where it happens, that this session may do it (the socket layer has already
+// checked the role against the protocol table). Every change goes one way: check → one transaction (state row and event-log row) → apply in
+// memory → broadcast → media work.
 import type { types } from 'mediasoup';
 import type { ConferenceSpec, ConferenceStatus, ConferenceView, ConnectionState, PointSpec, PointView } from '../../shared/domain.ts';
 import type { Actor } from '../../shared/event-log.ts';
@@ -192,6 +191,9 @@ export class Conference {
     for (const view of views) this.#broadcast('point.updated', view);
     return views;
   }
+
+  /** Takes in a point already stored and in `spec.points` (an organiser's edit in use: editing.ts). */
+  openPoint = (spec: PointSpec): void => this.#addPoint(spec, null);
 
   /** Sessions connected now, for monitoring and tests. */
   sessions(): readonly Session[] {

@@ -1,7 +1,10 @@
-// The conferences this hub serves, loaded at start from JSON specs (the demo ones in config/demo/).
+// The conferences this hub serves, loaded at start from JSON specs (the demo ones in config/demo/, which are
+// also the organiser page's templates), and an organiser's edits applied to them (editing.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ConferenceSpec } from '../../shared/domain.ts';
+import type { Actor } from '../../shared/event-log.ts';
 import type { Logger } from '../logger.ts';
 import { ConferenceMedia } from '../media/conference-media.ts';
 import type { MediaSettings } from '../media/peer-media.ts';
@@ -9,7 +12,11 @@ import type { WorkerPool } from '../media/worker-pool.ts';
 import { refuse } from '../errors.ts';
 import type { StoredConference } from '../store/conferences.ts';
 import { Conference, type ConferenceStores } from './conference.ts';
+import { applyInUse, currentSpec, type EditSummary, storeEdit, type WithinEdit } from './editing.ts';
 import { parseConferenceSpec } from './spec.ts';
+
+/** The shipped seed plans: the demo conferences, and the organiser page's templates. */
+export const DEMO_DIR = fileURLToPath(new URL('../../config/demo/', import.meta.url));
 
 /** Reads and checks every `*.json` conference spec in `dir`; throws naming the file and the field. */
 export function loadSpecs(dir: string): ConferenceSpec[] {
@@ -65,6 +72,27 @@ export class ConferenceRegistry {
     if (open) return open;
     const stored = this.#stores.conferences.load(id);
     return stored ? this.#open(stored) : undefined;
+  }
+
+  /**
+   * An edit before anyone uses the conference (mode full, checked by the caller): stored, then the open
+   * conference (no session on it) closed and opened again from the store. Parts kept by the hub follow its
+   * status through the listeners, which move to the new one.
+   */
+  async replace(conference: Conference, next: ConferenceSpec, actor: Actor, within?: WithinEdit): Promise<EditSummary> {
+    const summary = storeEdit(this.#stores, currentSpec(conference), next, actor, within);
+    const stored = this.#stores.conferences.load(next.id);
+    if (!stored) throw new Error(`conference ${next.id} vanished from the store`);
+    this.#conferences.delete(next.id);
+    const reopened = this.#open(stored);
+    for (const listener of conference.statusListeners) reopened.statusListeners.add(listener);
+    await conference.close();
+    return summary;
+  }
+
+  /** An edit while the conference is in use (mode in_use, checked by the caller): applied in place, nobody dropped. */
+  edit(conference: Conference, next: ConferenceSpec, actor: Actor, within?: WithinEdit): EditSummary {
+    return applyInUse(conference, this.#stores, next, actor, within);
   }
 
   list(): Conference[] {
