@@ -1,9 +1,11 @@
-// Setup: conferences, their points (bulk import from JSON or CSV, all or nothing) and join credentials.
+// Setup: conferences (created and listed by organisers and the admin key, the list searched without regard
+// to case or Vietnamese accents), their points (bulk import from JSON or CSV, all or nothing) and join credentials.
 import { Router } from 'express';
 import { z } from 'zod';
 import { Role } from '../../shared/domain.ts';
 import { requests } from '../../shared/protocol.ts';
 import type { Actor } from '../../shared/event-log.ts';
+import { ConferenceListItem, ConferenceListQuery, phaseOf } from '../../shared/organiser.ts';
 import { CONTROLLERS, MODERATORS, roleBelongsAt } from '../../shared/rules.ts';
 import type { CredentialIssuer } from '../auth/credentials.ts';
 import type { Conference } from '../conference/conference.ts';
@@ -11,7 +13,8 @@ import type { ConferenceRegistry } from '../conference/registry.ts';
 import { refuse } from '../errors.ts';
 import type { ConferenceStore } from '../store/conferences.ts';
 import type { AuditLog } from '../organisers/audit.ts';
-import type { Gate } from './auth.ts';
+import { auditActor, type Gate } from './auth.ts';
+import { connectedPoints } from './editor.ts';
 import { parseOr } from './errors.ts';
 import { parseConferenceSpec } from '../conference/spec.ts';
 import { MAX_POINTS, parsePointsCsv, parsePointsJson } from './import.ts';
@@ -28,14 +31,20 @@ export const IssueBody = requests['credentials.issue'].params;
 /** The same body as the console's "codes for the day" (credentials.issueAll). */
 export const BulkIssueBody = requests['credentials.issueAll'].params;
 
-export const ConferenceSummary = z.object({
-  id: z.string(),
-  title: z.string(),
-  organiser: z.string(),
-  startsAt: z.string(),
-  status: z.string(),
-  points: z.number().int(),
-});
+/** One conference of GET /conferences (the organiser page's list; scripts read its first fields). */
+export const ConferenceSummary = ConferenceListItem;
+
+/** Text as the list's search compares it: lower case, accents and marks gone, đ as d ("Hội nghị" → "hoi nghi"). */
+export const fold = (text: string): string => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/đ/g, 'd');
+
+/** Whether every word of the query is in the conference's title, organiser or id. */
+export function matches(query: string, item: Pick<ConferenceListItem, 'id' | 'title' | 'organiser'>): boolean {
+  const haystack = fold(`${item.title} ${item.organiser} ${item.id}`);
+  return fold(query)
+    .split(/[\s,;]+/)
+    .filter((word) => word !== '')
+    .every((word) => haystack.includes(word));
+}
 
 export const IssuedCredential = z.object({
   pointId: z.string(),
@@ -64,27 +73,43 @@ export function issueForPoints(
   return credentials.issueForPoints(conference.spec, roles, ttlSeconds, actor);
 }
 
-export function conferenceRoutes({ gate, conferences, store, credentials }: ConferenceRoutesDeps): Router {
+export function conferenceRoutes({ gate, conferences, store, credentials, audit }: ConferenceRoutesDeps): Router {
   const router = Router();
 
   router.post('/conferences', async (req, res) => {
-    await gate.admin(req);
+    const principal = await gate.organiser(req);
     const spec = parseConferenceSpec(req.body);
     const conference = conferences.create(spec);
+    audit.record(auditActor(principal), 'conference.create', conference.id, {
+      points: spec.points.length,
+      agendaItems: spec.agenda.length,
+    });
     res.status(201).location(`/api/conferences/${conference.id}`).json(conference.view());
   });
 
   router.get('/conferences', async (req, res) => {
-    await gate.admin(req);
-    const list = store.loadAll().map(({ spec, status }) => ({
-      id: spec.id,
-      title: spec.title,
-      organiser: spec.organiser,
-      startsAt: spec.startsAt,
-      status,
-      points: spec.points.length,
-    }));
-    res.json({ conferences: list });
+    await gate.organiser(req);
+    const query = parseOr(ConferenceListQuery, req.query, 'query');
+    const open = new Map(conferences.list().map((c) => [c.id, c]));
+    const list: ConferenceListItem[] = store.loadAll().map(({ spec, status }) => {
+      const conference = open.get(spec.id);
+      const now = conference?.status ?? status;
+      return {
+        id: spec.id,
+        title: conference?.spec.title ?? spec.title,
+        organiser: conference?.spec.organiser ?? spec.organiser,
+        startsAt: conference?.spec.startsAt ?? spec.startsAt,
+        rehearsalAt: conference?.spec.rehearsalAt ?? spec.rehearsalAt,
+        status: now,
+        phase: phaseOf(now),
+        points: spec.points.length,
+        connected: conference ? connectedPoints(conference) : 0,
+      };
+    });
+    const shown = list
+      .filter((c) => (query.phase === undefined || c.phase === query.phase) && (query.q === undefined || matches(query.q, c)))
+      .sort((a, b) => Date.parse(b.startsAt) - Date.parse(a.startsAt) || a.id.localeCompare(b.id));
+    res.json({ conferences: shown });
   });
 
   router.get('/conferences/:id', async (req, res) => {
@@ -128,9 +153,13 @@ export function conferenceRoutes({ gate, conferences, store, credentials }: Conf
   });
 
   router.post('/conferences/:id/credentials/bulk', async (req, res) => {
-    const { conference, actor } = await gate.conference(req, req.params.id, CONTROLLERS);
+    const { conference, actor, principal } = await gate.conference(req, req.params.id, CONTROLLERS);
     const body = parseOr(BulkIssueBody, req.body, 'credentials');
-    res.status(201).json({ credentials: await issueForPoints(credentials, conference, body.roles, body.ttlSeconds, actor) });
+    const issued = await issueForPoints(credentials, conference, body.roles, body.ttlSeconds, actor);
+    if (principal.kind !== 'point') {
+      audit.record(auditActor(principal), 'credentials.issue_all', conference.id, { roles: body.roles, count: issued.length });
+    }
+    res.status(201).json({ credentials: issued });
   });
 
   return router;
