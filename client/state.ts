@@ -4,7 +4,7 @@
 // through one named `apply…` method, whether it came as a hub event or as the result of this client's own
 // request, so views never write the store's fields. One clock `tick` (4 a second) drives every countdown.
 import type { AgendaView, AttendanceView, DocumentView, QuestionView, ReadinessView, RollCallView } from '../shared/records.ts';
-import type { ConferenceStatus, ConferenceView, FloorView, PointView, Role } from '../shared/domain.ts';
+import type { ConferenceHeader, ConferenceStatus, ConferenceView, FloorView, PointView, Role } from '../shared/domain.ts';
 import { DEFAULT_PROGRAMME, type ProgrammeView } from '../shared/programme.ts';
 import type { EventPayload, RequestResult } from '../shared/protocol.ts';
 import { Emitter } from './emitter.ts';
@@ -16,6 +16,8 @@ export type LinkState = 'connecting' | 'online' | 'offline' | 'ended';
 type StoreEvents = {
   welcome: [];
   status: [ConferenceStatus];
+  /** An organiser edited the conference in use: title, banner, floor length, categories (status follows too). */
+  conference: [ConferenceHeader];
   points: [PointView | null];
   floor: [FloorView];
   warning: [{ pointId: string; secondsLeft: number }];
@@ -146,6 +148,14 @@ export class Store extends Emitter<StoreEvents> {
     this.emit('status', status);
   }
 
+  /** Merges an organiser's edit into the conference; views that draw on the status re-draw too (title, banner). */
+  applyHeader(header: ConferenceHeader): void {
+    if (!this.conference) return;
+    this.conference = { ...this.conference, ...header };
+    this.emit('conference', header);
+    this.emit('status', this.conference.status);
+  }
+
   applyPoint(point: PointView): void {
     this.points.set(point.id, point);
     this.emit('points', point);
@@ -205,6 +215,7 @@ export class Store extends Emitter<StoreEvents> {
   /** Keeps the store current from the hub's events (once per connection object; it survives reconnects). */
   bind(signal: Signal): void {
     signal.on('conference.status', ({ status }) => this.applyStatus(status));
+    signal.on('conference.updated', (header) => this.applyHeader(header));
     signal.on('point.updated', (point) => this.applyPoint(point));
     signal.on('floor.updated', (floor) => this.applyFloor(floor));
     signal.on('floor.warning', (info) => this.emit('warning', info));
