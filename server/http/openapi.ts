@@ -7,22 +7,16 @@ import { WireError } from '../../shared/errors.ts';
 import { Chapter, ClipRequest, RecordingView } from '../../shared/recording.ts';
 import { DocumentView, QuestionView } from '../../shared/records.ts';
 import { ConferenceReport } from '../report/schema.ts';
-import { BulkIssueBody, ConferenceSummary, IssueBody, IssuedCredential } from './conferences.ts';
+import { BulkIssueBody, IssueBody, IssuedCredential } from './conferences.ts';
 import { ACCEPTED_KINDS, DOCUMENT_MAX_BYTES } from './document-files.ts';
 import { POINT_CSV_COLUMNS, PointList } from './import.ts';
 import { QuestionQuery } from './records.ts';
-
-type Json = Record<string, unknown>;
-
-function schema(type: z.ZodType, io: 'input' | 'output'): Json {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(type, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
-  return rest;
-}
+import { error, idParam, type Json, json, list, ok, operation, pathParam, queryParameters, ref, schema } from './openapi-common.ts';
+import { ORGANISER_COMPONENTS, ORGANISER_OPERATIONS, organiserPaths } from './openapi-organiser.ts';
 
 const COMPONENTS: Record<string, [z.ZodType, 'input' | 'output']> = {
   ConferenceSpec: [ConferenceSpec, 'input'],
   ConferenceView: [ConferenceView, 'output'],
-  ConferenceSummary: [ConferenceSummary, 'output'],
   PointSpec: [PointSpec, 'input'],
   PointList: [PointList, 'input'],
   PointView: [PointView, 'output'],
@@ -37,37 +31,10 @@ const COMPONENTS: Record<string, [z.ZodType, 'input' | 'output']> = {
   Chapter: [Chapter, 'output'],
   ClipRequest: [ClipRequest, 'input'],
   Error: [z.object({ error: WireError }), 'output'],
+  ...ORGANISER_COMPONENTS,
 };
 
-const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
-const json = (s: Json): Json => ({ 'application/json': { schema: s } });
-const error = (description: string): Json => ({ description, content: json(ref('Error')) });
-const ok = (description: string, s: Json, status = '200'): Json => ({ [status]: { description, content: json(s) } });
-const list = (key: string, item: string): Json => ({
-  type: 'object',
-  properties: { [key]: { type: 'array', items: ref(item) } },
-  required: [key],
-});
-
-const COMMON_ERRORS = {
-  '400': error('invalid: the body, query or file failed a check (code "invalid")'),
-  '401': error('unauthenticated: no, malformed, expired or revoked credential'),
-  '403': error('forbidden: the credential is for another conference or its role may not do this, or the browser Origin is not allowed'),
-  '404': error('not_found: no such conference, point or document'),
-  '500': error('internal'),
-};
-
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'conference id' };
-const fileParam = { name: 'fileId', in: 'path', required: true, schema: { type: 'string' }, description: 'recording file id' };
-
-function operation(summary: string, who: string, responses: Json, extra: Json = {}): Json {
-  return { summary, description: `Allowed: ${who}.`, security: [{ bearer: [] }], ...extra, responses: { ...responses, ...COMMON_ERRORS } };
-}
-
-function queryParameters(): Json[] {
-  const s = schema(QuestionQuery, 'input') as { properties: Record<string, Json> };
-  return Object.entries(s.properties).map(([name, prop]) => ({ name, in: 'query', required: false, schema: prop }));
-}
+const fileParam = pathParam('fileId', 'recording file id');
 
 export function buildOpenApi(): Json {
   const schemas = Object.fromEntries(Object.entries(COMPONENTS).map(([name, [type, io]]) => [name, schema(type, io)]));
@@ -81,7 +48,9 @@ export function buildOpenApi(): Json {
         'with the reasons of the socket protocol (docs/protocol.md; `message` is English for scripts, clients translate `reason`) ' +
         'and its codes: invalid 400 (413 for a body or file over its limit), unauthenticated 401, forbidden 403, ' +
         'not_found 404, conflict 409, rate_limited 429, internal 500. Authenticate with `Authorization: Bearer <key>`: the ' +
-        "operator's admin key (CLI `admin-key`) or a join token issued for one conference, point and role. Browsers may call " +
+        "operator's admin key (CLI `admin-key`), an organiser's session token (POST /organiser/session; organisers prepare " +
+        'every conference, organiser administrators also manage accounts) or a join token issued for one conference, point ' +
+        'and role. Browsers may call ' +
         "it from the hub's own pages only, unless the hub lists other origins (`http.allowedOrigins`, DIEMCAU_ALLOWED_ORIGINS).",
     },
     servers: [{ url: '/api' }],
@@ -90,21 +59,12 @@ export function buildOpenApi(): Json {
       schemas,
     },
     paths: {
-      '/conferences': {
-        post: operation(
-          'Create a conference',
-          'admin',
-          { ...ok('created', ref('ConferenceView'), '201'), '409': error('conflict: the id exists') },
-          {
-            requestBody: { required: true, content: json(ref('ConferenceSpec')) },
-          },
-        ),
-        get: operation('List conferences', 'admin', ok('stored conferences', list('conferences', 'ConferenceSummary'))),
-      },
+      '/conferences': { post: ORGANISER_OPERATIONS.createConference, get: ORGANISER_OPERATIONS.listConferences },
       '/conferences/{id}': {
         get: operation('The conference as clients see it', 'admin, host, cohost', ok('the conference', ref('ConferenceView')), {
           parameters: [idParam],
         }),
+        put: ORGANISER_OPERATIONS.editConference,
       },
       '/conferences/{id}/points': {
         post: operation(
@@ -126,6 +86,7 @@ export function buildOpenApi(): Json {
         ),
       },
       '/conferences/{id}/credentials': {
+        get: ORGANISER_OPERATIONS.listCredentials,
         post: operation('Issue a join token and code for a point and role', 'admin, host', ok('issued', ref('Issued'), '201'), {
           parameters: [idParam],
           requestBody: { required: true, content: json(ref('IssueRequest')) },
@@ -184,6 +145,7 @@ export function buildOpenApi(): Json {
           },
           { parameters: [idParam, { name: 'docId', in: 'path', required: true, schema: { type: 'string' } }] },
         ),
+        delete: ORGANISER_OPERATIONS.removeDocument,
       },
       '/conferences/{id}/questions': {
         get: operation(
@@ -195,7 +157,7 @@ export function buildOpenApi(): Json {
               content: { ...json(list('questions', 'QuestionView')), 'text/csv': { schema: { type: 'string' } } },
             },
           },
-          { parameters: [idParam, ...queryParameters()] },
+          { parameters: [idParam, ...queryParameters(QuestionQuery)] },
         ),
       },
       '/conferences/{id}/report': {
@@ -212,6 +174,7 @@ export function buildOpenApi(): Json {
         ),
       },
       ...recordingPaths(),
+      ...organiserPaths(),
       '/report.css': {
         get: {
           summary: "The printable report's style sheet (the page loads it, so it also works opened from a blob)",
