@@ -310,3 +310,21 @@ describe('documents', () => {
     expect(audited('document.remove')).toMatchObject([{ actor: 'admin-key', target: CONF, details: { documentId: a } }]);
   });
 });
+
+describe('an organiser account', () => {
+  it('signs in and prepares: preview, export, directory (audited under its name), readiness', async () => {
+    const account = { username: 'to-chuc.dn', displayName: 'Văn phòng Ủy ban bầu cử tỉnh', password: 'mat-khau-thu-nghiem-1' };
+    expect((await call('POST', '/organiser/accounts', { json: account })).status).toBe(201);
+    const session = await call('POST', '/organiser/session', { json: { username: account.username, password: account.password } });
+    expect(session.status).toBe(201);
+    const token = session.body.token as string;
+    const preview = await call('POST', '/points/preview', { token, body: 'Tên,Cấp\nUBND huyện Vĩnh Cửu,Huyện\n', type: 'text/csv' });
+    expect(preview.body.points).toMatchObject([{ id: 'ubnd-huyen-vinh-cuu', level: 'district' }]);
+    expect((await call('GET', `/conferences/${CONF}/points.csv`, { token })).status).toBe(200);
+    expect((await call('GET', `/conferences/${CONF}/readiness`, { token })).status).toBe(200);
+    expect((await call('GET', `/conferences/${CONF}/credentials`, { token })).status).toBe(200);
+    const put = await call('PUT', '/directory', { token, json: { points: [preview.body.points[0]] } });
+    expect(put.body.points.at(-1)).toMatchObject({ id: 'ubnd-huyen-vinh-cuu', updatedBy: account.username });
+    expect(audited('directory.update')[0]).toMatchObject({ actor: account.username });
+  });
+});
