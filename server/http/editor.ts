@@ -38,11 +38,14 @@ export function connectedPoints(conference: Conference): number {
 }
 
 /**
- * Points in use now, for the edit's mode: connected, or reconnecting (their clients are on their way back
- * after a drop or a hub restart, within the grace). Either keeps the conference from being replaced under them.
+ * Points in use now, for the edit's mode: connected, reconnecting (their clients are on their way back after
+ * a drop or a hub restart, within the grace), or with any session on them (a room display, the recorder).
+ * Any of these keeps the conference from being closed and opened again under them.
  */
 export function pointsInUse(conference: Conference): number {
-  return conference.view().points.filter((p) => p.connection === 'connected' || p.connection === 'reconnecting').length;
+  const used = new Set(conference.sessions().map((s) => s.pointId));
+  for (const p of conference.view().points) if (p.connection === 'connected' || p.connection === 'reconnecting') used.add(p.id);
+  return used.size;
 }
 
 export function specAnswer(conference: Conference): SpecAnswer {

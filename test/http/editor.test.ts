@@ -49,6 +49,7 @@ async function call(method: string, path: string, json?: unknown, token = admin)
 }
 
 const getSpec = async (id: string): Promise<ConferenceSpec> => (await call('GET', `/conferences/${id}/spec`)).body.spec;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const ids = (list: Array<{ id: string }>): string[] => list.map((x) => x.id);
 
 beforeAll(async () => {
@@ -124,6 +125,18 @@ describe('a full edit before use', () => {
     expect(details.fields).toEqual(expect.arrayContaining(['status', 'title', 'centralPointId', 'points', 'agenda']));
     const logged = hub.db.all<{ detail: string }>("SELECT detail FROM events WHERE conference_id = 'sua' AND action = 'conference.edited'");
     expect(JSON.parse(logged[0]?.detail ?? '{}')).toMatchObject({ pointsAdded: ['hue', 'da-nang'], pointsRemoved: ['ha-noi'] });
+  });
+
+  it('counts a room display as use: no full edit while any session is on the conference', async () => {
+    const { token } = await hub.credentials.issue({ conferenceId: 'sua', pointId: 'hue', role: 'viewer' }, 600);
+    const display = await connect(base, { token });
+    expect((await call('GET', '/conferences/sua/spec')).body).toMatchObject({ mode: 'in_use', connected: 1 });
+    const removed = await getSpec('sua');
+    removed.points = removed.points.filter((p) => p.id !== 'da-nang');
+    expect((await call('PUT', '/conferences/sua', removed)).body.error.reason).toBe('edit.in_use_point_removed');
+    display.close();
+    for (let i = 0; i < 100 && (await call('GET', '/conferences/sua/spec')).body.mode !== 'full'; i++) await sleep(20);
+    expect((await call('GET', '/conferences/sua/spec')).body).toMatchObject({ mode: 'full', connected: 0 });
   });
 
   it('refuses an invalid spec as creating would, and another id', async () => {
