@@ -70,7 +70,9 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(editorRoutes({ gate, conferences, store, audit }));
   router.use(preparationRoutes({ gate, db, conferences, credentials, records, audit }));
   router.use(conferenceRoutes({ gate, conferences, store, credentials, audit }));
-  router.use(documentRoutes({ gate, records, dataDir: config.dataDir, maxBytes: deps.documentMaxBytes ?? DOCUMENT_MAX_BYTES, logger }));
+  router.use(
+    documentRoutes({ gate, records, dataDir: config.dataDir, maxBytes: deps.documentMaxBytes ?? DOCUMENT_MAX_BYTES, logger, audit }),
+  );
   router.use(recordRoutes({ gate, records, recording: new RecordingStore(db) }));
   router.use(recordingRoutes({ gate, recording: deps.recording }));
   router.use(notFoundHandler);

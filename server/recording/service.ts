@@ -48,15 +48,24 @@ export class RecordingService {
   of(conference: Conference): ConferenceRecording {
     let part = this.#parts.get(conference.id);
     if (part) return part;
+    // An organiser's edit before the day opens the conference again (registry.replace): always the current one.
+    const id = conference.id;
+    const current = (): Conference => this.#registry.get(id) ?? conference;
     part = new ConferenceRecording(
-      { spec: conference.spec, status: () => conference.status, sessions: () => conference.sessions() },
+      {
+        get spec() {
+          return current().spec;
+        },
+        status: () => current().status,
+        sessions: () => current().sessions(),
+      },
       {
         store: this.#stores.recording,
         log: this.#stores.records,
         root: this.root,
         minFreeBytes: this.#config.recording.minFreeMb * 2 ** 20,
         logger: this.#logger.child({ conferenceId: conference.id }),
-        supervisor: (p) => this.#supervisor(conference, p),
+        supervisor: (p) => this.#supervisor(current(), p),
       },
     );
     this.#parts.set(conference.id, part);
