@@ -6,6 +6,8 @@ import { CreateAccountBody, DisplayName, ORGANISER_LIMITS, type OrganiserAccount
 import { Organisers } from './organisers/organisers.ts';
 import type { Database } from './store/db.ts';
 
+const { passwordMin: MIN, passwordMax: MAX } = ORGANISER_LIMITS;
+
 export const ORGANISER_USAGE = `  organiser add <username> --name "<display name>" [--admin]
                                           create an organiser account (the first one: with --admin, to
                                           manage the others on the organiser page)
@@ -13,7 +15,7 @@ export const ORGANISER_USAGE = `  organiser add <username> --name "<display name
   organiser disable <username>            disable an account (its sessions end at once)
   organiser enable <username>             enable it again
   organiser password <username>           set a new password (ends its sessions, lifts a lockout)
-                                          Passwords (${ORGANISER_LIMITS.passwordMin} to ${ORGANISER_LIMITS.passwordMax} characters) come from
+                                          Passwords (${MIN} to ${MAX} characters) come from
                                           DIEMCAU_ORGANISER_PASSWORD, else one line of standard input`;
 
 const ACTOR = 'cli';
@@ -88,8 +90,7 @@ async function passwordFrom(env: NodeJS.ProcessEnv, io: Io): Promise<string> {
   const password = env.DIEMCAU_ORGANISER_PASSWORD ?? (process.stdin.isTTY ? await askTwice(io) : await firstLine(process.stdin));
   if (password === null) throw new OrganiserUsage('no password: set DIEMCAU_ORGANISER_PASSWORD or send it on standard input');
   if (!Password.safeParse(password).success) {
-    const { passwordMin, passwordMax } = ORGANISER_LIMITS;
-    throw new OrganiserUsage(`a password is ${passwordMin} to ${passwordMax} characters`);
+    throw new OrganiserUsage(`a password is ${MIN} to ${MAX} characters`);
   }
   return password;
 }

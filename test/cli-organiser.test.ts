@@ -18,8 +18,8 @@ const PASSWORD = 'Mật khẩu đầu tiên 2026';
 
 /** The CLI as a real process, `input` written to its standard input (not a terminal). */
 function cliWithInput(input: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env, DIEMCAU_DATA_DIR: dataDir };
-  delete env.DIEMCAU_ORGANISER_PASSWORD;
+  const { DIEMCAU_ORGANISER_PASSWORD: _none, ...inherited } = process.env;
+  const env = { ...inherited, DIEMCAU_DATA_DIR: dataDir };
   const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', cliFile, ...args], {
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
