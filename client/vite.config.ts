@@ -19,6 +19,7 @@ export default defineConfig({
       input: {
         main: fileURLToPath(new URL('./index.html', import.meta.url)),
         press: fileURLToPath(new URL('./press.html', import.meta.url)),
+        organiser: fileURLToPath(new URL('./organiser.html', import.meta.url)),
       },
     },
   },

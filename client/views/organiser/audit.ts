@@ -1,0 +1,99 @@
+// The audit log, for administrators: every change to accounts, conferences, the directory, codes and
+// documents, and every sign-in, newest first: when (the browser's time), who, the action in words, what it
+// acted on and its details (as plain text). "Xem cũ hơn" pages back by the oldest row's sequence number.
+import { z } from 'zod';
+import { AuditEntry } from '../../../shared/organiser.ts';
+import { onLanguage, t } from '../../i18n.ts';
+import { describeError, reasonCode } from '../../i18n/describe.ts';
+import { button, fill, h, setText, tr } from '../../ui/dom.ts';
+import { api } from './api.ts';
+import { epochText, heading } from './form.ts';
+
+const Answer = z.object({ entries: z.array(AuditEntry) });
+
+/** Who did it, in words for the two actors that are not organisers. */
+function actorText(actor: string): string {
+  if (actor === 'admin-key') return t('org.audit.adminKey');
+  if (actor === 'cli') return t('org.audit.cli');
+  return actor;
+}
+
+/** The details as "name: value" pairs (values that are objects as compact JSON), never as markup. */
+export function detailsText(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .map(([name, value]) => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' · ');
+}
+
+export function auditView(): HTMLElement {
+  const entries: AuditEntry[] = [];
+  const body = h('tbody');
+  const message = h('p', { class: 'org-message', attrs: { role: 'status' } });
+  const more = button('org.audit.more', () => void load(), { data: { action: 'older' } });
+  const table = h(
+    'table',
+    { class: 'org-table org-audit' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...(['org.audit.when', 'org.audit.who', 'org.audit.action', 'org.audit.target', 'org.audit.details'] as const).map((k) =>
+          h('th', { attrs: { scope: 'col' } }, tr(k)),
+        ),
+      ),
+    ),
+    body,
+  );
+  const el = h(
+    'section',
+    { class: 'org-audit-view' },
+    heading('org.audit.heading'),
+    tr('org.audit.intro', 'p', { class: 'muted' }),
+    table,
+    message,
+    more,
+  );
+
+  function draw(): void {
+    fill(
+      body,
+      ...entries.map((e) =>
+        h(
+          'tr',
+          { data: { action: e.action, seq: String(e.seq) } },
+          h('td', { class: 'org-nowrap' }, epochText(e.at)),
+          h('td', {}, actorText(e.actor)),
+          h('td', {}, t(`org.audit.${e.action}`)),
+          h('td', { class: 'org-mono' }, e.target),
+          h('td', { class: 'org-details' }, detailsText(e.details)),
+        ),
+      ),
+    );
+    table.hidden = entries.length === 0;
+  }
+
+  async function load(): Promise<void> {
+    more.disabled = true;
+    try {
+      const oldest = entries.at(-1)?.seq;
+      const answer = await api(Answer, oldest === undefined ? '/organiser/audit' : `/organiser/audit?before=${oldest}`);
+      entries.push(...answer.entries);
+      draw();
+      more.hidden = answer.entries.length === 0;
+      setText(message, entries.length === 0 ? t('org.audit.none') : answer.entries.length === 0 ? t('org.audit.end') : '');
+      message.dataset['reason'] = '';
+    } catch (error) {
+      setText(message, describeError(error));
+      message.dataset['reason'] = reasonCode(error);
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  setText(message, t('org.loading'));
+  onLanguage(() => el.isConnected && draw());
+  void load();
+  return el;
+}
