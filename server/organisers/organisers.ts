@@ -117,9 +117,11 @@ export class Organisers implements OrganiserVerifier {
 
   /**
    * Checks a user name and password from `address`. Unknown names and wrong passwords answer alike (and take
-   * as long); a disabled account is told only once the password was right.
+   * as long); a disabled account is told only once the password was right. The name is taken in lower case.
    */
-  async signIn(username: string, password: string, address: string): Promise<OrganiserSession> {
+  async signIn(typed: string, password: string, address: string): Promise<OrganiserSession> {
+    // User names are lower case: "Lan " typed on a phone is "lan".
+    const username = typed.trim().toLowerCase();
     const wait = this.#limit.take(address, this.#now());
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);

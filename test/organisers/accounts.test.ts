@@ -80,6 +80,8 @@ describe('sign-in', () => {
       ['lan', 'signin.failed', 'lan', 'password', '10.0.0.1'],
       ['lan', 'signin.ok', 'lan', null, '10.0.0.1'],
     ]);
+    // The name as typed on a phone: capitalised, a space after it.
+    expect((await organisers.signIn('Lan ', PASSWORD, '10.0.0.1')).account.username).toBe('lan');
   });
 
   it('locks an account after 5 wrong passwords in a row for 15 minutes, then lets the right one in', async () => {
