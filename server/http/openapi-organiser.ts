@@ -111,8 +111,9 @@ function accountPaths(): Json {
         responses: {
           ...ok('the session', ref('OrganiserSession'), '201'),
           '400': error('invalid'),
-          '401': error('unauthenticated: wrong user name or password, or a disabled account'),
-          '429': error('rate_limited: too many sign-ins from this address, or the account is locked (rate.signins)'),
+          '401': error('unauthenticated: wrong user name or password (organiser.signin_failed)'),
+          '403': error('forbidden: the account is locked for a while (organiser.locked) or disabled (organiser.disabled)'),
+          '429': error('rate_limited: too many sign-ins from this address (rate.signins)'),
         },
       },
       delete: operation('Sign out: ends every session of the account', SIGNED_IN, noContent('signed out')),

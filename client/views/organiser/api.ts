@@ -36,7 +36,8 @@ async function call(path: string, init: RequestInit): Promise<Response> {
   try {
     return await rest(`/api${path}`, token, init);
   } catch (error) {
-    if (error instanceof RequestError && error.code === 'unauthenticated') {
+    const gone = error instanceof RequestError && (error.code === 'unauthenticated' || error.reason === 'organiser.disabled');
+    if (gone) {
       keepToken(null);
       for (const listener of signedOut) listener();
     }
