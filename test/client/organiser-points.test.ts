@@ -101,16 +101,16 @@ describe('import problems in words', () => {
       'Dòng 4, cột Cấp: phải là Trung tâm, Tỉnh, Huyện hoặc Xã',
     );
     expect(problemText({ row: 7, field: 'id', reason: 'spec.duplicate_point', params: { pointId: 'xa-a' } })).toBe(
-      'Dòng 7, cột Mã: mã “xa-a” trùng với một dòng khác',
+      'Dòng 7, cột Mã điểm cầu: mã “xa-a” trùng với một dòng khác',
     );
     expect(
       problemText({ row: 2, field: 'expectedAttendance', reason: 'csv.not_number', params: { row: 2, column: 'expectedAttendance' } }),
-    ).toBe('Dòng 2, cột Số đại biểu dự kiến: phải là số nguyên');
+    ).toBe('Dòng 2, cột Số đại biểu: phải là số nguyên');
     expect(problemText({ row: 3, field: '', reason: 'csv.malformed', params: { line: 4 } })).toBe(
       'Dòng 3: Tệp CSV sai định dạng (dòng 4).',
     );
     expect(problemText({ row: 0, field: 'Ghi chú', reason: 'csv.unknown_column', params: { column: 'Ghi chú' } })).toContain('Ghi chú');
-    expect(columnName('points.3.parentId')).toBe('Điểm cầu cấp trên');
+    expect(columnName('points.3.parentId')).toBe('Trực thuộc');
   });
 
   it('in English on request', () => {

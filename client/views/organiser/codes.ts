@@ -36,11 +36,13 @@ export function codesTab(host: DraftHost): EditorTab {
       roles: ROLES,
       dayRoles: ROLES,
     },
-    [validity, tr('orgp.codes.host', 'p', { class: 'muted' }), changed],
+    [validity, changed],
   );
   const notes = (): void => {
     const until = codesUntil(current().startsAt, Date.now());
-    validity.textContent = t('orgp.codes.validity', { time: `${timeOfDay(until)} ${new Date(until).toLocaleDateString('vi-VN')}` });
+    const time = `${timeOfDay(until)} ${new Date(until).toLocaleDateString('vi-VN')}`;
+    const started = Date.parse(current().startsAt) < Date.now();
+    validity.textContent = `${t(started ? 'orgp.codes.validityToday' : 'orgp.codes.validity', { time })} ${t('orgp.codes.host')}`;
     changed.textContent = t('orgp.codes.changed');
     changed.hidden = !pointsChanged(host);
   };

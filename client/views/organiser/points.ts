@@ -179,6 +179,7 @@ export function pointsTab(host: DraftHost): EditorTab {
     );
     note.textContent = mode === 'closed' ? t('orgp.closed') : mode === 'in_use' ? t('orgp.inUse') : t('orgp.unsavedNote');
     note.classList.toggle('warn', mode !== 'full');
+    note.classList.toggle('quiet', mode === 'full');
     for (const el of [addButton, importButton]) el.hidden = !editable;
     const saved = host.conferenceId !== null;
     for (const el of [csvButton, xlsxButton]) {

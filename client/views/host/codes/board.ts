@@ -13,6 +13,12 @@ import { openPrintSheet, type SheetPoint } from '../../print-sheet.ts';
 import { joinLink, qrCanvas } from './qr.ts';
 import './codes.css';
 
+/** A moment as "08:05", with its date when it is not today ("08:05 26/11/2026"): codes may last days. */
+function when(epochMs: number, now: number): string {
+  const day = (ms: number): string => new Date(ms).toLocaleDateString('vi-VN');
+  return day(epochMs) === day(now) ? timeOfDay(epochMs) : `${timeOfDay(epochMs)} ${day(epochMs)}`;
+}
+
 /** One code handed out by a bulk issue. */
 export interface IssuedCode {
   pointId: string;
@@ -149,7 +155,7 @@ export class CodeBoard {
     if (latest.revokedAt !== null) return t('codes.revokedState');
     if (latest.redeemedAt !== null && role !== 'viewer') return t('codes.redeemed', { time: timeOfDay(latest.redeemedAt) });
     if (latest.expiresAt <= this.#ctx.now()) return t('codes.expired');
-    return t('codes.outstanding', { time: timeOfDay(latest.expiresAt) });
+    return t('codes.outstanding', { time: when(latest.expiresAt, this.#ctx.now()) });
   }
 
   async #reissue(pointId: string, pointName: string, role: PersonRole): Promise<void> {
@@ -193,7 +199,7 @@ export class CodeBoard {
           h(
             'p',
             { class: 'muted' },
-            t('codes.validUntil', { time: timeOfDay(expiresAt) }),
+            t('codes.validUntil', { time: when(expiresAt, this.#ctx.now()) }),
             ' · ',
             t(role === 'viewer' ? 'codes.reusable' : 'codes.singleUse'),
           ),
