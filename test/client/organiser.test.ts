@@ -1,6 +1,7 @@
 // The organiser page's pure parts without a browser: ids suggested from Vietnamese titles (marks gone, đ→d,
 // dashes, at most 64, accepted by the hub's pattern), the field a refusal names and the tab that holds it,
-// zod problems in Vietnamese (the page's first language; ui/dom.ts re-draws on a switch, so no switch here), and the start's date and time kept as written.
+// zod problems in Vietnamese (the page's first language; ui/dom.ts re-draws on a switch, so no switch here),
+// and the start's date and time kept as written.
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -68,6 +69,8 @@ describe('the field a refusal names', () => {
 
   it('turns ids in other refusals into the row that holds them', () => {
     expect(refusalField('spec.duplicate_agenda_item', { itemId: 'bao-cao' }, SPEC)).toBe('agenda.1.id');
+    const twice = { ...SPEC, agenda: [...SPEC.agenda, ...SPEC.agenda.slice(0, 1)] };
+    expect(refusalField('spec.duplicate_agenda_item', { itemId: 'khai-mac' }, twice)).toBe('agenda.2.id');
     expect(refusalField('spec.agenda_unknown_point', { itemId: 'bao-cao', pointId: 'x' }, SPEC)).toBe('agenda.1.rapporteurPointId');
     expect(refusalField('spec.duplicate_point', { pointId: 'dong-nai' }, SPEC)).toBe('points.1.id');
     expect(refusalField('edit.in_use_point_moved', { pointId: 'dong-nai' }, SPEC)).toBe('points.1.parentId');
@@ -90,7 +93,7 @@ describe('checks in the browser', () => {
   it('finds every problem of a draft with the hub schema, in Vietnamese, by field', () => {
     const draft = structuredClone(SPEC) as ConferenceSpec;
     draft.title = '';
-    draft.agenda[1] = { ...draft.agenda[1]!, plannedMinutes: 0 };
+    for (const item of draft.agenda.slice(1)) item.plannedMinutes = 0;
     const problems = specProblems(ConferenceSpec, draft);
     expect(problems.get('title')).toBe('Không được để trống.');
     expect(problems.get('agenda.1.plannedMinutes')).toBe('Nhỏ nhất là 1.');

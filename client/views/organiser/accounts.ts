@@ -59,15 +59,16 @@ export function accountsView(self: OrganiserAccount): HTMLElement {
       h('button', { class: 'primary', attrs: { type: 'submit' }, data: { action: 'create-account' } }, tr('org.acc.create')),
     ),
   );
+  const usernameProblem = (): string | null => (Username.safeParse(username.value).success ? null : t('org.acc.usernameHint'));
   const checkAgain = (): string | null => (again.value && again.value !== password.value ? t('org.acc.mismatch') : null);
-  username.addEventListener('input', () => markField(form, 'username', check(Username, username.value)));
+  username.addEventListener('input', () => markField(form, 'username', usernameProblem()));
   displayName.addEventListener('input', () => markField(form, 'displayName', check(DisplayName, displayName.value)));
   password.addEventListener('input', () => markField(form, 'password', check(Password, password.value)));
   again.addEventListener('input', () => markField(form, 'again', checkAgain()));
 
   async function create(): Promise<void> {
     const problems: [string, string | null][] = [
-      ['username', check(Username, username.value)],
+      ['username', usernameProblem()],
       ['displayName', check(DisplayName, displayName.value)],
       ['password', check(Password, password.value)],
       ['again', again.value === password.value ? null : t('org.acc.mismatch')],
@@ -190,10 +191,14 @@ export function accountsView(self: OrganiserAccount): HTMLElement {
           h('td', { class: 'org-nowrap' }, a.lastSignInAt ? epochText(a.lastSignInAt) : h('span', { class: 'muted' }, t('org.acc.never'))),
           h(
             'td',
-            { class: 'org-row-actions' },
-            toggle,
-            button('org.acc.reset', () => resetRow(a, tr_), { class: 'small', data: { action: 'reset' } }),
-            rights,
+            {},
+            h(
+              'div',
+              { class: 'org-row-actions' },
+              toggle,
+              button('org.acc.reset', () => resetRow(a, tr_), { class: 'small', data: { action: 'reset' } }),
+              rights,
+            ),
           ),
         );
         return tr_;

@@ -146,7 +146,7 @@ export function agendaTab(host: DraftHost): EditorTab {
       cell(point, `${p}.rapporteurPointId`, 'point'),
       cell(rapporteur, `${p}.rapporteur`, 'rapporteur'),
       cell(minutes, `${p}.plannedMinutes`, 'minutes'),
-      h('td', { class: 'org-row-actions' }, up, down, remove),
+      h('td', {}, h('div', { class: 'org-row-actions' }, up, down, remove)),
     );
   };
 

@@ -3,7 +3,7 @@
 // acted on and its details (as plain text). "Xem cũ hơn" pages back by the oldest row's sequence number.
 import { z } from 'zod';
 import { AuditEntry } from '../../../shared/organiser.ts';
-import { onLanguage, t } from '../../i18n.ts';
+import { onLanguage, t, type Key } from '../../i18n.ts';
 import { describeError, reasonCode } from '../../i18n/describe.ts';
 import { button, fill, h, setText, tr } from '../../ui/dom.ts';
 import { api } from './api.ts';
@@ -18,10 +18,33 @@ function actorText(actor: string): string {
   return actor;
 }
 
-/** The details as "name: value" pairs (values that are objects as compact JSON), never as markup. */
+const DETAIL_NAMES: Record<string, Key> = {
+  address: 'org.audit.d.address',
+  reason: 'org.audit.d.reason',
+  failures: 'org.audit.d.failures',
+  minutes: 'org.audit.d.minutes',
+  displayName: 'org.audit.d.displayName',
+  admin: 'org.audit.d.admin',
+  disabled: 'org.audit.d.disabled',
+  changed: 'org.audit.d.changed',
+  fields: 'org.audit.d.fields',
+  points: 'org.audit.d.points',
+  agendaItems: 'org.audit.d.agendaItems',
+  name: 'org.audit.d.name',
+  role: 'org.audit.d.role',
+  count: 'org.audit.d.count',
+};
+
+function valueText(value: unknown): string {
+  if (typeof value === 'boolean') return t(value ? 'org.audit.yes' : 'org.audit.no');
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The details as "name: value" pairs (common names in words, values that are objects as compact JSON), never as markup. */
 export function detailsText(details: Record<string, unknown>): string {
   return Object.entries(details)
-    .map(([name, value]) => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .map(([name, value]) => `${DETAIL_NAMES[name] ? t(DETAIL_NAMES[name]) : name}: ${valueText(value)}`)
     .join(' · ');
 }
 
@@ -65,7 +88,7 @@ export function auditView(): HTMLElement {
           { data: { action: e.action, seq: String(e.seq) } },
           h('td', { class: 'org-nowrap' }, epochText(e.at)),
           h('td', {}, actorText(e.actor)),
-          h('td', {}, t(`org.audit.${e.action}`)),
+          h('td', { class: 'org-nowrap' }, t(`org.audit.${e.action}`)),
           h('td', { class: 'org-mono' }, e.target),
           h('td', { class: 'org-details' }, detailsText(e.details)),
         ),

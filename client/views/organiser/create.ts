@@ -86,16 +86,12 @@ export function createView(ready: (spec: ConferenceSpec) => void): HTMLElement {
   const el = h(
     'section',
     { class: 'org-create' },
-    h(
-      'div',
-      { class: 'org-tab-head' },
-      h('a', { class: 'org-back', attrs: { href: '#/' } }, tr('org.back')),
-      heading('org.create.heading'),
-    ),
+    h('a', { class: 'org-back', attrs: { href: '#/' } }, tr('org.back')),
+    heading('org.create.heading'),
     sources,
     h(
       'fieldset',
-      { class: 'org-form org-create-form' },
+      { class: 'org-create-form' },
       tr('org.create.about', 'legend'),
       fieldBox('org.f.title', title, 'title'),
       fieldBox('org.f.id', id, 'id', 'org.f.idHint'),

@@ -53,8 +53,9 @@ export function refusalField(
   params: Readonly<Record<string, string | number>>,
   spec: ConferenceSpec,
 ): string | null {
-  const pointIndex = (id: unknown): number => spec.points.findIndex((p) => p.id === id);
-  const itemIndex = (id: unknown): number => spec.agenda.findIndex((i) => i.id === id);
+  // A duplicate is marked on its last row: the one most likely just added or typed.
+  const pointIndex = (id: unknown): number => spec.points.findLastIndex((p) => p.id === id);
+  const itemIndex = (id: unknown): number => spec.agenda.findLastIndex((i) => i.id === id);
   switch (reason) {
     case 'spec.invalid':
       return typeof params['field'] === 'string' && params['field'] !== '' ? params['field'] : null;
@@ -215,4 +216,13 @@ export function epochText(ms: number): string {
 /** A page's heading from the dictionary (its text follows the language, like `tr`). */
 export function heading(key: Key): HTMLHeadingElement {
   return h('h1', { data: { i18n: key } }, t(key));
+}
+
+/** "Thứ Tư, 28 tháng 4, 2021" for the date as written: what the date input means, whatever its own format. */
+export function dayInWords(date: string, language: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) return '';
+  const day = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  const options: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' };
+  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'vi-VN', options).format(day);
 }

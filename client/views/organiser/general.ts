@@ -5,11 +5,11 @@
 // point and its saved categories; an ended one is read-only.
 import { ConferenceSpec } from '../../../shared/domain.ts';
 import { LIMITS } from '../../../shared/rules.ts';
-import { onLanguage, t, type Key } from '../../i18n.ts';
-import { button, fill, h, option, tr } from '../../ui/dom.ts';
+import { lang, onLanguage, t, type Key } from '../../i18n.ts';
+import { button, fill, h, option, setText, tr } from '../../ui/dom.ts';
 import { bannerPreview } from './banner-preview.ts';
 import type { DraftHost, EditorTab } from './draft.ts';
-import { check, fieldBox, joinIso, markField, splitIso } from './form.ts';
+import { check, dayInWords, fieldBox, joinIso, markField, splitIso } from './form.ts';
 
 const S = ConferenceSpec.shape;
 type TextField = 'title' | 'content' | 'organiser' | 'banner';
@@ -69,7 +69,8 @@ export function generalTab(host: DraftHost): EditorTab {
     const date = h('input', { attrs: { type: 'date', name: 'date' } });
     const time = h('input', { attrs: { type: 'time', name: 'time', step: 60 } });
     const clear = optional ? button('org.f.noRehearsal', () => write(true), { class: 'small', data: { action: 'clear-rehearsal' } }) : null;
-    const box = h('div', { class: 'org-datetime' }, date, time, clear);
+    const words = h('span', { class: 'org-when-words', data: { whenWords: field } });
+    const box = h('div', { class: 'org-datetime' }, date, time, clear, words);
     const write = (empty = false): void => {
       if (empty) {
         date.value = '';
@@ -88,7 +89,7 @@ export function generalTab(host: DraftHost): EditorTab {
     date.addEventListener('input', () => write());
     time.addEventListener('input', () => write());
     form.append(fieldBox(key, box, field, optional ? 'org.f.rehearsalHint' : undefined));
-    return { date, time };
+    return { date, time, words };
   };
   const start = when('startsAt', 'org.f.start', false);
   const rehearsal = when('rehearsalAt', 'org.f.rehearsal', true);
@@ -188,6 +189,8 @@ export function generalTab(host: DraftHost): EditorTab {
     const r = splitIso(spec.rehearsalAt);
     sync(rehearsal.date, r.date);
     sync(rehearsal.time, r.time);
+    setText(start.words, dayInWords(s.date, lang()));
+    setText(rehearsal.words, dayInWords(r.date, lang()));
     if (document.activeElement !== floor && floorProblem(Math.round(Number(floor.value) * 60)) === null) {
       sync(floor, String(spec.floorSeconds / 60));
     } else if (floor.value === '') sync(floor, String(spec.floorSeconds / 60));

@@ -138,7 +138,8 @@ export function listView(): ListView {
     table.hidden = shown.length === 0;
     message.hidden = shown.length > 0;
     message.dataset['reason'] = '';
-    setText(message, items.length === 0 && query === '' ? t('org.list.none') : t('org.list.noMatch'));
+    const none = items.length === 0 && query === '';
+    setText(message, t(none ? 'org.list.none' : query === '' ? 'org.list.nonePhase' : 'org.list.noMatch'));
   }
 
   async function load(): Promise<void> {

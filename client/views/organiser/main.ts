@@ -45,7 +45,11 @@ function signIn(notice: Key | null = null): void {
   document.title = `${t('org.title')} — diemcau`;
   const username = h('input', { attrs: { type: 'text', name: 'username', autocomplete: 'username', required: true, maxlength: 64 } });
   const password = h('input', { attrs: { type: 'password', name: 'password', autocomplete: 'current-password', required: true } });
-  const problem = h('p', { class: 'org-signin-error', attrs: { role: 'alert', hidden: notice === null } }, notice ? t(notice) : '');
+  const problem = h(
+    'p',
+    { class: 'org-signin-error', attrs: { role: 'alert', hidden: notice === null }, data: { kind: 'notice' } },
+    notice ? t(notice) : '',
+  );
   const submit = h('button', { class: 'primary big', attrs: { type: 'submit' }, data: { action: 'sign-in' } }, tr('org.signIn.submit'));
   const form = h(
     'form',
@@ -70,6 +74,7 @@ function signIn(notice: Key | null = null): void {
     const body = SignInBody.safeParse({ username: username.value.trim(), password: password.value });
     if (!body.success) {
       problem.hidden = false;
+      problem.dataset['kind'] = 'error';
       setText(problem, t('org.signIn.missing'));
       return;
     }
@@ -80,6 +85,7 @@ function signIn(notice: Key | null = null): void {
       signedIn(session.account);
     } catch (error) {
       problem.hidden = false;
+      problem.dataset['kind'] = 'error';
       problem.dataset['reason'] = reasonCode(error);
       setText(problem, describeError(error));
       password.select();
