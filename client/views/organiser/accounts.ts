@@ -8,7 +8,8 @@ import { onLanguage, t } from '../../i18n.ts';
 import { describeError, reasonCode } from '../../i18n/describe.ts';
 import { button, fill, h, setText, tr } from '../../ui/dom.ts';
 import { api } from './api.ts';
-import { check, epochText, fieldBox, heading, markField } from './form.ts';
+import { fieldBox, heading, markField } from './fields.ts';
+import { check, epochText } from './form.ts';
 
 const List = z.object({ accounts: z.array(OrganiserAccount) });
 

@@ -7,7 +7,8 @@ import { AgendaItem } from '../../../shared/records.ts';
 import { onLanguage, t } from '../../i18n.ts';
 import { button, fill, h, option, setText, tr } from '../../ui/dom.ts';
 import type { DraftHost, EditorTab } from './draft.ts';
-import { check, markField, splitIso, suggestId, uniqueId } from './form.ts';
+import { markField } from './fields.ts';
+import { check, splitIso, suggestId, uniqueId } from './form.ts';
 
 const A = AgendaItem.shape;
 

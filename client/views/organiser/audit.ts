@@ -7,7 +7,8 @@ import { onLanguage, t, type Key } from '../../i18n.ts';
 import { describeError, reasonCode } from '../../i18n/describe.ts';
 import { button, fill, h, setText, tr } from '../../ui/dom.ts';
 import { api } from './api.ts';
-import { epochText, heading } from './form.ts';
+import { heading } from './fields.ts';
+import { epochText } from './form.ts';
 
 const Answer = z.object({ entries: z.array(AuditEntry) });
 

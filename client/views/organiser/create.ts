@@ -10,7 +10,8 @@ import { describeError, reasonCode } from '../../i18n/describe.ts';
 import { button, fill, h, option, tr } from '../../ui/dom.ts';
 import { api } from './api.ts';
 import { loadConference } from './editor.ts';
-import { check, fieldBox, heading, joinIso, markField, splitIso, suggestId, whenText } from './form.ts';
+import { fieldBox, heading, markField } from './fields.ts';
+import { check, joinIso, splitIso, suggestId, whenText } from './form.ts';
 
 type Source = 'blank' | 'previous' | 'template';
 const S = ConferenceSpec.shape;

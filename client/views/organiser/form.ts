@@ -1,13 +1,12 @@
 // The organiser page's form helpers: ids suggested from Vietnamese titles, a field's path (`title`,
 // `agenda.2.plannedMinutes`, `points.5.name`) and the tab that holds it, a hub refusal turned into the field
-// it names, zod issues in the interface's words, the date and time inputs of an ISO start, and a labelled
-// input with its error line (inputs carry `data-field` with their path). Pure apart from `fieldBox`/`markField`.
+// it names, zod issues in the interface's words, the date and time inputs of an ISO start and dates in words.
+// No DOM here (the node tests and the hub's type check read it); the controls are in fields.ts.
 import type { z } from 'zod';
 import type { ConferenceSpec } from '../../../shared/domain.ts';
 import type { Reason } from '../../../shared/errors.ts';
 import { LIMITS } from '../../../shared/rules.ts';
 import { t, type Key } from '../../i18n.ts';
-import { h, tr } from '../../ui/dom.ts';
 
 /** "Hội nghị Tổng kết năm 2024 — Đồng Nai" → "hoi-nghi-tong-ket-nam-2024-dong-nai" (at most 64, an id the hub takes). */
 export function suggestId(title: string): string {
@@ -182,25 +181,6 @@ export function whenText(iso: string | null): string {
   return t('org.when', { time, day: day ?? '', month: month ?? '', year: year ?? '' });
 }
 
-/** A labelled control with its error line: `<label class="field"><span>…</span>control<span class="org-field-error"></span></label>`. */
-export function fieldBox(key: Key, control: HTMLElement, path: string, hint?: Key): HTMLLabelElement {
-  control.dataset['field'] = path;
-  const error = h('span', { class: 'org-field-error', attrs: { role: 'alert', hidden: true }, data: { errorFor: path } });
-  return h('label', { class: 'field org-field' }, tr(key), control, hint ? tr(hint, 'span', { class: 'org-hint' }) : null, error);
-}
-
-/** Shows (or clears, with null) the problem of the control for `path` inside `root`. */
-export function markField(root: ParentNode, path: string, message: string | null): void {
-  const control = root.querySelector<HTMLElement>(`[data-field="${CSS.escape(path)}"]`);
-  if (!control) return;
-  control.toggleAttribute('aria-invalid', message !== null);
-  if (message !== null) control.setAttribute('aria-invalid', 'true');
-  const error = control.closest('.org-field, .org-cell')?.querySelector<HTMLElement>('.org-field-error');
-  if (!error) return;
-  error.textContent = message ?? '';
-  error.hidden = message === null;
-}
-
 /** An instant (epoch ms) in the browser's time: "08:05, 28/04/2021". */
 export function epochText(ms: number): string {
   const d = new Date(ms);
@@ -211,11 +191,6 @@ export function epochText(ms: number): string {
     month: two(d.getMonth() + 1),
     year: String(d.getFullYear()),
   });
-}
-
-/** A page's heading from the dictionary (its text follows the language, like `tr`). */
-export function heading(key: Key): HTMLHeadingElement {
-  return h('h1', { data: { i18n: key } }, t(key));
 }
 
 /** "Thứ Tư, 28 tháng 4, 2021" for the date as written: what the date input means, whatever its own format. */

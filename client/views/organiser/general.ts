@@ -9,7 +9,8 @@ import { lang, onLanguage, t, type Key } from '../../i18n.ts';
 import { button, fill, h, option, setText, tr } from '../../ui/dom.ts';
 import { bannerPreview } from './banner-preview.ts';
 import type { DraftHost, EditorTab } from './draft.ts';
-import { check, dayInWords, fieldBox, joinIso, markField, splitIso } from './form.ts';
+import { fieldBox, markField } from './fields.ts';
+import { check, dayInWords, joinIso, splitIso } from './form.ts';
 
 const S = ConferenceSpec.shape;
 type TextField = 'title' | 'content' | 'organiser' | 'banner';

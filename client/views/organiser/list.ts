@@ -8,7 +8,8 @@ import { onLanguage, t, type Key } from '../../i18n.ts';
 import { describeError, reasonCode } from '../../i18n/describe.ts';
 import { fill, h, setText, tr } from '../../ui/dom.ts';
 import { api } from './api.ts';
-import { heading, whenText } from './form.ts';
+import { heading } from './fields.ts';
+import { whenText } from './form.ts';
 
 const Answer = z.object({ conferences: z.array(ConferenceListItem) });
 const PHASES: (ConferencePhase | 'all')[] = ['all', 'upcoming', 'rehearsal', 'live', 'ended'];

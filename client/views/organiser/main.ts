@@ -16,7 +16,7 @@ import { api, keepToken, onSignedOut, organiserToken } from './api.ts';
 import { auditView } from './audit.ts';
 import { createView } from './create.ts';
 import { editorView, loadConference } from './editor.ts';
-import { heading } from './form.ts';
+import { heading } from './fields.ts';
 import { listView } from './list.ts';
 import '../../style.css';
 import '../../ui/layouts.css';
