@@ -51,7 +51,8 @@ export function codesTab(host: DraftHost): EditorTab {
     notes();
     board.render();
   });
-  onLanguage(notes);
+  // The editor makes its tabs anew each time it opens: a tab no longer on the page stops listening.
+  const offLanguage = onLanguage(() => (el.isConnected ? notes() : offLanguage()));
   notes();
   board.render();
   return {

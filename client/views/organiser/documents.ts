@@ -173,6 +173,7 @@ export function documentsTab(host: DraftHost): EditorTab {
       ),
     ),
   );
-  onLanguage(render);
+  // The editor makes its tabs anew each time it opens: a tab no longer on the page stops listening.
+  const offLanguage = onLanguage(() => (el.isConnected ? render() : offLanguage()));
   return { el, show: () => void load() };
 }

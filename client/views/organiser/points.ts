@@ -248,7 +248,8 @@ export function pointsTab(host: DraftHost): EditorTab {
     ),
   );
   host.onChange(render);
-  onLanguage(render);
+  // The editor makes its tabs anew each time it opens: a tab no longer on the page stops listening.
+  const offLanguage = onLanguage(() => (el.isConnected ? render() : offLanguage()));
   render();
   return { el, show: render };
 }

@@ -137,7 +137,8 @@ export function readinessTab(host: DraftHost): EditorTab {
       ),
     ),
   );
-  onLanguage(render);
+  // The editor makes its tabs anew each time it opens: a tab no longer on the page stops listening.
+  const offLanguage = onLanguage(() => (el.isConnected ? render() : offLanguage()));
   return {
     el,
     show: () => {
