@@ -125,7 +125,7 @@ export class DirectoryPanel {
     this.#host.change((draft) => {
       draft.points.push(...adding);
       if (!draft.points.some((p) => p.id === draft.centralPointId)) {
-        const central = draft.points.find((p) => p.level === 'central');
+        const central = draft.points.find((p) => p.level === 'central') ?? draft.points[0];
         if (central) draft.centralPointId = central.id;
       }
     });

@@ -121,7 +121,8 @@ export function pointForm({ host, editing, parentId = null, onClose }: PointForm
             const at = draft.points.findIndex((p) => p.id === (editing?.id ?? point.id));
             if (at >= 0) draft.points[at] = point;
             else draft.points.push(point);
-            if (point.level === 'central' && !draft.points.some((p) => p.id === draft.centralPointId)) draft.centralPointId = point.id;
+            // The first point of a new conference hosts it until the general tab says otherwise.
+            if (!draft.points.some((p) => p.id === draft.centralPointId)) draft.centralPointId = point.id;
           });
           toast(editing ? t('orgp.updated', { name: point.name }) : t('orgp.added', { count: 1 }));
           onClose();

@@ -94,7 +94,9 @@ export function pointsTab(host: DraftHost): EditorTab {
       const saved = new Set(host.saved()?.points.map((p) => p.id));
       const kept = ids.find((id) => saved.has(id));
       if (kept !== undefined) {
-        toast(reasonText('edit.in_use_point_removed', { pointId: kept }), 'error', 'edit.in_use_point_removed');
+        // The rule's own words, the point named as the clerk knows it.
+        const name = spec.points.find((p) => p.id === kept)?.name ?? kept;
+        toast(reasonText('edit.in_use_point_removed', { pointId: `“${name}”` }), 'error', 'edit.in_use_point_removed');
         return;
       }
     }
