@@ -16,7 +16,7 @@ const ROLES: readonly PersonRole[] = ['host', 'cohost', 'technician', 'secretary
 const pointsChanged = (host: DraftHost): boolean => JSON.stringify(host.spec().points) !== JSON.stringify(host.saved()?.points ?? []);
 
 export function codesTab(host: DraftHost): EditorTab {
-  const el = h('section', { class: 'org-tab orgp-codes', data: { tab: 'codes' } });
+  const el = h('section', { class: 'org-tab orgp-codes', data: { orgTab: 'codes' } });
   const id = host.conferenceId;
   if (id === null) {
     el.append(tr('orgp.unsaved', 'p', { class: 'orgp-note warn' }));

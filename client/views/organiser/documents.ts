@@ -35,7 +35,7 @@ export function sizeText(bytes: number): string {
 }
 
 export function documentsTab(host: DraftHost): EditorTab {
-  const el = h('section', { class: 'org-tab orgp-documents', data: { tab: 'documents' } });
+  const el = h('section', { class: 'org-tab orgp-documents', data: { orgTab: 'documents' } });
   const id = host.conferenceId;
   if (id === null) {
     el.append(tr('orgp.unsaved', 'p', { class: 'orgp-note warn' }));

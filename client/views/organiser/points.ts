@@ -202,7 +202,7 @@ export function pointsTab(host: DraftHost): EditorTab {
 
   const el = h(
     'section',
-    { class: 'org-tab orgp-points', data: { tab: 'points' } },
+    { class: 'org-tab orgp-points', data: { orgTab: 'points' } },
     h(
       'div',
       { class: 'orgp-toolbar' },

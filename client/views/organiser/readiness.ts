@@ -32,7 +32,7 @@ export function readinessCounts(rows: readonly ReadinessRow[]): ReadinessCounts 
 }
 
 export function readinessTab(host: DraftHost): EditorTab {
-  const el = h('section', { class: 'org-tab orgp-readiness', data: { tab: 'readiness' } });
+  const el = h('section', { class: 'org-tab orgp-readiness', data: { orgTab: 'readiness' } });
   const id = host.conferenceId;
   if (id === null) {
     el.append(tr('orgp.unsaved', 'p', { class: 'orgp-note warn' }));
