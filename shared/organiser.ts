@@ -124,7 +124,7 @@ export const TemplateSummary = z.object({
 });
 export type TemplateSummary = z.infer<typeof TemplateSummary>;
 
-/** One problem of an imported row (1-based row of data, after the header), named by its field. */
+/** One problem of an imported row (its row as the spreadsheet labels it in a preview), named by its field. */
 export const RowProblem = z.object({
   row: z.number().int(),
   field: z.string(),
@@ -137,7 +137,13 @@ export type RowProblem = z.infer<typeof RowProblem>;
  * POST /points/preview with a CSV (text/csv) or Excel (.xlsx) body: every row read, checked with PointSpec,
  * nothing saved. `points` holds the good rows; saving happens with the whole conference (all or nothing).
  */
-export const PointsPreview = z.object({ rows: z.number().int(), points: z.array(PointSpec), problems: z.array(RowProblem) });
+export const PointsPreview = z.object({
+  rows: z.number().int(),
+  points: z.array(PointSpec),
+  /** The spreadsheet row (as Excel labels it, the header's row included) of each point in `points`. */
+  pointRows: z.array(z.number().int()),
+  problems: z.array(RowProblem),
+});
 export type PointsPreview = z.infer<typeof PointsPreview>;
 
 /** The directory of points kept between conferences: GET /directory, PUT /directory (upsert, all or none), DELETE /directory/:pointId. */

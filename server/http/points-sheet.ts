@@ -44,6 +44,8 @@ export interface SheetRead {
   /** Data rows read (empty rows skipped). */
   rows: number;
   points: PointSpec[];
+  /** The row of each point in `points`. */
+  pointRows: number[];
   problems: SheetProblem[];
 }
 
@@ -139,7 +141,7 @@ const problem = (row: number, field: string, reason: Reason, params: RowProblem[
 });
 
 /** Reads the rows of one sheet (its cells as CSV or Excel gave them): the good points and every row's problems. */
-export function readPointRows(table: readonly Cell[][], what = 'points sheet'): SheetRead {
+export function readPointRows(table: readonly Cell[][], what = 'points sheet', numbering: 'data' | 'sheet' = 'data'): SheetRead {
   const at = findHeader(table);
   if (at < 0) throw refuse('csv.empty', {}, `${what}: empty`);
   const problems: SheetProblem[] = [];
@@ -157,7 +159,8 @@ export function readPointRows(table: readonly Cell[][], what = 'points sheet'): 
   for (const c of ['name', 'level'] as const) {
     if (!known.includes(c)) throw refuse('csv.missing_column', { column: c }, `${what}: missing column ${c}`);
   }
-  const data = table.slice(at + 1).map((cells, i) => ({ cells, row: i + 1 }));
+  // 'data' counts from the first row under the header (the REST import); 'sheet' is the row as Excel labels it.
+  const data = table.slice(at + 1).map((cells, i) => ({ cells, row: numbering === 'sheet' ? at + 2 + i : i + 1 }));
   const filled = data.filter((d) => !isEmpty(d.cells));
   if (filled.length === 0) throw refuse('csv.no_rows', {}, `${what}: no rows`);
   if (filled.length > MAX_POINTS) throw refuse('csv.too_many_rows', { max: MAX_POINTS }, `${what}: more than ${MAX_POINTS} rows`);
@@ -166,6 +169,7 @@ export function readPointRows(table: readonly Cell[][], what = 'points sheet'): 
   assignIds(drafts, what);
   resolveParents(drafts);
   const points: PointSpec[] = [];
+  const pointRows: number[] = [];
   for (const d of drafts) {
     const result = PointSpec.safeParse(d.value);
     if (!result.success) {
@@ -184,11 +188,14 @@ export function readPointRows(table: readonly Cell[][], what = 'points sheet'): 
         d.problems.push(
           problem(d.row, 'parentId', 'spec.own_parent', { pointId: d.id }, `${what} row ${d.row}: ${d.id} is its own parent`),
         );
-      } else points.push(result.data);
+      } else {
+        points.push(result.data);
+        pointRows.push(d.row);
+      }
     }
     problems.push(...d.problems);
   }
-  return { rows: filled.length, points, problems };
+  return { rows: filled.length, points, pointRows, problems };
 }
 
 function readRow(

@@ -52,8 +52,9 @@ export async function previewPoints(req: Request): Promise<PointsPreview> {
   } else {
     throw refuse('import.content_type', {}, 'send points as text/csv or an Excel workbook (.xlsx)');
   }
-  const read = readPointRows(table, 'points list');
-  return { rows: read.rows, points: read.points, problems: read.problems.map(({ message: _line, ...p }) => p) };
+  const read = readPointRows(table, 'points list', 'sheet');
+  const problems = read.problems.map(({ message: _line, ...p }) => p);
+  return { rows: read.rows, points: read.points, pointRows: read.pointRows, problems };
 }
 
 /** Ends the sessions of a point and role whose codes were just revoked (as the console's revoke does). */

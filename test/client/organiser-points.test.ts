@@ -127,8 +127,9 @@ describe('merging an import and adding from the directory', () => {
     expect(importType('diem-cau.xlsx')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(importType('diem-cau.xls')).toBeNull();
     const problem = { row: 2, field: 'level', reason: 'csv.row_invalid' as const, params: {} };
-    expect(goodRows({ rows: 3, points: [point('a', 'central'), point('b', 'province')], problems: [problem] })).toEqual([1, 3]);
-    expect(goodRows({ rows: 5, points: [point('a', 'central')], problems: [] })).toEqual([null]);
+    const points = [point('a', 'central'), point('b', 'province')];
+    expect(goodRows({ rows: 3, points, pointRows: [2, 4], problems: [problem] })).toEqual([2, 4]);
+    expect(goodRows({ rows: 5, points: [point('a', 'central')], pointRows: [], problems: [] })).toEqual([null]);
   });
 
   it('adds new ids, updates known ones, and keeps a saved point’s place when the conference is in use', () => {

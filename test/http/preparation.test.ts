@@ -87,9 +87,11 @@ describe('points preview', () => {
       level: 'district',
     });
     expect(answer.body.points.every((p: PointSpec) => p.parentId === province.id && p.expectedAttendance === 40)).toBe(true);
+    // Rows as Excel labels them: the header is row 1, the districts rows 2 to 12.
+    expect(answer.body.pointRows).toEqual(districts.map((_, i) => i + 2));
     expect(answer.body.problems).toEqual([
-      { row: 12, field: 'level', reason: 'csv.row_invalid', params: { row: 12, field: 'level' } },
-      { row: 13, field: 'name', reason: 'csv.row_invalid', params: { row: 13, field: 'name' } },
+      { row: 13, field: 'level', reason: 'csv.row_invalid', params: { row: 13, field: 'level' } },
+      { row: 14, field: 'name', reason: 'csv.row_invalid', params: { row: 14, field: 'name' } },
     ]);
     expect(hub.conferences.get(CONF)?.spec.points).toHaveLength(1);
   });
@@ -104,7 +106,8 @@ describe('points preview', () => {
     const answer = await call('POST', '/points/preview', { body: csv, type: 'text/csv; charset=utf-8' });
     expect(answer.status).toBe(200);
     expect(answer.body.points.map((p: PointSpec) => p.id)).toEqual(districts.map((d) => d.id));
-    expect(answer.body.problems).toEqual([{ row: 13, field: 'level', reason: 'csv.row_invalid', params: { row: 13, field: 'level' } }]);
+    // Line 13 is empty (skipped, still counted): the bad row is line 14 of the file.
+    expect(answer.body.problems).toEqual([{ row: 14, field: 'level', reason: 'csv.row_invalid', params: { row: 14, field: 'level' } }]);
   });
 
   it('refuses what it cannot read, and callers that are not organisers', async () => {
@@ -129,14 +132,15 @@ describe('export and re-import', () => {
       '\ufeffMã điểm cầu,Tên điểm cầu,Cấp,Trực thuộc,Phía trung tâm,Địa điểm,Người chủ trì,Số đại biểu',
     );
     const fromCsv = await call('POST', '/points/preview', { body: csv.body, type: 'text/csv' });
-    expect(fromCsv.body).toEqual({ rows: 12, points, problems: [] });
+    const pointRows = points.map((_, i) => i + 2);
+    expect(fromCsv.body).toEqual({ rows: 12, points, pointRows, problems: [] });
 
     const xlsx = await call('GET', `/conferences/${CONF}/points.xlsx`);
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers.get('content-type')).toContain(XLSX);
     expect(xlsx.headers.get('content-disposition')).toBe(`attachment; filename="${CONF}-diem-cau.xlsx"`);
     const fromXlsx = await call('POST', '/points/preview', { body: new Uint8Array(xlsx.bytes), type: XLSX });
-    expect(fromXlsx.body).toEqual({ rows: 12, points, problems: [] });
+    expect(fromXlsx.body).toEqual({ rows: 12, points, pointRows, problems: [] });
   });
 
   it('guards text cells a spreadsheet would run', async () => {

@@ -18,10 +18,7 @@ export function importType(fileName: string): string | null {
 
 /** The file's row number of each good point: rows without a problem, in order (null when they do not add up). */
 export function goodRows(preview: PointsPreview): Array<number | null> {
-  const bad = new Set(preview.problems.map((p) => p.row));
-  const rows: number[] = [];
-  for (let row = 1; row <= preview.rows; row += 1) if (!bad.has(row)) rows.push(row);
-  return rows.length === preview.points.length ? rows : preview.points.map(() => null);
+  return preview.points.map((_, i) => preview.pointRows[i] ?? null);
 }
 
 /** Merges imported points into a draft's list: a known id is updated (keeping its place in the tree when `keepPlace`). */
