@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { setLang } from '../../client/i18n.ts';
-import { codesTtlSeconds, codesUntil } from '../../client/views/organiser/codes-source.ts';
+import { codesTtlSeconds, codesUntil } from '../../client/views/organiser/codes-validity.ts';
 import { goodRows, importType, mergePoints, pointsToAdd } from '../../client/views/organiser/points-merge.ts';
 import { columnName, problemText } from '../../client/views/organiser/points-problems.ts';
 import {

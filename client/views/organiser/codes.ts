@@ -6,7 +6,8 @@ import type { PersonRole } from '../../../shared/requests/credentials.ts';
 import { onLanguage, t, timeOfDay } from '../../i18n.ts';
 import { h, tr } from '../../ui/dom.ts';
 import { CodeBoard } from '../host/codes/board.ts';
-import { codesUntil, restCodeSource } from './codes-source.ts';
+import { restCodeSource } from './codes-source.ts';
+import { codesUntil } from './codes-validity.ts';
 import type { DraftHost, EditorTab } from './draft.ts';
 import './organiser-tabs.css';
 
