@@ -219,7 +219,7 @@ export function accountsView(self: OrganiserAccount): HTMLElement {
 
   const el = h('section', { class: 'org-accounts-view' }, heading('org.acc.heading'), table, status, form);
   setText(status, t('org.loading'));
-  onLanguage(() => el.isConnected && draw());
+  const offLanguage = onLanguage(() => (el.isConnected ? draw() : offLanguage()));
   void load();
   return el;
 }

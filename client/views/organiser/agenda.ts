@@ -93,7 +93,9 @@ export function agendaTab(host: DraftHost): EditorTab {
         autoIds.delete(item.id);
         item.id = id.value.trim();
       });
-      markField(el, `${p}.id`, id.value.trim() === '' ? null : check(A.id, id.value.trim()));
+      const value = id.value.trim();
+      const twice = host.spec().agenda.some((other, j) => j !== index && other.id === value);
+      markField(el, `${p}.id`, value === '' ? null : twice ? t('org.err.duplicate') : check(A.id, value));
     });
     const point = h('select', { label: 'org.a.point' });
     point.addEventListener('change', () =>
@@ -197,7 +199,7 @@ export function agendaTab(host: DraftHost): EditorTab {
   };
 
   host.onChange(draw);
-  onLanguage(draw);
+  const offLanguage = onLanguage(() => (el.isConnected ? draw() : offLanguage()));
   draw();
   return { el };
 }

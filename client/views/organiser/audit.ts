@@ -117,7 +117,7 @@ export function auditView(): HTMLElement {
   }
 
   setText(message, t('org.loading'));
-  onLanguage(() => el.isConnected && draw());
+  const offLanguage = onLanguage(() => (el.isConnected ? draw() : offLanguage()));
   void load();
   return el;
 }

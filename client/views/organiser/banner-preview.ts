@@ -70,7 +70,7 @@ export function bannerPreview(host: DraftHost): BannerPreview {
     scale();
   };
 
-  onLanguage(drawChoices);
+  const offLanguage = onLanguage(() => (el.isConnected ? drawChoices() : offLanguage()));
   draw();
   return { el, draw };
 }

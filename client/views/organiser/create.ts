@@ -11,7 +11,7 @@ import { button, fill, h, option, tr } from '../../ui/dom.ts';
 import { api } from './api.ts';
 import { loadConference } from './editor.ts';
 import { fieldBox, heading, markField } from './fields.ts';
-import { check, joinIso, splitIso, suggestId, whenText } from './form.ts';
+import { check, joinIso, splitIso, suggestId, uniqueId, whenText } from './form.ts';
 
 type Source = 'blank' | 'previous' | 'template';
 const S = ConferenceSpec.shape;
@@ -72,14 +72,17 @@ export function createView(ready: (spec: ConferenceSpec) => void): HTMLElement {
   const time = h('input', { attrs: { type: 'time', name: 'time', step: 60 }, on: {} });
   time.value = '08:00';
   let idTyped = false;
+  /** Ids of the stored conferences: a new one may not take one of them. */
+  const taken = new Set<string>();
+  const idProblem = (): string | null => (taken.has(id.value) ? t('org.create.idTaken') : check(S.id, id.value));
   title.addEventListener('input', () => {
-    if (!idTyped) id.value = suggestId(title.value);
+    if (!idTyped) id.value = uniqueId(suggestId(title.value), taken, 'hoi-nghi');
     markField(el, 'title', check(S.title, title.value));
     if (!idTyped) markField(el, 'id', null);
   });
   id.addEventListener('input', () => {
     idTyped = id.value !== '';
-    markField(el, 'id', check(S.id, id.value));
+    markField(el, 'id', idProblem());
   });
   const problem = h('p', { class: 'org-save-error', attrs: { role: 'alert', hidden: true } });
   const go = button('org.create.continue', () => void start(), { class: 'primary big', data: { action: 'continue' } });
@@ -110,7 +113,10 @@ export function createView(ready: (spec: ConferenceSpec) => void): HTMLElement {
   };
 
   void api(z.object({ conferences: z.array(ConferenceListItem) }), '/conferences')
-    .then(({ conferences }) => fill(previous, ...conferences.map((c) => option(c.id, `${c.title} — ${whenText(c.startsAt)}`))))
+    .then(({ conferences }) => {
+      for (const c of conferences) taken.add(c.id);
+      fill(previous, ...conferences.map((c) => option(c.id, `${c.title} — ${whenText(c.startsAt)}`)));
+    })
     .catch(say);
   void api(z.object({ templates: z.array(TemplateSummary) }), '/templates')
     .then(({ templates }) =>
@@ -124,16 +130,16 @@ export function createView(ready: (spec: ConferenceSpec) => void): HTMLElement {
   async function start(): Promise<void> {
     problem.hidden = true;
     const titleProblem = check(S.title, title.value.trim());
-    const idProblem = check(S.id, id.value);
+    const idWrong = idProblem();
     markField(el, 'title', titleProblem);
-    markField(el, 'id', idProblem);
+    markField(el, 'id', idWrong);
     markField(el, 'startsAt', date.value ? null : t('org.err.empty'));
     const choiceProblem = (source === 'previous' && !previous.value) || (source === 'template' && !template.value);
     if (choiceProblem) {
       problem.hidden = false;
       problem.textContent = t('org.create.pick');
     }
-    if (titleProblem || idProblem || !date.value || choiceProblem) return;
+    if (titleProblem || idWrong || !date.value || choiceProblem) return;
     go.disabled = true;
     try {
       let base: ConferenceSpec | null = null;

@@ -55,6 +55,7 @@ export interface EditorView {
   readonly el: HTMLElement;
   /** True when nothing is unsaved, or the person agreed to drop the changes. */
   canLeave(): boolean;
+  unsaved(): boolean;
   close(): void;
 }
 
@@ -166,7 +167,9 @@ export function editorView(start: ConferenceSpec, stored: StoredConference | nul
     if (step) select(names[(names.indexOf(name) + step + names.length) % names.length] ?? 'general', true);
   }
 
-  const dirty = (): boolean => !same(draft, base);
+  /** A new conference is unsaved until the hub stored it; a stored one when the draft differs. */
+  let posted = false;
+  const dirty = (): boolean => (saved === null ? !posted : !same(draft, base));
 
   function drawHead(): void {
     setText(titleEl, draft.title.trim() || t('org.untitled'));
@@ -270,7 +273,7 @@ export function editorView(start: ConferenceSpec, stored: StoredConference | nul
     try {
       if (!saved) {
         await api(z.unknown(), '/conferences', 'POST', spec);
-        base = clone(draft);
+        posted = true;
         location.hash = `#/c/${encodeURIComponent(spec.id)}/${current}`;
         return;
       }
@@ -329,6 +332,7 @@ export function editorView(start: ConferenceSpec, stored: StoredConference | nul
   return {
     el,
     canLeave: () => !dirty() || confirm(t('org.leaveConfirm')),
+    unsaved: dirty,
     close() {
       removeEventListener('beforeunload', beforeUnload);
       offLanguage();

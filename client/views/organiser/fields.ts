@@ -16,7 +16,7 @@ export function markField(root: ParentNode, path: string, message: string | null
   if (!control) return;
   control.toggleAttribute('aria-invalid', message !== null);
   if (message !== null) control.setAttribute('aria-invalid', 'true');
-  const error = control.closest('.org-field, .org-cell')?.querySelector<HTMLElement>('.org-field-error');
+  const error = control.closest('.org-field, .org-cell')?.querySelector<HTMLElement>(':scope > .org-field-error');
   if (!error) return;
   error.textContent = message ?? '';
   error.hidden = message === null;

@@ -151,7 +151,12 @@ export function generalTab(host: DraftHost): EditorTab {
             host.change((s) => {
               s.questionCategories[index] = input.value;
             });
-            markField(el, `questionCategories.${index}`, check(S.questionCategories.unwrap().element, input.value));
+            const twice = host.spec().questionCategories.filter((c) => c === input.value).length > 1;
+            markField(
+              el,
+              `questionCategories.${index}`,
+              twice ? t('org.err.duplicate') : check(S.questionCategories.unwrap().element, input.value),
+            );
           });
           const remove = button('org.remove', () => host.change((s) => void s.questionCategories.splice(index, 1)), {
             class: 'small',
@@ -207,7 +212,7 @@ export function generalTab(host: DraftHost): EditorTab {
   };
 
   host.onChange(draw);
-  onLanguage(draw);
+  const offLanguage = onLanguage(() => (el.isConnected ? draw() : offLanguage()));
   draw();
   return { el };
 }

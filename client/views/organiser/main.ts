@@ -25,6 +25,8 @@ import './organiser.css';
 interface View {
   readonly el: HTMLElement;
   canLeave?(): boolean;
+  /** True while the view holds changes not saved yet (an expired session then keeps them). */
+  unsaved?(): boolean;
   close?(): void;
 }
 
@@ -38,12 +40,10 @@ const Me = z.object({ account: OrganiserAccount });
 
 // --- Sign-in -----------------------------------------------------------------------------------------
 
-function signIn(notice: Key | null = null): void {
-  account = null;
-  closeView();
-  document.body.dataset['signedIn'] = 'false';
-  document.title = `${t('org.title')} — diemcau`;
+/** The sign-in form; `done` is called with the account once the hub took the password. */
+function signInForm(notice: Key | null, username0: string, done: (account: OrganiserAccount) => void): HTMLFormElement {
   const username = h('input', { attrs: { type: 'text', name: 'username', autocomplete: 'username', required: true, maxlength: 64 } });
+  username.value = username0;
   const password = h('input', { attrs: { type: 'password', name: 'password', autocomplete: 'current-password', required: true } });
   const problem = h(
     'p',
@@ -51,7 +51,28 @@ function signIn(notice: Key | null = null): void {
     notice ? t(notice) : '',
   );
   const submit = h('button', { class: 'primary big', attrs: { type: 'submit' }, data: { action: 'sign-in' } }, tr('org.signIn.submit'));
-  const form = h(
+  const say = (text: string, code: string): void => {
+    problem.hidden = false;
+    problem.dataset['kind'] = 'error';
+    problem.dataset['reason'] = code;
+    setText(problem, text);
+  };
+  async function send(): Promise<void> {
+    const body = SignInBody.safeParse({ username: username.value.trim(), password: password.value });
+    if (!body.success) return say(t('org.signIn.missing'), 'missing');
+    submit.disabled = true;
+    try {
+      const session = await api(OrganiserSession, '/organiser/session', 'POST', body.data);
+      keepToken(session.token);
+      done(session.account);
+    } catch (error) {
+      say(describeError(error), reasonCode(error));
+      password.select();
+    } finally {
+      submit.disabled = false;
+    }
+  }
+  return h(
     'form',
     {
       class: 'org-signin',
@@ -70,31 +91,31 @@ function signIn(notice: Key | null = null): void {
     problem,
     submit,
   );
-  async function send(): Promise<void> {
-    const body = SignInBody.safeParse({ username: username.value.trim(), password: password.value });
-    if (!body.success) {
-      problem.hidden = false;
-      problem.dataset['kind'] = 'error';
-      setText(problem, t('org.signIn.missing'));
-      return;
-    }
-    submit.disabled = true;
-    try {
-      const session = await api(OrganiserSession, '/organiser/session', 'POST', body.data);
-      keepToken(session.token);
-      signedIn(session.account);
-    } catch (error) {
-      problem.hidden = false;
-      problem.dataset['kind'] = 'error';
-      problem.dataset['reason'] = reasonCode(error);
-      setText(problem, describeError(error));
-      password.select();
-    } finally {
-      submit.disabled = false;
-    }
-  }
+}
+
+function signIn(notice: Key | null = null): void {
+  account = null;
+  closeView();
+  document.body.dataset['signedIn'] = 'false';
+  document.title = `${t('org.title')} — diemcau`;
+  const form = signInForm(notice, '', signedIn);
   fill(root, h('main', { class: 'org-signin-page' }, form));
-  username.focus();
+  form.querySelector('input')?.focus();
+}
+
+/** The session ended under an editor with unsaved changes: sign in again over it, the draft kept. */
+let overlay: HTMLElement | null = null;
+function signInAgain(): void {
+  if (overlay) return;
+  const form = signInForm('org.signIn.expiredKept', account?.username ?? '', (next) => {
+    overlay?.remove();
+    overlay = null;
+    account = next;
+    setText(who, next.displayName || next.username);
+  });
+  overlay = h('div', { class: 'org-overlay', attrs: { role: 'dialog', 'aria-modal': 'true' } }, form);
+  document.body.append(overlay);
+  form.querySelector<HTMLInputElement>('input[name=password]')?.focus();
 }
 
 // --- The signed-in page ------------------------------------------------------------------------------
@@ -200,7 +221,9 @@ addEventListener('hashchange', (event) => {
 });
 
 onSignedOut(() => {
-  if (account) signIn('org.signIn.expired');
+  if (!account) return;
+  if (view?.unsaved?.()) signInAgain();
+  else signIn('org.signIn.expired');
 });
 onLanguage(() => {
   if (!account || location.hash.startsWith('#/c/') || location.hash === '#/new') return;
