@@ -304,6 +304,17 @@ export function editorView(start: ConferenceSpec, stored: StoredConference | nul
     const words = reason === 'spec.invalid' && path ? t('org.invalidHub', { field: fieldName(path) }) : describeError(error);
     showProblem(words, reasonCode(error));
     if (path) point(path, reason === 'spec.invalid' ? t('org.err.hub') : reason ? reasonText(reason, params) : words);
+    // The conference came into use (or ended) since it was opened: grey out what may no longer change.
+    if (stored && (reason?.startsWith('edit.') || reason === 'conference.ended')) void refreshMode(stored.spec.id);
+  }
+
+  async function refreshMode(id: string): Promise<void> {
+    const fresh = await loadConference(id).catch(() => null);
+    if (!fresh) return;
+    status = fresh.status;
+    connected = fresh.connected;
+    mode = fresh.mode ?? editMode(fresh.status, fresh.connected);
+    notify();
   }
 
   // A field the hub refused is cleared once it is touched (before its own check runs).
