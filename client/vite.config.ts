@@ -1,7 +1,7 @@
-// The browser client: one Vite app with two pages, built into dist/client, which the hub serves on its own
-// port: index.html (host console, point console, room display) and press.html (the programme's HLS for the
-// press). `vite --config client/vite.config.ts` serves both for development and forwards socket.io and the
-// REST routes to a hub on localhost:8080.
+// The browser client: one Vite app with three pages, built into dist/client, which the hub serves on its own
+// port: index.html (host console, point console, room display), press.html (the programme's HLS for the
+// press) and organiser.html (preparing conferences). `vite --config client/vite.config.ts` serves them for
+// development and forwards socket.io and the REST routes to a hub on localhost:8080.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 

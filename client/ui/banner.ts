@@ -5,7 +5,10 @@ import type { ConferenceView, PointView } from '../../shared/domain.ts';
 import { dateLine, HEADING, placeOf, regionOf, subjectOf } from '../../shared/banner-text.ts';
 import { h } from './dom.ts';
 
-export function renderBanner(el: HTMLElement, conference: ConferenceView, point: PointView | undefined): void {
+/** What the banner reads: the conference's title, banner text and start, and the point's name. */
+export type BannerConference = Pick<ConferenceView, 'title' | 'banner' | 'startsAt'>;
+
+export function renderBanner(el: HTMLElement, conference: BannerConference, point: Pick<PointView, 'name'> | undefined): void {
   const name = point?.name ?? '';
   el.replaceChildren(
     h('div', { class: 'banner-region' }, regionOf(name).toLocaleUpperCase('vi')),

@@ -2,7 +2,6 @@
 // (renderBanner) with the display's classes (.stage.tv > .tv-banner > .banner), on a 1920×1080 stage scaled
 // down by a CSS transform into a 16:9 box, so lines break where they will in the hall. The region line
 // depends on the point, so a select picks which point to see it as (the central point first).
-import type { ConferenceView, PointView } from '../../../shared/domain.ts';
 import { onLanguage, t } from '../../i18n.ts';
 import { renderBanner } from '../../ui/banner.ts';
 import { fill, h, option, tr } from '../../ui/dom.ts';
@@ -64,9 +63,7 @@ export function bannerPreview(host: DraftHost): BannerPreview {
     drawChoices();
     const spec = host.spec();
     const point = spec.points.find((p) => p.id === (asPoint.value || spec.centralPointId));
-    // renderBanner reads only the title, the banner text and the start of a conference, and a point's name.
-    const conference = { title: spec.title, banner: spec.banner, startsAt: spec.startsAt } as ConferenceView;
-    renderBanner(banner, conference, point ? ({ name: point.name } as PointView) : undefined);
+    renderBanner(banner, spec, point);
     scale();
   };
 
