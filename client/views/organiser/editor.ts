@@ -308,14 +308,21 @@ export function editorView(start: ConferenceSpec, stored: StoredConference | nul
     if (stored && (reason?.startsWith('edit.') || reason === 'conference.ended')) void refreshMode(stored.spec.id);
   }
 
-  async function refreshMode(id: string): Promise<void> {
+  /** Reads the stored status and connections again; `quiet` re-draws the tabs only when the mode or status moved. */
+  async function refreshMode(id: string, quiet = false): Promise<void> {
     const fresh = await loadConference(id).catch(() => null);
     if (!fresh) return;
+    const next = fresh.mode ?? editMode(fresh.status, fresh.connected);
+    const moved = next !== mode || fresh.status !== status;
+    const counted = fresh.connected !== connected;
     status = fresh.status;
     connected = fresh.connected;
-    mode = fresh.mode ?? editMode(fresh.status, fresh.connected);
-    notify();
+    mode = next;
+    if (moved || !quiet) notify();
+    else if (counted) drawHead();
   }
+  // Points connect for their tests while the organiser works: the head's count and the mode follow.
+  const watch = stored ? setInterval(() => void refreshMode(stored.spec.id, true), 10_000) : undefined;
 
   // A field the hub refused is cleared once it is touched (before its own check runs).
   for (const type of ['input', 'change'] as const) {
@@ -345,6 +352,7 @@ export function editorView(start: ConferenceSpec, stored: StoredConference | nul
     canLeave: () => !dirty() || confirm(t('org.leaveConfirm')),
     unsaved: dirty,
     close() {
+      clearInterval(watch);
       removeEventListener('beforeunload', beforeUnload);
       offLanguage();
       for (const { tab } of tabs.values()) tab.hide?.();
