@@ -10,6 +10,7 @@ import { rotateAdminKey } from '../../server/http/admin-key.ts';
 import { ConferenceStore } from '../../server/store/conferences.ts';
 
 import { startHub } from '../helpers/test-hub.ts';
+import { apiConference, restCaller } from '../helpers/rest.ts';
 
 let hub: Hub;
 let base: string;
@@ -18,47 +19,9 @@ let admin: string;
 const SQL = "'; DROP TABLE questions; --";
 const HTML = '<script>alert("x")</script>';
 
-const spec = (id: string, extra: Partial<ConferenceSpec> = {}): Record<string, unknown> => ({
-  id,
-  title: 'Hội nghị trực tuyến thử nghiệm',
-  organiser: 'Ủy ban bầu cử',
-  startsAt: '2026-05-01T08:00:00+07:00',
-  centralPointId: 'trung-uong',
-  questionCategories: ['Bầu cử', 'Khác'],
-  points: [
-    { id: 'trung-uong', name: 'Điểm cầu Trung ương', level: 'central', expectedAttendance: 60 },
-    { id: 'phia-nam', name: 'Ban Công tác phía Nam', level: 'central', parentId: 'trung-uong', centralSide: true },
-    { id: 'ha-noi', name: 'Điểm cầu Hà Nội', level: 'province', parentId: 'trung-uong', expectedAttendance: 30 },
-  ],
-  ...extra,
-});
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: answers of every route, read field by field in the assertions.
-  body: any;
-}
-
-async function call(
-  method: string,
-  path: string,
-  opts: { token?: string; json?: unknown; body?: string; type?: string } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  let body: string | undefined = opts.body;
-  if (opts.json !== undefined) {
-    body = JSON.stringify(opts.json);
-    headers['content-type'] = 'application/json';
-  }
-  if (opts.type) headers['content-type'] = opts.type;
-  const res = await fetch(`${base}/api${path}`, { method, headers, body });
-  const text = await res.text();
-  let parsed: unknown = text;
-  if (res.headers.get('content-type')?.includes('json')) parsed = JSON.parse(text);
-  return { status: res.status, headers: res.headers, body: parsed };
-}
+/** The API tests' conference without an agenda. */
+const spec = (id: string, extra: Partial<ConferenceSpec> = {}): ConferenceSpec => apiConference(id, { agenda: [], ...extra });
+const call = restCaller(() => base);
 
 const issue = async (
   conferenceId: string,

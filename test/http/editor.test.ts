@@ -9,6 +9,7 @@ import { rotateAdminKey } from '../../server/http/admin-key.ts';
 import { tempDataDir } from '../../scripts/lib/data-dir.ts';
 import { connect, type HubClient } from '../../scripts/lib/hub-client.ts';
 import { startHub } from '../helpers/test-hub.ts';
+import { apiConference, restCaller } from '../helpers/rest.ts';
 
 const dataDir = tempDataDir();
 let hub: Hub;
@@ -18,35 +19,9 @@ const clients: HubClient[] = [];
 
 const DONG_NAI = 'dong-nai-tap-huan-bau-cu';
 
-const spec = (id: string, extra: Partial<ConferenceSpec> = {}): ConferenceSpec =>
-  ({
-    id,
-    title: 'Hội nghị trực tuyến thử nghiệm',
-    organiser: 'Ủy ban bầu cử',
-    startsAt: '2026-05-01T08:00:00+07:00',
-    centralPointId: 'trung-uong',
-    questionCategories: ['Bầu cử', 'Khác'],
-    points: [
-      { id: 'trung-uong', name: 'Điểm cầu Trung ương', level: 'central', expectedAttendance: 60 },
-      { id: 'phia-nam', name: 'Ban Công tác phía Nam', level: 'central', parentId: 'trung-uong', centralSide: true },
-      { id: 'ha-noi', name: 'Điểm cầu Hà Nội', level: 'province', parentId: 'trung-uong', expectedAttendance: 30 },
-    ],
-    agenda: [{ id: 'khai-mac', title: 'Khai mạc', plannedMinutes: 10 }],
-    ...extra,
-  }) as ConferenceSpec;
-
-interface Answer {
-  status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: answers of every route, read field by field in the assertions.
-  body: any;
-}
-
-async function call(method: string, path: string, json?: unknown, token = admin): Promise<Answer> {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (json !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${base}/api${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
-  return { status: res.status, body: await res.json() };
-}
+const spec = apiConference;
+const rest = restCaller(() => base);
+const call = (method: string, path: string, json?: unknown, token = admin) => rest(method, path, { json, token });
 
 const getSpec = async (id: string): Promise<ConferenceSpec> => (await call('GET', `/conferences/${id}/spec`)).body.spec;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

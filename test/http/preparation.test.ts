@@ -12,6 +12,7 @@ import { rotateAdminKey } from '../../server/http/admin-key.ts';
 import { AuditStore } from '../../server/organisers/audit.ts';
 import { RecordStore } from '../../server/store/records.ts';
 import { startHub } from '../helpers/test-hub.ts';
+import { restCaller } from '../helpers/rest.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CONF = 'dn-chuan-bi';
@@ -25,32 +26,10 @@ let hub: Hub;
 let base: string;
 let admin: string;
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: answers of every route, read field by field in the assertions.
-  body: any;
-  bytes: Buffer;
-}
-
-async function call(
-  method: string,
-  path: string,
-  opts: { token?: string; json?: unknown; body?: string | Uint8Array | FormData; type?: string } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = { authorization: `Bearer ${opts.token ?? admin}` };
-  let body = opts.body;
-  if (opts.json !== undefined) {
-    body = JSON.stringify(opts.json);
-    headers['content-type'] = 'application/json';
-  }
-  if (opts.type) headers['content-type'] = opts.type;
-  const res = await fetch(`${base}/api${path}`, { method, headers, body });
-  const bytes = Buffer.from(await res.arrayBuffer());
-  const json = res.headers.get('content-type')?.includes('json');
-  return { status: res.status, headers: res.headers, body: json ? JSON.parse(bytes.toString('utf8')) : bytes.toString('utf8'), bytes };
-}
-
+const call = restCaller(
+  () => base,
+  () => admin,
+);
 const audited = (action: string) => new AuditStore(hub.db).list().filter((e) => e.action === action);
 
 /** The sheet an organiser would type: Vietnamese headers, the districts under the province by its id, two bad rows. */

@@ -17,6 +17,7 @@ import { tempDataDir } from '../../scripts/lib/data-dir.ts';
 import { makeProgrammeFile, seedRecording, smallConference } from '../helpers/programme-file.ts';
 import { startHub } from '../helpers/test-hub.ts';
 import { sleep } from '../helpers/wait.ts';
+import { restCaller } from '../helpers/rest.ts';
 
 const CONF = 'ghi-hinh';
 const spec = smallConference(CONF, 'Hội nghị ghi hình');
@@ -27,32 +28,7 @@ let admin: string;
 const tokens: Record<'host' | 'cohost' | 'technician', string> = { host: '', cohost: '', technician: '' };
 let fileId: string;
 let source: Buffer;
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: answers of every route, read field by field in the assertions.
-  body: any;
-  bytes: Buffer;
-}
-
-async function call(
-  method: string,
-  path: string,
-  opts: { token?: string; json?: unknown; headers?: Record<string, string> } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  let body: string | undefined;
-  if (opts.json !== undefined) {
-    body = JSON.stringify(opts.json);
-    headers['content-type'] = 'application/json';
-  }
-  const res = await fetch(`${base}${path.startsWith('/api') ? '' : '/api'}${path}`, { method, headers, body });
-  const bytes = Buffer.from(await res.arrayBuffer());
-  const json = res.headers.get('content-type')?.includes('json');
-  return { status: res.status, headers: res.headers, body: json ? JSON.parse(bytes.toString()) : bytes.toString(), bytes };
-}
+const call = restCaller(() => base);
 
 const view = async (): Promise<RecordingView> => (await call('GET', `/conferences/${CONF}/recordings`, { token: admin })).body;
 
