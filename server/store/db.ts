@@ -2,9 +2,12 @@
 // the data folder, WAL mode, foreign keys on, and numbered migrations recorded in PRAGMA user_version.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 
 export type Row = Record<string, SQLInputValue>;
+
+/** Prepared statements kept at most (the hub's queries are a few hundred fixed texts; the cache starts over past this). */
+const STATEMENT_CACHE = 1000;
 
 /** Each entry moves the schema one version up; never edit one that has shipped, add a new one. */
 const MIGRATIONS: string[] = [
@@ -245,6 +248,7 @@ export class Database {
   readonly sql: DatabaseSync;
   readonly file: string;
   #depth = 0;
+  readonly #statements = new Map<string, StatementSync>();
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -284,15 +288,26 @@ export class Database {
   }
 
   all<T>(query: string, ...params: SQLInputValue[]): T[] {
-    return this.sql.prepare(query).all(...params) as T[];
+    return this.#prepare(query).all(...params) as T[];
   }
 
   get<T>(query: string, ...params: SQLInputValue[]): T | undefined {
-    return this.sql.prepare(query).get(...params) as T | undefined;
+    return this.#prepare(query).get(...params) as T | undefined;
   }
 
   run(query: string, ...params: SQLInputValue[]): void {
-    this.sql.prepare(query).run(...params);
+    this.#prepare(query).run(...params);
+  }
+
+  /** The query's prepared statement, compiled once: the queries are a fixed set of texts with placeholders. */
+  #prepare(query: string): StatementSync {
+    let statement = this.#statements.get(query);
+    if (!statement) {
+      if (this.#statements.size >= STATEMENT_CACHE) this.#statements.clear();
+      statement = this.sql.prepare(query);
+      this.#statements.set(query, statement);
+    }
+    return statement;
   }
 
   close(): void {
