@@ -80,19 +80,22 @@ export class ConferenceStore {
       this.#db.run('UPDATE conferences SET spec = ?, status = ?, updated_at = ? WHERE id = ?', JSON.stringify(rest), spec.status, now, id);
       const current = this.#db.get<{ agenda_current: string | null }>('SELECT agenda_current FROM conferences WHERE id = ?', id);
       if (current?.agenda_current && !spec.agenda.some((item) => item.id === current.agenda_current)) this.saveAgenda(id, null, null);
-      const kept = new Set(this.#db.all<{ id: string }>('SELECT id FROM points WHERE conference_id = ?', id).map((r) => r.id));
+      const rows = this.#db.all<{ id: string; spec: string; position: number }>(
+        'SELECT id, spec, position FROM points WHERE conference_id = ?',
+        id,
+      );
+      const kept = new Map(rows.map((r) => [r.id, r]));
       for (const [position, p] of points.entries()) {
-        if (!kept.delete(p.id)) this.#insertPoints(id, [p], position);
-        else
-          this.#db.run(
-            'UPDATE points SET spec = ?, position = ? WHERE conference_id = ? AND id = ?',
-            JSON.stringify(p),
-            position,
-            id,
-            p.id,
-          );
+        const row = kept.get(p.id);
+        kept.delete(p.id);
+        const text = JSON.stringify(p);
+        if (!row) this.#insertPoints(id, [p], position);
+        // Only the rows that changed are written: renaming one point of 2000 writes one row.
+        else if (row.spec !== text || row.position !== position) {
+          this.#db.run('UPDATE points SET spec = ?, position = ? WHERE conference_id = ? AND id = ?', text, position, id, p.id);
+        }
       }
-      for (const pointId of kept) this.#forgetPoint(id, pointId, now);
+      for (const pointId of kept.keys()) this.#forgetPoint(id, pointId, now);
     });
   }
 
