@@ -101,7 +101,8 @@ export const enReasons: Record<Reason, string> = {
   'document.no_file': 'No file was chosen.',
   'document.empty': 'The file is empty.',
   'document.too_large': 'The file is too large.',
-  'document.type': 'This type of file is not accepted ({mime}): only PDF, Word, Excel, PowerPoint, OpenDocument and PNG, JPEG, WebP, GIF images.',
+  'document.type':
+    'This type of file is not accepted ({mime}): only PDF, Word, Excel, PowerPoint, OpenDocument and PNG, JPEG, WebP, GIF images.',
   'document.name_missing': 'The document needs a name.',
   'document.name_long': 'The document’s name is longer than {max} characters.',
   'document.unknown': 'No such document.',

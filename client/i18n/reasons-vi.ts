@@ -102,7 +102,8 @@ export const viReasons: Record<Reason, string> = {
   'document.no_file': 'Chưa chọn tệp tài liệu.',
   'document.empty': 'Tệp tài liệu trống.',
   'document.too_large': 'Tệp tài liệu quá lớn.',
-  'document.type': 'Loại tệp này không được nhận ({mime}): chỉ nhận PDF, Word, Excel, PowerPoint, OpenDocument và ảnh PNG, JPEG, WebP, GIF.',
+  'document.type':
+    'Loại tệp này không được nhận ({mime}): chỉ nhận PDF, Word, Excel, PowerPoint, OpenDocument và ảnh PNG, JPEG, WebP, GIF.',
   'document.name_missing': 'Tài liệu cần có tên.',
   'document.name_long': 'Tên tài liệu dài quá {max} ký tự.',
   'document.unknown': 'Không tìm thấy tài liệu.',
