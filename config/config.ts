@@ -141,6 +141,26 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ dir: 'recordings', minFreeMb: 2048, videoKbps: 3000, enabled: true }),
+    cascade: z
+      .object({
+        /** single: one hub, no Redis (the default); origin: the central point's hub; edge: a provincial or regional hub. */
+        role: z.enum(['single', 'origin', 'edge']).default('single'),
+        /** Redis for the hub registry (and, later, messages across hubs), e.g. redis://127.0.0.1:6379. */
+        redisUrl: z.string().default(''),
+        /** The hub's region (a province's or region's name), shown in the registry. */
+        region: z.string().max(100).default(''),
+        /** This hub's id in the registry; auto = the host name and port. */
+        hubId: z
+          .string()
+          .regex(/^[A-Za-z0-9._:-]{1,100}$/)
+          .default('auto'),
+      })
+      .strict()
+      .refine((c) => c.role === 'single' || /^rediss?:\/\//.test(c.redisUrl), {
+        path: ['redisUrl'],
+        message: 'an origin or edge hub needs a redis:// address',
+      })
+      .default({ role: 'single', redisUrl: '', region: '', hubId: 'auto' }),
   })
   .strict();
 
@@ -188,6 +208,10 @@ export const ENV_KEYS = {
   DIEMCAU_RECORDING_MIN_FREE_MB: 'recording.minFreeMb',
   DIEMCAU_RECORDING_VIDEO_KBPS: 'recording.videoKbps',
   DIEMCAU_RECORDING: 'recording.enabled',
+  DIEMCAU_HUB_ROLE: 'cascade.role',
+  DIEMCAU_REDIS_URL: 'cascade.redisUrl',
+  DIEMCAU_REGION: 'cascade.region',
+  DIEMCAU_HUB_ID: 'cascade.hubId',
 } as const;
 
 export class ConfigError extends Error {

@@ -20,7 +20,7 @@ with_test=0
 # --- 1. Debian packages -------------------------------------------------------------------------------
 # The recorder (programme mix, recording, live output) runs Debian's ffmpeg and draws its texts in DejaVu.
 apt_packages=(ffmpeg fonts-dejavu-core)
-if ((with_test)); then apt_packages+=(chromium firefox-esr iproute2 gcc libc6-dev coturn xvfb nginx-light libnginx-mod-rtmp); fi
+if ((with_test)); then apt_packages+=(chromium firefox-esr iproute2 gcc libc6-dev coturn xvfb nginx-light libnginx-mod-rtmp redis-server); fi
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
@@ -29,7 +29,8 @@ if ((${#missing[@]})); then
   fi
   log "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  # No service starts at install (nginx would take port 80; the RTMP tests start their own): policy-rc.d says no.
+  # No service starts at install (nginx would take port 80; the RTMP and cascade tests start their own nginx and
+  # redis-server): policy-rc.d says no.
   policy=/usr/sbin/policy-rc.d
   if [[ ! -e $policy ]]; then
     printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && trap 'rm -f /usr/sbin/policy-rc.d' EXIT

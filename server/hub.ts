@@ -23,6 +23,8 @@ import { ConferenceStore } from './store/conferences.ts';
 import { Database } from './store/db.ts';
 import { RecordStore } from './store/records.ts';
 import { createSocketServer, type HubSocketServer } from './signal/socket-server.ts';
+import { joinCascade } from './cascade/join.ts';
+import type { HubRegistry } from './cascade/registry.ts';
 
 /** The browser client as built by Vite (scripts/setup.sh builds it). */
 const clientDir = fileURLToPath(new URL('../dist/client/', import.meta.url));
@@ -36,6 +38,8 @@ export interface Hub {
   readonly credentials: CredentialIssuer;
   readonly db: Database;
   readonly recording: RecordingService;
+  /** This hub's entry in the cascade's registry (Redis); undefined for a hub alone (role single). */
+  cascade: HubRegistry | undefined;
   listen(): Promise<AddressInfo>;
   /** Stops accepting, ends sessions, closes conferences and workers. Safe to call twice. */
   close(reason: string): Promise<void>;
@@ -91,7 +95,7 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
 
   let closing: Promise<void> | undefined;
 
-  return {
+  const hub: Hub = {
     app,
     httpServer,
     io,
@@ -100,6 +104,7 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
     credentials,
     db,
     recording,
+    cascade: undefined,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -112,7 +117,10 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
           const wildcard = address.address === '0.0.0.0' || address.address === '::';
           const ip = wildcard ? '127.0.0.1' : address.address.includes(':') ? `[${address.address}]` : address.address;
           recording.start(`${scheme}://${ip}:${address.port}`).then(
-            () => resolve(address),
+            () => {
+              hub.cascade = joinCascade(config, address, logger);
+              resolve(address);
+            },
             (error: unknown) => reject(error),
           );
         });
@@ -120,6 +128,7 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
     close: (reason) => {
       closing ??= (async () => {
         logger.info({ reason }, 'hub closing');
+        await hub.cascade?.close();
         await recording.close();
         await conferences.close();
         await new Promise<void>((resolve) => {
@@ -133,4 +142,5 @@ export async function createHub(config: Config, logger: Logger): Promise<Hub> {
       return closing;
     },
   };
+  return hub;
 }

@@ -3,21 +3,12 @@
 // of 127.0.0.1. stop() kills it; start() again on the same port brings it back (a server that went away).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { accepts, freeTcpPort } from './tcp.ts';
 
 export const NGINX = '/usr/sbin/nginx';
 export const RTMP_MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
-
-async function freeTcpPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function config(prefix: string, port: number): string {
   return `load_module ${RTMP_MODULE};
@@ -60,7 +51,7 @@ export class NginxRtmp {
       if (this.#child === child) this.#child = null;
     });
     const deadline = Date.now() + 10_000;
-    while (!(await this.#accepts())) {
+    while (!(await accepts(this.port))) {
       if (!this.#child || Date.now() > deadline) {
         await this.stop();
         throw new Error(`nginx did not start: ${stderr}${this.log()}`);
@@ -100,16 +91,5 @@ export class NginxRtmp {
     } catch {
       return '';
     }
-  }
-
-  #accepts(): Promise<boolean> {
-    return new Promise((resolve) => {
-      const socket = connect(this.port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
   }
 }
